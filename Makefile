@@ -1,0 +1,45 @@
+# Wegwijs: `make run` to try it, `make test` to check it. Needs only Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: export DEBUG ?= true
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) compile_translations
+	$(MANAGE) seed_demo
+	$(MANAGE) devserver
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install lint
+	$(MANAGE) compile_translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the .po catalogues from the source (needs GNU gettext: apt-get install gettext).
+messages: install
+	DEBUG=true $(MANAGE) makemessages --ignore=".venv/*" --ignore="var/*" --ignore="tests/*" \
+		-l nl -l fr -l en -l ar -l uk
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,11 @@
+"""The Django admin is kept for superusers only (e.g. django-q2's task monitor)."""
+
+from django.contrib import admin
+
+
+def superuser_only(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superuser_only
+admin.site.site_header = "Wegwijs – technical administration"

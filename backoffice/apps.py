@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class BackofficeConfig(AppConfig):
+    name = "backoffice"
+    verbose_name = _("Platform")
+
+    def ready(self):
+        from backoffice import signals
+
+        post_migrate.connect(signals.bootstrap_after_migrate, sender=self)
+        signals.connect()
+        signals.connect_profile()

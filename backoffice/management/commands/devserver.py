@@ -1,0 +1,54 @@
+"""Serve the site and one background worker together; Ctrl-C stops both."""
+
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from backoffice.demo import USERS
+
+
+class Command(BaseCommand):
+    help = "Run the web server on 127.0.0.1:8000 and a django-q2 worker until Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, addr, **options):
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        processes = [
+            subprocess.Popen([*manage, "qcluster"]),
+            subprocess.Popen([*manage, "runserver", addr]),
+        ]
+        self.stdout.write(self.style.SUCCESS(f"\nWegwijs runs on http://{addr}/nl/"))
+        self.stdout.write(f"Staff admin: http://{addr}/admin/   Health: http://{addr}/health/")
+        self.stdout.write(
+            f"Demo accounts (password {settings.DEMO_PASSWORD!r}): {', '.join(sorted(USERS))}"
+        )
+        self.stdout.write("Press Ctrl-C to stop the web server and the worker.\n")
+
+        stopping = False
+
+        def stop(*_args):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping and all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 15
+            for process in processes:
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        self.stdout.write("Stopped.")

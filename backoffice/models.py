@@ -1,0 +1,239 @@
+"""Platform models: regions, municipalities, organisations, legal domains, people, audit."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from backoffice.blocks import HomeBodyBlock
+from backoffice.i18n import localized_value
+
+
+class Region(models.Model):
+    """A regional back-office with its own specialists."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    postcode = models.CharField(_("postcode"), max_length=4, db_index=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "postcode"], name="unique_municipality")
+        ]
+
+    def __str__(self):
+        return f"{self.postcode} {self.name}"
+
+
+class Organisation(models.Model):
+    """A partner service whose professionals consult Wegwijs."""
+
+    class Kind(models.TextChoices):
+        PUBLIC_SOCIAL_SERVICE = "ocmw", _("OCMW / public social welfare centre")
+        INTEGRATION_AGENCY = "integration", _("Integration agency")
+        CAW = "caw", _("CAW (general welfare centre)")
+        EMPLOYMENT_SERVICE = "employment", _("Employment service")
+        SCHOOL = "school", _("School")
+        NGO = "ngo", _("NGO or volunteer group")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "municipality"], name="unique_organisation")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LegalDomain(models.Model):
+    """A field of law questions are sorted by; configurable by coordinators."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100, blank=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=100, blank=True)
+    summary_nl = models.CharField(_("one-line explanation (Dutch)"), max_length=250, blank=True)
+    summary_fr = models.CharField(_("one-line explanation (French)"), max_length=250, blank=True)
+    summary_en = models.CharField(_("one-line explanation (English)"), max_length=250, blank=True)
+    summary_ar = models.CharField(_("one-line explanation (Arabic)"), max_length=250, blank=True)
+    summary_uk = models.CharField(
+        _("one-line explanation (Ukrainian)"), max_length=250, blank=True
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "slug"]
+        verbose_name = _("legal domain")
+        verbose_name_plural = _("legal domains")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized_value(self, "name")
+
+    @property
+    def summary(self) -> str:
+        return localized_value(self, "summary")
+
+
+class UserProfile(models.Model):
+    """What Wegwijs needs to know about a person beyond their login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="staff", verbose_name=_("regions")
+    )
+    legal_domains = models.ManyToManyField(
+        LegalDomain, blank=True, related_name="staff", verbose_name=_("legal domains")
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class AuditEvent(models.Model):
+    """One sensitive read or change: who, what, on which object, when, from where (hashed)."""
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    # Kept when the user is deleted, and used for actors without an account (a requester).
+    actor_label = models.CharField(_("actor label"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target type"),
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=255, blank=True)
+    request_method = models.CharField(_("method"), max_length=10, blank=True)
+    request_path = models.CharField(_("path"), max_length=500, blank=True)
+    ip_hash = models.CharField(_("client (hashed)"), max_length=64, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-time"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-time"], name="audit_target_idx"),
+            models.Index(fields=["actor", "-time"], name="audit_actor_idx"),
+        ]
+        # Audit events are written by the system only; nobody adds or edits them by hand.
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Last sign of life of a background worker cluster, shown on /health/."""
+
+    cluster = models.CharField(max_length=100, unique=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.cluster} {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class HomePage(Page):
+    """The public front door: what Wegwijs is, for whom, and how to ask."""
+
+    lead = models.TextField(
+        _("lead"), help_text=_("Two or three plain sentences: what this service does for you.")
+    )
+    body = StreamField(HomeBodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("lead"), FieldPanel("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")

@@ -1,0 +1,31 @@
+"""Template helpers of the public shell."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+
+@register.inclusion_tag("backoffice/includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Links to the same content in every language: the page's translation where it exists,
+    the same URL with another language prefix otherwise."""
+    request = context["request"]
+    page = context.get("page")
+    current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    translations = {}
+    if page is not None and hasattr(page, "get_translations"):
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translation.locale.language_code] = translation
+    links = []
+    for code, native_name in settings.LANGUAGES:
+        if code in translations:
+            url = translations[code].get_url(request=request)
+        else:
+            url = translate_url(request.get_full_path(), code)
+        info = get_language_info(code)
+        links.append({"code": code, "name": native_name, "url": url,
+                      "bidi": info["bidi"], "current": code == current})
+    return {"links": links}

@@ -1,0 +1,31 @@
+"""Platform views: health, and the public sign-in for professionals."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
+from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from backoffice.health import OK
+
+
+@never_cache
+@require_GET
+def health(request):
+    """JSON state of database, search and worker: 200 when all are ok, 503 otherwise."""
+    checks = {name: import_string(path)() for name, path in settings.HEALTH_CHECKS.items()}
+    healthy = all(check["status"] == OK for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

@@ -19,8 +19,8 @@ install: $(STAMP)
 
 run: export DEBUG ?= true
 run: install
-	$(MANAGE) migrate --noinput
 	$(MANAGE) compile_translations
+	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	$(MANAGE) devserver
 

@@ -45,8 +45,8 @@ def record_event(
         event.target_id = str(target.pk)
         event.target_label = str(target)[:255]
     if request is not None:
-        event.request_method = request.method[:10]
-        event.request_path = request.path[:500]
+        event.request_method = (request.method or "")[:10]
+        event.request_path = (request.path or "")[:500]
         event.ip_hash = hash_client_address(request.META.get("REMOTE_ADDR", ""))
         event.user_agent = request.headers.get("User-Agent", "")[:200]
     event.save()

@@ -18,12 +18,18 @@ REGIONS = {
 }
 
 MUNICIPALITIES = [
-    ("Antwerpen", "2000", "antwerpen"), ("Mechelen", "2800", "antwerpen"),
-    ("Turnhout", "2300", "antwerpen"), ("Boom", "2850", "antwerpen"),
-    ("Gent", "9000", "gent"), ("Sint-Niklaas", "9100", "gent"),
-    ("Aalst", "9300", "gent"), ("Eeklo", "9900", "gent"),
-    ("Brussel", "1000", "brussel"), ("Schaarbeek", "1030", "brussel"),
-    ("Anderlecht", "1070", "brussel"), ("Sint-Jans-Molenbeek", "1080", "brussel"),
+    ("Antwerpen", "2000", "antwerpen"),
+    ("Mechelen", "2800", "antwerpen"),
+    ("Turnhout", "2300", "antwerpen"),
+    ("Boom", "2850", "antwerpen"),
+    ("Gent", "9000", "gent"),
+    ("Sint-Niklaas", "9100", "gent"),
+    ("Aalst", "9300", "gent"),
+    ("Eeklo", "9900", "gent"),
+    ("Brussel", "1000", "brussel"),
+    ("Schaarbeek", "1030", "brussel"),
+    ("Anderlecht", "1070", "brussel"),
+    ("Sint-Jans-Molenbeek", "1080", "brussel"),
 ]
 
 ORGANISATIONS = [
@@ -44,17 +50,57 @@ ORGANISATIONS = [
 # username: (first name, last name, role, organisation, regions, domains, language, superuser)
 USERS = {
     "admin": ("Ada", "Beheer", None, None, [], [], "nl", True),
-    "coordinator": ("Chris", "Coördinator", roles.COORDINATOR, None,
-                    ["antwerpen", "gent", "brussel"], [], "nl", False),
-    "specialist.antwerpen": ("Samira", "El Amrani", roles.SPECIALIST, None, ["antwerpen"],
-                             ["residence", "nationality", "family-ipr"], "nl", False),
-    "specialist.gent": ("Pieter", "De Smet", roles.SPECIALIST, None, ["gent"],
-                        ["social-law", "housing", "work"], "nl", False),
+    "coordinator": (
+        "Chris",
+        "Coördinator",
+        roles.COORDINATOR,
+        None,
+        ["antwerpen", "gent", "brussel"],
+        [],
+        "nl",
+        False,
+    ),
+    "specialist.antwerpen": (
+        "Samira",
+        "El Amrani",
+        roles.SPECIALIST,
+        None,
+        ["antwerpen"],
+        ["residence", "nationality", "family-ipr"],
+        "nl",
+        False,
+    ),
+    "specialist.gent": (
+        "Pieter",
+        "De Smet",
+        roles.SPECIALIST,
+        None,
+        ["gent"],
+        ["social-law", "housing", "work"],
+        "nl",
+        False,
+    ),
     "editor": ("Eva", "Redactie", roles.EDITOR, None, [], [], "nl", False),
-    "professional.ocmw": ("Olga", "Maatschappelijk Werker", roles.PROFESSIONAL,
-                          "OCMW Antwerpen", ["antwerpen"], [], "nl", False),
-    "professional.agii": ("Ahmed", "Trajectbegeleider", roles.PROFESSIONAL, "AgII Gent",
-                          ["gent"], [], "nl", False),
+    "professional.ocmw": (
+        "Olga",
+        "Maatschappelijk Werker",
+        roles.PROFESSIONAL,
+        "OCMW Antwerpen",
+        ["antwerpen"],
+        [],
+        "nl",
+        False,
+    ),
+    "professional.agii": (
+        "Ahmed",
+        "Trajectbegeleider",
+        roles.PROFESSIONAL,
+        "AgII Gent",
+        ["gent"],
+        [],
+        "nl",
+        False,
+    ),
 }
 
 
@@ -81,9 +127,16 @@ def seed_demo(password: str) -> dict:
         )
 
     User = get_user_model()
-    for username, (first, last, role, org, region_slugs, domains, language, is_super) in (
-        USERS.items()
-    ):
+    for username, (
+        first,
+        last,
+        role,
+        org,
+        region_slugs,
+        domains,
+        language,
+        is_super,
+    ) in USERS.items():
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
         user.email = f"{username}@wegwijs.example"

@@ -82,4 +82,3 @@ def email_settings(url: str | None) -> dict:
     if "from" in query:
         config["DEFAULT_FROM_EMAIL"] = query["from"][0]
     return config
-

@@ -102,9 +102,7 @@ class LegalDomain(models.Model):
     summary_fr = models.CharField(_("one-line explanation (French)"), max_length=250, blank=True)
     summary_en = models.CharField(_("one-line explanation (English)"), max_length=250, blank=True)
     summary_ar = models.CharField(_("one-line explanation (Arabic)"), max_length=250, blank=True)
-    summary_uk = models.CharField(
-        _("one-line explanation (Ukrainian)"), max_length=250, blank=True
-    )
+    summary_uk = models.CharField(_("one-line explanation (Ukrainian)"), max_length=250, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -154,8 +154,13 @@ def ensure_home_pages() -> None:
         home.save_revision().publish()
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=home,
-                                is_default_site=True, site_name="Wegwijs")
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name="Wegwijs",
+            )
         else:
             site.root_page = home
             site.site_name = "Wegwijs"

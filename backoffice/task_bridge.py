@@ -49,7 +49,8 @@ class DjangoQTaskBackend(BaseTaskBackend):
         # After commit: the worker must see the rows the task is about (and with Redis as the
         # broker, a rolled-back change must not be indexed).
         transaction.on_commit(
-            lambda: async_task(RUNNER, task.module_path, args, kwargs, task_name=result.id,
-                               group=task.name)
+            lambda: async_task(
+                RUNNER, task.module_path, args, kwargs, task_name=result.id, group=task.name
+            )
         )
         return result

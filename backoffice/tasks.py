@@ -22,6 +22,10 @@ def ensure_schedules() -> None:
 
     Schedule.objects.update_or_create(
         name="worker heartbeat",
-        defaults={"func": HEARTBEAT_FUNC, "schedule_type": Schedule.MINUTES, "minutes": 1,
-                  "repeats": -1},
+        defaults={
+            "func": HEARTBEAT_FUNC,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
     )

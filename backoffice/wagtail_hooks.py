@@ -8,8 +8,14 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
-from backoffice.models import UserProfile
+from backoffice.models import (
+    AuditEvent,
+    LegalDomain,
+    Municipality,
+    Organisation,
+    Region,
+    UserProfile,
+)
 from backoffice.permissions import ViewOnlyPermissionPolicy
 
 

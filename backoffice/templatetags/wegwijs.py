@@ -26,6 +26,13 @@ def language_switcher(context):
         else:
             url = translate_url(request.get_full_path(), code)
         info = get_language_info(code)
-        links.append({"code": code, "name": native_name, "url": url,
-                      "bidi": info["bidi"], "current": code == current})
+        links.append(
+            {
+                "code": code,
+                "name": native_name,
+                "url": url,
+                "bidi": info["bidi"],
+                "current": code == current,
+            }
+        )
     return {"links": links}

@@ -8,9 +8,7 @@ class Command(BaseCommand):
     help = "Load the demo data (idempotent). Refuses to run with DEBUG=false unless --force."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="Run even though DEBUG is false."
-        )
+        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is false.")
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:

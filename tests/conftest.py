@@ -1,0 +1,53 @@
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from backoffice import roles
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run
+# inside it. The tests touch the database only outside browser calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROLES = ["anonymous", "professional", "specialist", "editor", "coordinator", "superuser"]
+PASSWORD = "a-long-test-password"
+
+
+def make_user(role: str, username: str | None = None):
+    """A user who holds exactly one role, as the demo data and real accounts do."""
+    User = get_user_model()
+    username = username or f"{role}-user"
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org"
+    )
+    if role == "superuser":
+        user.is_superuser = user.is_staff = True
+        user.save()
+    else:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def user_for_role(db):
+    def factory(role: str):
+        return None if role == "anonymous" else make_user(role)
+
+    return factory
+
+
+@pytest.fixture
+def client_for_role(client, user_for_role):
+    def factory(role: str):
+        user = user_for_role(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return factory
+
+
+@pytest.fixture
+def staff_roles():
+    return roles.STAFF_ROLES

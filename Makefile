@@ -33,7 +33,7 @@ format: install
 	$(BIN)/ruff format .
 
 test: install lint
-	$(MANAGE) compile_translations
+	DEBUG=true $(MANAGE) compile_translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Refresh the .po catalogues from the source (needs GNU gettext: apt-get install gettext).

@@ -266,7 +266,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per task drowns everything else; failures are still logged.
+        "django-q": {"level": os.environ.get("TASK_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # Demo accounts' password (seed_demo); never used outside demo data.

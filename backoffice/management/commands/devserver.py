@@ -1,5 +1,6 @@
 """Serve the site and one background worker together; Ctrl-C stops both."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -19,9 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr, **options):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        # Each child leads its own process group, so stopping also reaches runserver's
+        # auto-reloader child and the worker's pool, whatever the terminal does with Ctrl-C.
         processes = [
-            subprocess.Popen([*manage, "qcluster"]),  # noqa: S603 (fixed argv, no input)
-            subprocess.Popen([*manage, "runserver", addr]),  # noqa: S603
+            subprocess.Popen([*manage, "qcluster"], start_new_session=True),  # noqa: S603
+            subprocess.Popen([*manage, "runserver", addr], start_new_session=True),  # noqa: S603
         ]
         self.stdout.write(self.style.SUCCESS(f"\nWegwijs runs on http://{addr}/nl/"))
         self.stdout.write(f"Staff admin: http://{addr}/admin/   Health: http://{addr}/health/")
@@ -43,12 +46,18 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         finally:
             for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
+                _signal_group(process, signal.SIGTERM)
             deadline = time.monotonic() + 15
             for process in processes:
                 try:
                     process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    _signal_group(process, signal.SIGKILL)
         self.stdout.write("Stopped.")
+
+
+def _signal_group(process, signum):
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass

@@ -29,6 +29,26 @@ def make_user(role: str, username: str | None = None):
     return user
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Also create the test database when only browser tests were collected.
+
+    pytest-django creates it only for tests marked for the database; browser tests reach it
+    through their own live server, without that mark.
+    """
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+        yield
+        return
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
 @pytest.fixture
 def user_for_role(db):
     def factory(role: str):

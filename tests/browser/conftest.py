@@ -61,7 +61,9 @@ def _static_handler():
 
 @pytest.fixture
 def page(browser, site_server):
-    context = browser.new_context(base_url=site_server, viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        base_url=site_server, viewport={"width": 390, "height": 844}, locale="nl-BE"
+    )
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))

@@ -1,0 +1,34 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from backoffice import roles
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def coordinator(site_server, django_db_blocker):
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.filter(username="browser-coordinator").first()
+        return user or make_user(roles.COORDINATOR, "browser-coordinator")
+
+
+def test_staff_admin_works_under_the_content_security_policy(page, coordinator, artifacts_dir):
+    page.goto("/admin/login/")
+    page.fill("#id_username", coordinator.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/organisations/")
+    page.screenshot(path=str(artifacts_dir / "admin-organisations.png"))
+    assert page.get_by_role("heading", name="Organisaties").is_visible()
+    page.goto("/admin/regions/new/")
+    page.fill("#id_name", "Leuven")
+    page.fill("#id_slug", "leuven")
+    page.press("#id_slug", "Enter")  # submits the edit form, whatever the button's label
+    page.wait_for_url("**/admin/regions/")
+    assert page.get_by_text("Leuven").first.is_visible()
+    page.screenshot(path=str(artifacts_dir / "admin-regions.png"))
+    csp_errors = [e for e in page.console_errors if "Content Security Policy" in e]
+    assert csp_errors == []

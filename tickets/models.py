@@ -1,0 +1,270 @@
+"""Questions (tickets), their thread, attachments, consents and status history."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.models import LegalDomain, Municipality, Organisation, Region
+
+REFERENCE_PATTERN = r"^WW-\d{4}-\d{6}$"
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting for requester")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class RequesterKind(models.TextChoices):
+    NEWCOMER = "newcomer", _("Newcomer")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in a year (see tickets.references)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class Question(models.Model):
+    reference = models.CharField(
+        _("reference"),
+        max_length=14,
+        unique=True,
+        editable=False,
+        validators=[RegexValidator(REFERENCE_PATTERN)],
+    )
+    legal_domain = models.ForeignKey(
+        LegalDomain,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        verbose_name=_("legal domain"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="questions", verbose_name=_("region")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("municipality"),
+    )
+    # Any ISO 639 code (e.g. "ti" for Tigrinya), not only the interface languages: the team
+    # sees when an interpreter is needed.
+    contact_language = models.CharField(_("contact language"), max_length=12)
+    requester_kind = models.CharField(
+        _("requester"),
+        max_length=20,
+        choices=RequesterKind.choices,
+        default=RequesterKind.NEWCOMER,
+    )
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consults",
+        verbose_name=_("professional"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consults",
+        verbose_name=_("organisation"),
+    )
+    client_pseudonym = models.CharField(
+        _("client pseudonym"),
+        max_length=60,
+        blank=True,
+        help_text=_("A label that lets you recognise the client, never their name."),
+    )
+    requester_email = models.EmailField(_("e-mail address"), blank=True)
+    requester_phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("question"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    legal_deadline = models.DateField(
+        _("legal deadline"),
+        null=True,
+        blank=True,
+        help_text=_("For example the last day to appeal a decision."),
+    )
+    access_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [
+            models.Index(fields=["region", "status", "-created_at"], name="question_queue_idx"),
+            models.Index(fields=["legal_deadline"], name="question_deadline_idx"),
+            models.Index(fields=["professional", "-created_at"], name="question_pro_idx"),
+            models.Index(fields=["organisation", "-created_at"], name="question_org_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="professional_consult_has_professional",
+                condition=models.Q(requester_kind="newcomer", professional__isnull=True)
+                | models.Q(requester_kind="professional", professional__isnull=False),
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        PUBLIC = "public", _("Public reply")
+        INTERNAL = "internal", _("Internal note")
+
+    class AuthorKind(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        PROFESSIONAL = "professional", _("Professional")
+        REQUESTER = "requester", _("Requester")
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="messages", verbose_name=_("question")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PUBLIC)
+    author_kind = models.CharField(_("author"), max_length=20, choices=AuthorKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["question", "created_at"], name="message_thread_idx")]
+
+    def __str__(self):
+        return f"{self.question.reference} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("question"),
+    )
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("message"),
+    )
+    # Random name inside private storage; never under MEDIA_URL.
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=150)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Consent(models.Model):
+    """What the requester (or the professional, for their client) agreed to, word for word."""
+
+    class Purpose(models.TextChoices):
+        PROCESSING = "processing", _("Processing of the question")
+        CLIENT_CONSENT = "client", _("Client agreed to the consult")
+        HANDOVER = "handover", _("Handover to another service")
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="consents", verbose_name=_("question")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    text_version = models.CharField(_("text version"), max_length=40)
+    text = models.TextField(_("text agreed to"))
+    language = models.CharField(_("language"), max_length=12)
+    given_by = models.CharField(_("given by"), max_length=20, choices=Message.AuthorKind.choices)
+    given_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self):
+        return f"{self.question.reference} {self.purpose} {self.text_version}"
+
+
+class StatusChange(models.Model):
+    """The question's timeline; the audit log holds who looked, this holds what happened."""
+
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("question"),
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_kind = models.CharField(max_length=20, choices=Message.AuthorKind.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.question.reference}: {self.from_status} → {self.to_status}"

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -9,6 +10,9 @@ from backoffice import roles
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run
 # inside it. The tests touch the database only outside browser calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Read before any test database exists: pytest-django renames the connection's database.
+MAIN_DATABASE_NAME = settings.DATABASES["default"]["NAME"]
 
 ROLES = ["anonymous", "professional", "specialist", "editor", "coordinator", "superuser"]
 PASSWORD = "a-long-test-password"
@@ -39,7 +43,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
-    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+    if connection.settings_dict["NAME"] != MAIN_DATABASE_NAME:  # already the test database
         yield
         return
     with django_db_blocker.unblock():

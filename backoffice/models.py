@@ -75,6 +75,11 @@ class Organisation(models.Model):
     )
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    shares_consults = models.BooleanField(
+        _("colleagues see each other's consults"),
+        default=False,
+        help_text=_("When on, every professional of this organisation sees all its consults."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

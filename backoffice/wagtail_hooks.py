@@ -43,7 +43,9 @@ class OrganisationViewSet(ModelViewSet):
     model = Organisation
     icon = "group"
     menu_label = gettext_lazy("Organisations")
-    form_fields = ["name", "kind", "municipality", "region", "email", "phone", "is_active"]
+    form_fields = [
+        "name", "kind", "municipality", "region", "email", "phone", "shares_consults", "is_active"
+    ]  # fmt: skip
     list_display = ["name", "kind", "municipality", "region", "is_active"]
     list_filter = ["kind", "region", "is_active"]
     search_fields = ["name"]

@@ -75,3 +75,11 @@ def client_for_role(client, user_for_role):
 @pytest.fixture
 def staff_roles():
     return roles.STAFF_ROLES
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -32,9 +32,11 @@ def test_placeholders_survive_translation(path):
 
     placeholder = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
     for entry in polib.pofile(str(path)).translated_entries():
-        assert sorted(placeholder.findall(entry.msgid)) == sorted(
-            placeholder.findall(entry.msgstr)
-        ), entry.msgid
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            assert sorted(set(placeholder.findall(entry.msgid))) == sorted(
+                set(placeholder.findall(translation))
+            ), entry.msgid
 
 
 @pytest.mark.skipif(

@@ -108,6 +108,7 @@ def create_question(
     professional=None,
     client_pseudonym: str = "",
     client_consent: bool = False,
+    submission_token=None,
     request=None,
 ) -> NewQuestion:
     """Create a question with its consent records and attachments, in one transaction."""
@@ -144,6 +145,7 @@ def create_question(
         body=body,
         legal_deadline=legal_deadline,
         access_code_hash=hash_access_code(access_code) if access_code else "",
+        submission_token=submission_token,
     )
     given_by = AuthorKind.PROFESSIONAL if is_professional else AuthorKind.REQUESTER
     language = translation.get_language() or "nl"

@@ -116,6 +116,9 @@ class Question(models.Model):
         help_text=_("For example the last day to appeal a decision."),
     )
     access_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # One per intake form shown: a double submit finds the question the first one created.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    helpful = models.BooleanField(_("the answer helped"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
@@ -238,6 +241,23 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.question.reference} {self.purpose} {self.text_version}"
+
+
+class SignInLink(models.Model):
+    """A one-click link to a question's follow-up page, sent by e-mail. Only its hash is kept;
+    the token is made by the worker when it sends the mail, so it never sits in the queue."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.question.reference} link {self.created_at:%Y-%m-%d}"
 
 
 class StatusChange(models.Model):

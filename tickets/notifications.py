@@ -1,0 +1,116 @@
+"""E-mails about questions. They say only that there is news, with a link: no question or
+answer text ever leaves by e-mail. Sent by the django-q2 worker, retried on failure."""
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_q.models import Schedule
+from django_q.tasks import async_task
+
+from backoffice import roles
+from tickets.models import Question, SignInLink
+
+logger = logging.getLogger(__name__)
+
+SIGN_IN_LINK_DAYS = 30
+MAX_ATTEMPTS = 5
+
+
+def hash_link_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def queue(function: str, *args) -> None:
+    """Hand a notification to the worker once the question is safely committed."""
+    transaction.on_commit(lambda: async_task(f"tickets.notifications.{function}", *args))
+
+
+def _retry_later(function: str, args: list, attempt: int, error: Exception) -> None:
+    if attempt >= MAX_ATTEMPTS:
+        logger.error("Giving up %s%s after %d attempts: %s", function, args, attempt, error)
+        return
+    logger.warning("Retrying %s%s later: %s", function, args, error)
+    Schedule.objects.create(
+        func=f"tickets.notifications.{function}",
+        args=repr((*args, attempt + 1)),
+        schedule_type=Schedule.ONCE,
+        next_run=timezone.now() + timedelta(minutes=5 * attempt),
+    )
+
+
+def send_sign_in_link(question_id: int, reason: str, attempt: int = 1) -> str:
+    """Mail the requester a one-click link to their follow-up page; the token is made here, in
+    the worker, and only its hash is stored."""
+    question = Question.objects.get(pk=question_id)
+    if not question.requester_email:
+        return "no address"
+    token = secrets.token_urlsafe(32)
+    SignInLink.objects.create(
+        question=question,
+        token_hash=hash_link_token(token),
+        expires_at=timezone.now() + timedelta(days=SIGN_IN_LINK_DAYS),
+    )
+    language = question.contact_language
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    link = f"{settings.PUBLIC_BASE_URL}/{language}/follow-up/#link={token}"
+    with translation.override(language):
+        subject = {
+            "new": _("Your question to Wegwijs: %(reference)s"),
+            "answer": _("There is news about your question %(reference)s"),
+            "lost_code": _("Your link to question %(reference)s"),
+        }[reason] % {"reference": question.reference}
+        body = _(
+            "Hello,\n\nThere is news about your question %(reference)s at Wegwijs. Open it "
+            "with this link (valid for %(days)d days):\n\n%(link)s\n\nFor your privacy this "
+            "e-mail contains nothing else.\n\nWegwijs"
+        ) % {"reference": question.reference, "days": SIGN_IN_LINK_DAYS, "link": link}
+    try:
+        send_mail(subject, body, None, [question.requester_email])
+    except OSError as error:  # SMTP errors are OSErrors; the question itself is safe
+        _retry_later("send_sign_in_link", [question_id, reason], attempt, error)
+        return "retry"
+    return "sent"
+
+
+def notify_staff_of_new_question(question_id: int, attempt: int = 1) -> int:
+    """Tell the specialists of the question's region (and domain, if they chose domains)."""
+    question = Question.objects.select_related("region", "legal_domain").get(pk=question_id)
+    from django.contrib.auth import get_user_model
+
+    candidates = (
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region
+        )
+        .prefetch_related("profile__legal_domains")
+    )
+    recipients = sorted({
+        user.email for user in candidates
+        if user.email and (not user.profile.legal_domains.all()
+                           or question.legal_domain in user.profile.legal_domains.all())
+    })  # fmt: skip
+    if not recipients:
+        return 0
+    link = f"{settings.WAGTAILADMIN_BASE_URL}/admin/"
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New question %(reference)s in %(region)s") % {
+            "reference": question.reference,
+            "region": question.region.name,
+        }
+        body = _("A new question (%(domain)s) waits in the Wegwijs workspace:\n\n%(link)s") % {
+            "domain": question.legal_domain.name,
+            "link": link,
+        }
+    try:
+        send_mail(subject, body, None, recipients)
+    except OSError as error:
+        _retry_later("notify_staff_of_new_question", [question_id], attempt, error)
+        return 0
+    return len(recipients)

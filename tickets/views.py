@@ -1,0 +1,432 @@
+"""Public views: the newcomer's intake and follow-up, the professional's consults, downloads."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from backoffice import roles
+from backoffice.audit import record_event
+from tickets import access, lifecycle, notifications, staging
+from tickets.access_codes import access_code_matches
+from tickets.attachments import check_uploads, private_storage
+from tickets.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
+from tickets.models import Attachment, Message, Question, RequesterKind, SignInLink, Status
+from tickets.ratelimit import client_key, limit_reached
+
+DONE_SESSION_KEY = "question_just_created"
+HOUR = 3600
+
+
+def _language():
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _keep_valid_uploads(request, form):
+    """After a form error, keep what can be kept of the new uploads (see tickets.staging)."""
+    keepable = []
+    for upload in request.FILES.getlist("files"):
+        try:
+            keepable.extend(check_uploads([upload]))
+        except ValidationError as error:
+            form.add_error("files", error)
+    staging.stage(request, keepable)
+
+
+def _create_from_form(request, form, **extra):
+    """Run the intake service for a valid form; return the question or None (errors on form)."""
+    kept_tokens = request.POST.getlist("kept_files")
+    files = request.FILES.getlist("files") + staging.open_staged(request, kept_tokens)
+    data = form.cleaned_data
+    try:
+        created = lifecycle.create_question(
+            legal_domain=data["legal_domain"],
+            subject=data["subject"],
+            body=data["body"],
+            contact_language=data["contact_language"],
+            municipality=data.get("municipality"),
+            region=data.get("region"),
+            legal_deadline=data.get("legal_deadline"),
+            files=files,
+            submission_token=data["submission_token"],
+            request=request,
+            **extra,
+        )
+    except IntegrityError:
+        # The same form was submitted twice: the first submission made the question.
+        existing = Question.objects.filter(submission_token=data["submission_token"]).first()
+        if existing is None:
+            raise
+        return existing, None
+    except ValidationError as error:
+        form.add_error("files" if getattr(error, "code", None) is None else None, error)
+        _keep_valid_uploads(request, form)
+        return None, None
+    finally:
+        for handle in files:
+            handle.close()
+    staging.clear(request)
+    return created.question, created.access_code
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ask(request):
+    language = _language()
+    if request.method == "GET":
+        form = AskForm(initial=AskForm.initial_for(language))
+        return render(request, "tickets/ask.html", {"form": form, "kept_files": []})
+
+    form = AskForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _keep_valid_uploads(request, form)
+    elif form.cleaned_data["website"]:
+        form.add_error(None, _("Your question could not be sent. Please try again."))
+    elif limit_reached("intake", client_key(request), settings.INTAKE_LIMIT_PER_HOUR, HOUR):
+        form.add_error(
+            None,
+            _(
+                "Many questions were sent from this connection. Please try again "
+                "in an hour; what you wrote is still here."
+            ),
+        )
+        _keep_valid_uploads(request, form)
+    else:
+        question, code = _create_from_form(
+            request,
+            form,
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            processing_consent=form.cleaned_data["processing_consent"],
+        )
+        if question is not None:
+            if code is not None:
+                request.session[DONE_SESSION_KEY] = {"reference": question.reference, "code": code}
+                access.open_in_session(request, question)
+                if question.requester_email:
+                    notifications.queue("send_sign_in_link", question.pk, "new")
+                notifications.queue("notify_staff_of_new_question", question.pk)
+            return redirect("tickets:ask_done")
+    return render(
+        request,
+        "tickets/ask.html",
+        {"form": form, "kept_files": staging.staged_list(request)},
+        status=400,
+    )
+
+
+@never_cache
+def ask_done(request):
+    """Shows the reference and the code once; a reload shows only the reference."""
+    just_created = request.session.pop(DONE_SESSION_KEY, None)
+    return render(request, "tickets/ask_done.html", {"created": just_created})
+
+
+def _follow_up_redirect(question):
+    return redirect("tickets:follow_up_question", reference=question.reference)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_up(request):
+    """Open a question with its reference and code, or with a one-click link's token (POSTed
+    by a small script from the URL fragment, so the secret never appears in a server log)."""
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        if limit_reached(
+            "follow-up", client_key(request), settings.FOLLOW_UP_ATTEMPTS_PER_15_MIN, 900
+        ):
+            form = FollowUpForm(request.POST)
+            form.is_valid()
+            form.add_error(None, _("Too many attempts. Wait a quarter of an hour and try again."))
+            return render(request, "tickets/follow_up.html", {"form": form}, status=429)
+        token = request.POST.get("link", "")
+        if token:
+            link = (
+                SignInLink.objects.select_related("question")
+                .filter(
+                    token_hash=notifications.hash_link_token(token), expires_at__gt=timezone.now()
+                )
+                .first()
+            )
+            if link is not None:
+                access.open_in_session(request, link.question)
+                record_event(
+                    "question.requester_open",
+                    request=request,
+                    actor_label="requester",
+                    target=link.question,
+                    details={"via": "link"},
+                )
+                return _follow_up_redirect(link.question)
+            form = FollowUpForm()
+            form.add_error(
+                None,
+                _(
+                    "This link is no longer valid. Use your reference and code, "
+                    "or ask for a new link."
+                ),
+            )
+        elif form.is_valid():
+            question = Question.objects.filter(
+                reference=form.cleaned_data["reference"], requester_kind=RequesterKind.NEWCOMER
+            ).first()
+            stored = question.access_code_hash if question else ""
+            if access_code_matches(form.cleaned_data["code"], stored) and question:
+                access.open_in_session(request, question)
+                record_event(
+                    "question.requester_open",
+                    request=request,
+                    actor_label="requester",
+                    target=question,
+                    details={"via": "code"},
+                )
+                return _follow_up_redirect(question)
+            form.add_error(
+                None, _("This reference and code do not match. Check them and try again.")
+            )
+        return render(request, "tickets/follow_up.html", {"form": form}, status=400)
+    return render(request, "tickets/follow_up.html", {"form": form})
+
+
+def _requester_question(request, reference):
+    question = Question.objects.filter(reference=reference.upper()).first()
+    if question is None or not access.opened_in_session(request, question):
+        return None
+    return question
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_up_question(request, reference):
+    question = _requester_question(request, reference)
+    if question is None:
+        return redirect("tickets:follow_up")
+    reply_form = ReplyForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "reply":
+            reply_form = ReplyForm(request.POST, request.FILES)
+            if reply_form.is_valid():
+                try:
+                    lifecycle.add_message(
+                        question,
+                        body=reply_form.cleaned_data["body"],
+                        author_kind=Message.AuthorKind.REQUESTER,
+                        files=reply_form.cleaned_data["files"],
+                        request=request,
+                    )
+                except ValidationError as error:
+                    reply_form.add_error("files", error)
+                else:
+                    messages.success(request, _("Your message was sent."))
+                    return _follow_up_redirect(question)
+        elif action == "solved" and question.status != Status.CLOSED:
+            lifecycle.mark_solved(
+                question, actor_kind=Message.AuthorKind.REQUESTER, request=request
+            )
+            messages.success(
+                request,
+                _("Thank you. Your question is closed. You can still write if something changes."),
+            )
+            return _follow_up_redirect(question)
+        elif action in ("helpful", "not_helpful"):
+            question.helpful = action == "helpful"
+            question.save(update_fields=["helpful", "updated_at"])
+            messages.success(request, _("Thank you for telling us."))
+            return _follow_up_redirect(question)
+    record_event(
+        "question.requester_view", request=request, actor_label="requester", target=question
+    )
+    return render(
+        request,
+        "tickets/follow_up_question.html",
+        {
+            "question": question,
+            "thread": question.messages.filter(kind=Message.Kind.PUBLIC).prefetch_related(
+                "attachments"
+            ),
+            "question_files": question.attachments.filter(message__isnull=True),
+            "reply_form": reply_form,
+        },
+        status=200 if not reply_form.errors else 400,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_code(request):
+    """Send a new one-click link to the address given with the question. The answer is the
+    same whether or not the reference or address exist."""
+    form = LostCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not limit_reached("lost-code", client_key(request), 5, HOUR):
+            question = Question.objects.filter(
+                reference=form.cleaned_data["reference"].strip().upper(),
+                requester_kind=RequesterKind.NEWCOMER,
+                requester_email__iexact=form.cleaned_data["email"],
+            ).first()
+            if question is not None:
+                notifications.queue("send_sign_in_link", question.pk, "lost_code")
+        return render(request, "tickets/lost_code.html", {"sent": True})
+    return render(
+        request, "tickets/lost_code.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _is_professional(user):
+    return user.groups.filter(name=roles.PROFESSIONAL).exists()
+
+
+@never_cache
+@login_required
+def pro_home(request):
+    if not _is_professional(request.user):
+        raise PermissionDenied
+    consults = access.professional_questions(request.user).select_related(
+        "legal_domain", "professional"
+    )
+    status = request.GET.get("status", "")
+    domain = request.GET.get("domain", "")
+    if status in Status.values:
+        consults = consults.filter(status=status)
+    if domain.isdigit():
+        consults = consults.filter(legal_domain_id=int(domain))
+    from backoffice.models import LegalDomain
+
+    return render(
+        request,
+        "tickets/pro_home.html",
+        {
+            "consults": consults[:200],
+            "statuses": Status.choices,
+            "domains": LegalDomain.objects.filter(is_active=True),
+            "selected_status": status,
+            "selected_domain": domain,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def pro_new_consult(request):
+    if not _is_professional(request.user):
+        raise PermissionDenied
+    organisation = request.user.profile.organisation
+    if request.method == "GET":
+        initial = {
+            **AskForm.initial_for(_language()),
+            "region": organisation.region if organisation else None,
+            "municipality": organisation.municipality if organisation else None,
+        }
+        return render(
+            request,
+            "tickets/pro_consult_form.html",
+            {"form": ConsultForm(initial=initial), "kept_files": [], "organisation": organisation},
+        )
+    form = ConsultForm(request.POST, request.FILES)
+    if form.is_valid():
+        question, _code = _create_from_form(
+            request,
+            form,
+            processing_consent=True,
+            professional=request.user,
+            client_pseudonym=form.cleaned_data["client_pseudonym"],
+            client_consent=form.cleaned_data["client_consent"],
+        )
+        if question is not None:
+            notifications.queue("notify_staff_of_new_question", question.pk)
+            messages.success(
+                request,
+                _("Your consult %(reference)s was sent.") % {"reference": question.reference},
+            )
+            return redirect("tickets:pro_consult", reference=question.reference)
+    else:
+        _keep_valid_uploads(request, form)
+    return render(
+        request,
+        "tickets/pro_consult_form.html",
+        {"form": form, "kept_files": staging.staged_list(request), "organisation": organisation},
+        status=400,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def pro_consult(request, reference):
+    question = get_object_or_404(
+        access.professional_questions(request.user), reference=reference.upper()
+    )
+    reply_form = ReplyForm()
+    if request.method == "POST":
+        reply_form = ReplyForm(request.POST, request.FILES)
+        if reply_form.is_valid():
+            try:
+                lifecycle.add_message(
+                    question,
+                    body=reply_form.cleaned_data["body"],
+                    author_kind=Message.AuthorKind.PROFESSIONAL,
+                    author=request.user,
+                    files=reply_form.cleaned_data["files"],
+                    request=request,
+                )
+            except ValidationError as error:
+                reply_form.add_error("files", error)
+            else:
+                messages.success(request, _("Your message was sent."))
+                return redirect("tickets:pro_consult", reference=question.reference)
+    record_event("question.professional_view", request=request, target=question)
+    return render(
+        request,
+        "tickets/pro_consult.html",
+        {
+            "question": question,
+            "thread": question.messages.filter(kind=Message.Kind.PUBLIC).prefetch_related(
+                "attachments"
+            ),
+            "question_files": question.attachments.filter(message__isnull=True),
+            "reply_form": reply_form,
+        },
+        status=200 if not reply_form.errors else 400,
+    )
+
+
+@never_cache
+def download_attachment(request, pk):
+    """Files are only ever served here: access checked, every download audited."""
+    attachment = Attachment.objects.select_related("question", "message").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    question = attachment.question
+    internal = attachment.message is not None and attachment.message.kind == Message.Kind.INTERNAL
+    allowed = (
+        access.can_see_internal(request.user, question)
+        if internal
+        else access.can_see_public_thread(request, question)
+    )
+    if not allowed:
+        raise Http404  # the same answer as for a file that does not exist
+    record_event(
+        "attachment.download",
+        request=request,
+        actor_label="" if request.user.is_authenticated else "requester",
+        target=question,
+        details={"attachment": attachment.pk},
+    )
+    response = FileResponse(
+        private_storage.open(attachment.stored_name, "rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "backoffice.urls"
+# Public forms wrap each field (label, help, errors, input) so it stacks on a phone.
+FORM_RENDERER = "backoffice.forms.WegwijsFormRenderer"
 WSGI_APPLICATION = "backoffice.wsgi.application"
 
 TEMPLATES = [

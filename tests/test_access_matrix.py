@@ -31,6 +31,15 @@ MATRIX = {
     "/admin/pages/": {**STAFF_OK, "specialist": DENIED, "coordinator": DENIED},
     "/admin/images/": {**STAFF_OK, "specialist": DENIED, "coordinator": DENIED},
     "/django-admin/": {"*": LOGIN, "superuser": OK},
+    # Questions (public side)
+    "/nl/ask/": {"*": OK},
+    "/ar/ask/": {"*": OK},
+    "/nl/ask/done/": {"*": OK},
+    "/nl/follow-up/": {"*": OK},
+    "/nl/follow-up/lost-code/": {"*": OK},
+    "/nl/follow-up/WW-2026-000001/": {"*": DENIED},  # sent back to the code form
+    "/nl/pro/": {"*": DENIED, "anonymous": LOGIN, "professional": OK},
+    "/nl/pro/new/": {"*": DENIED, "anonymous": LOGIN, "professional": OK},
 }
 
 CASES = [

@@ -1,3 +1,7 @@
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,3 +28,14 @@ class Command(BaseCommand):
                 f"{summary['organisations']} organisations, {len(summary['users'])} accounts"
             )
         )
+        # Each feature app may add demo data in its own `demo` module; the platform imports
+        # none of them by name (apps depend on the platform, not the other way round).
+        for app_config in apps.get_app_configs():
+            if app_config.name == "backoffice" or not app_config.name.isidentifier():
+                continue
+            if importlib.util.find_spec(f"{app_config.name}.demo") is None:
+                continue
+            module = importlib.import_module(f"{app_config.name}.demo")
+            self.stdout.write(f"Demo data of {app_config.label}…")
+            result = module.seed_demo(settings.DEMO_PASSWORD)
+            self.stdout.write(self.style.SUCCESS(f"  {result}"))

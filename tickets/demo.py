@@ -1,0 +1,293 @@
+"""Demo questions modelled on what newcomers and frontline workers actually ask."""
+
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from backoffice.models import LegalDomain, Municipality
+from tickets import lifecycle
+from tickets.models import Question, Status
+
+NAMESPACE = uuid.UUID("6f1c0a52-8d1e-4a57-9a49-0c8f1c6f3b10")
+
+# (domain, municipality, contact language, subject, body, professional or None, outcome)
+QUESTIONS = [
+    (
+        "residence",
+        "Antwerpen",
+        "ar",
+        "لمّ شمل زوجتي وأطفالي",
+        "حصلت على الحماية الدولية قبل ثمانية أشهر. كيف أطلب لمّ شمل زوجتي وأطفالي الثلاثة؟ "
+        "سمعت أن هناك مهلة سنة واحدة.",
+        None,
+        "answered",
+    ),
+    (
+        "residence",
+        "Gent",
+        "uk",
+        "Продовження тимчасового захисту",
+        "Моя посвідка (A-картка) закінчується наступного місяця. Що потрібно зробити в комуні?",
+        None,
+        "new",
+    ),
+    (
+        "residence",
+        "Schaarbeek",
+        "fr",
+        "Renouvellement de ma carte F",
+        "Ma carte F expire dans trois semaines et la commune ne me donne pas de rendez-vous avant "
+        "deux mois. Est-ce que je perds mon droit de séjour ?",
+        None,
+        "open",
+    ),
+    (
+        "residence",
+        "Mechelen",
+        "nl",
+        "Bijlage 13quinquies ontvangen",
+        "Mijn cliënt kreeg een bevel om het grondgebied te verlaten. Binnen welke termijn kan hij "
+        "beroep aantekenen bij de Raad voor Vreemdelingenbetwistingen?",
+        "professional.ocmw",
+        "answered",
+    ),
+    (
+        "nationality",
+        "Antwerpen",
+        "nl",
+        "Welke documenten voor nationaliteitsverklaring?",
+        "De dienst burgerzaken vraagt een gelegaliseerde geboorteakte uit Eritrea, maar die is "
+        "niet te krijgen. Is er een alternatief?",
+        "professional.ocmw",
+        "open",
+    ),
+    (
+        "nationality",
+        "Gent",
+        "en",
+        "Does my time as asylum seeker count?",
+        "I applied for Belgian nationality. Does the time before I got refugee status count for "
+        "the five years of legal stay?",
+        None,
+        "answered",
+    ),
+    (
+        "social-law",
+        "Gent",
+        "ar",
+        "رفض دخل الاندماج",
+        "رفض OCMW طلبي للحصول على دخل الاندماج لأنني أدرس. هل يمكنني الطعن؟",
+        None,
+        "waiting",
+    ),
+    (
+        "social-law",
+        "Aalst",
+        "nl",
+        "Groeipakket na verhuis",
+        "Een gezin verhuisde van Brussel naar Aalst. Het groeipakket wordt niet meer betaald. "
+        "Welke instantie is nu bevoegd?",
+        "professional.agii",
+        "new",
+    ),
+    (
+        "social-law",
+        "Sint-Niklaas",
+        "uk",
+        "Медичне страхування після переїзду",
+        "Я переїхала до іншої громади. Чи потрібно знову реєструватися в лікарняній касі?",
+        None,
+        "answered",
+    ),
+    (
+        "social-law",
+        "Anderlecht",
+        "fr",
+        "Aide médicale urgente",
+        "Mon voisin n'a pas de titre de séjour et doit voir un médecin. Le CPAS peut-il payer ?",
+        None,
+        "new",
+    ),
+    (
+        "family-ipr",
+        "Brussel",
+        "ar",
+        "تسجيل زواج عُقد في سوريا",
+        "تزوجنا في سوريا ولدينا عقد زواج من المحكمة الشرعية. هل تعترف به البلدية؟",
+        None,
+        "open",
+    ),
+    (
+        "family-ipr",
+        "Gent",
+        "nl",
+        "Naam van kind volgens Afghaans recht",
+        "Ouders willen voor hun baby de naam volgens Afghaanse gewoonte. Kan dat bij aangifte?",
+        "professional.agii",
+        "answered",
+    ),
+    (
+        "family-ipr",
+        "Turnhout",
+        "ti",
+        "Legalisatie geboorteakte Eritrea",
+        "(ingediend via tolk) Hoe kan ik mijn geboorteakte laten legaliseren als de ambassade "
+        "dat weigert?",
+        None,
+        "new",
+    ),
+    (
+        "work",
+        "Aalst",
+        "uk",
+        "Чи можу я працювати з A-карткою?",
+        "Мені запропонували роботу на складі. Чи потрібен окремий дозвіл на роботу?",
+        None,
+        "closed",
+    ),
+    (
+        "work",
+        "Antwerpen",
+        "en",
+        "Employer pays less than agreed",
+        "My employer pays me less than in my contract and says I will lose my permit if I "
+        "complain. What can I do?",
+        None,
+        "open",
+    ),
+    (
+        "housing",
+        "Gent",
+        "nl",
+        "Huurwaarborg via OCMW",
+        "Een gezin vindt een woning maar kan de huurwaarborg niet betalen. Kan het OCMW een "
+        "waarborg geven en hoe werkt dat?",
+        "professional.agii",
+        "answered",
+    ),
+    (
+        "housing",
+        "Sint-Jans-Molenbeek",
+        "ar",
+        "المالك يرفض إرجاع الضمان",
+        "غادرت الشقة منذ ثلاثة أشهر والمالك لا يرجع ضمان الإيجار. ماذا أفعل؟",
+        None,
+        "waiting",
+    ),
+    (
+        "housing",
+        "Boom",
+        "fr",
+        "Domiciliation refusée",
+        "La commune refuse de m'inscrire à mon adresse parce que le logement serait trop petit.",
+        None,
+        "new",
+    ),
+    (
+        "education",
+        "Sint-Niklaas",
+        "nl",
+        "Inschrijving in het OKAN",
+        "Een 15-jarige nieuwkomer kan nergens terecht in een onthaalklas. Heeft hij recht op "
+        "een plaats en wie moet die vinden?",
+        "professional.agii",
+        "open",
+    ),
+    (
+        "education",
+        "Schaarbeek",
+        "ar",
+        "معادلة شهادة الثانوية",
+        "أريد أن أدرس في الجامعة. كيف أعادل شهادة الثانوية من العراق؟",
+        None,
+        "answered",
+    ),
+    (
+        "education",
+        "Mechelen",
+        "uk",
+        "Запис дитини до школи посеред року",
+        "Ми приїхали в березні. Чи може школа відмовити в записі дитини?",
+        None,
+        "new",
+    ),
+    (
+        "civic-integration",
+        "Antwerpen",
+        "ar",
+        "واجب الاندماج المدني",
+        "وصلتني رسالة بأنني ملزم بدورة الاندماج المدني وإلا سأدفع غرامة. أنا أعمل بدوام كامل.",
+        None,
+        "answered",
+    ),
+    (
+        "civic-integration",
+        "Gent",
+        "en",
+        "Exemption from the civic integration course",
+        "I have a Belgian master's degree. Am I exempt from the civic integration obligation?",
+        None,
+        "closed",
+    ),
+    (
+        "civic-integration",
+        "Brussel",
+        "fr",
+        "Parcours d'accueil à Bruxelles",
+        "Je viens d'arriver à Bruxelles. Dois-je suivre le parcours néerlandophone ou "
+        "francophone ?",
+        None,
+        "open",
+    ),
+]
+
+STAFF_ANSWER = (
+    "Dank u voor uw vraag. Hieronder vindt u de **belangrijkste stappen**:\n\n"
+    "1. Verzamel de documenten die in de brief staan.\n"
+    "2. Ga binnen de termijn naar de bevoegde dienst.\n\n"
+    "Hebt u nog vragen? Antwoord gerust op dit bericht."
+)
+
+
+def seed_demo(password: str) -> dict:
+    User = get_user_model()
+    specialists = {
+        s.profile.regions.first().slug: s
+        for s in User.objects.filter(groups__name="specialist").prefetch_related("profile__regions")
+        if s.profile.regions.exists()
+    }
+    created = 0
+    for index, (domain, place, language, subject, body, pro, outcome) in enumerate(QUESTIONS):
+        token = uuid.uuid5(NAMESPACE, str(index))
+        if Question.objects.filter(submission_token=token).exists():
+            continue
+        municipality = Municipality.objects.get(name=place)
+        professional = User.objects.get(username=pro) if pro else None
+        question = lifecycle.create_question(
+            legal_domain=LegalDomain.objects.get(slug=domain),
+            subject=subject,
+            body=body,
+            contact_language=language,
+            processing_consent=True,
+            municipality=municipality,
+            professional=professional,
+            client_pseudonym="cliënt " + chr(65 + index) if pro else "",
+            client_consent=bool(pro),
+            submission_token=token,
+            legal_deadline=timezone.localdate() + timedelta(days=5 + index)
+            if index % 4 == 0
+            else None,
+        ).question
+        staff = specialists.get(municipality.region.slug)
+        if outcome != "new":
+            lifecycle.change_status(question, Status.OPEN, actor=staff, actor_kind="staff")
+        if outcome in ("answered", "closed", "waiting"):
+            lifecycle.add_message(question, body=STAFF_ANSWER, author_kind="staff", author=staff)
+        if outcome == "waiting":
+            lifecycle.change_status(question, Status.WAITING, actor=staff, actor_kind="staff")
+        if outcome == "closed":
+            lifecycle.change_status(question, Status.CLOSED, actor=staff, actor_kind="staff")
+        created += 1
+    return {"questions": created}

@@ -32,5 +32,7 @@ class NonStaffAdminRedirectMiddleware:
             language = language or settings.LANGUAGE_CODE
             with translation.override(language):
                 messages.info(request, _("You are signed in. Your pages are on the public site."))
-            return redirect(f"/{language}/")
+                from backoffice.views import landing_url
+
+                return redirect(landing_url(user))
         return self.get_response(request)

@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from backoffice import roles
 from backoffice.health import OK
 
 
@@ -25,6 +28,18 @@ def health(request):
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Professionals to their consults, staff to the admin, others to the home page."""
+        return landing_url(self.request.user)
+
+
+def landing_url(user) -> str:
+    if user.has_perm("wagtailadmin.access_admin"):
+        return "/admin/"
+    if user.groups.filter(name=roles.PROFESSIONAL).exists():
+        return reverse("tickets:pro_home")
+    return f"/{get_language() or settings.LANGUAGE_CODE}/"
 
 
 class LogoutView(auth_views.LogoutView):

@@ -140,7 +140,7 @@ def test_failed_sign_in_keeps_the_username_and_explains(client):
 def test_professional_signing_in_on_admin_lands_on_public_site(client):
     make_user(roles.PROFESSIONAL, "olga")
     response = client.post("/admin/login/", {"username": "olga", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == "/nl/"
+    assert response.redirect_chain[-1][0] == "/nl/pro/"
     assert response.status_code == 200
     assert "_auth_user_id" in client.session
 
@@ -173,7 +173,7 @@ def test_seed_demo_is_idempotent_and_accounts_can_sign_in(client):
         response = client.get("/admin/", follow=True)
         assert response.status_code == 200
         if username.startswith("professional"):
-            assert response.redirect_chain[-1][0] == "/nl/"
+            assert response.redirect_chain[-1][0] == "/nl/pro/"
         else:
             assert b"wagtail" in response.content.lower()
         client.logout()

@@ -1,0 +1,69 @@
+"""E-mails: only a link, to the right people; a failing mail server loses nothing."""
+
+import socket
+
+import pytest
+from django.core import mail
+from django_q.models import Schedule
+
+from backoffice import roles
+from backoffice.models import LegalDomain, Municipality, Region
+from tests.conftest import make_user
+from tickets import lifecycle, notifications
+from tickets.models import Question
+
+
+@pytest.fixture
+def question(db):
+    region = Region.objects.create(name="Gent", slug="gent")
+    place = Municipality.objects.create(name="Gent", postcode="9000", region=region)
+    return lifecycle.create_question(
+        legal_domain=LegalDomain.objects.get(slug="housing"),
+        subject="Huurwaarborg",
+        body="Mijn verhuurder houdt de waarborg.",
+        contact_language="uk",
+        processing_consent=True,
+        municipality=place,
+        email="olena@example.org",
+    ).question
+
+
+def _specialist(name, region, domains=()):
+    user = make_user(roles.SPECIALIST, name)
+    user.profile.regions.add(region)
+    user.profile.legal_domains.set(LegalDomain.objects.filter(slug__in=domains))
+    return user
+
+
+@pytest.mark.django_db
+def test_staff_of_the_region_and_domain_are_told(question):
+    other_region = Region.objects.create(name="Brussel", slug="brussel")
+    _specialist("all-domains", question.region)
+    _specialist("housing", question.region, ["housing"])
+    _specialist("nationality-only", question.region, ["nationality"])
+    _specialist("elsewhere", other_region)
+    assert notifications.notify_staff_of_new_question(question.pk) == 2
+    (message,) = mail.outbox
+    assert sorted(message.to) == ["all-domains@example.org", "housing@example.org"]
+    assert "Mijn verhuurder" not in message.body and question.reference in message.subject
+
+
+@pytest.mark.django_db
+def test_requester_mail_is_in_their_language_when_the_site_has_it(question):
+    notifications.send_sign_in_link(question.pk, "answer")
+    (message,) = mail.outbox
+    assert "Є новини" in message.subject
+    assert "Huurwaarborg" not in message.body and "/uk/follow-up/#link=" in message.body
+
+
+@pytest.mark.django_db
+def test_smtp_failure_keeps_the_question_and_schedules_a_retry(question, settings):
+    with socket.socket() as probe:  # a port where no mail server listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    assert notifications.send_sign_in_link(question.pk, "new") == "retry"
+    assert Question.objects.filter(pk=question.pk).exists()
+    retry = Schedule.objects.get(func="tickets.notifications.send_sign_in_link")
+    assert retry.schedule_type == Schedule.ONCE and "2)" in retry.args

@@ -83,3 +83,14 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Attachments of each test go to its own folder, never to var/."""
+    from django.utils.functional import empty
+
+    from tickets.attachments import private_storage
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty

@@ -13,16 +13,6 @@ from tickets import lifecycle
 from tickets.models import Attachment, Consent, Question
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    from django.utils.functional import empty
-
-    from tickets.attachments import private_storage
-
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
-
-
 @pytest.fixture
 def world(db):
     antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen")

@@ -16,16 +16,6 @@ CODE = re.compile(r'class="access-code">([A-Z-]+)<')
 REFERENCE = re.compile(r'class="reference">(WW-\d{4}-\d{6})<')
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    from django.utils.functional import empty
-
-    from tickets.attachments import private_storage
-
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
-
-
 @pytest.fixture
 def place(db):
     region = Region.objects.create(name="Gent", slug="gent")
@@ -190,3 +180,15 @@ def test_newcomer_cannot_reach_another_newcomers_question_or_files(client, place
     assert other.get(f"/nl/follow-up/{reference_a}/").status_code == 302
     assert other.get(f"/nl/files/{attachment.pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="attachment.download").count() == 1
+
+
+@pytest.mark.django_db
+def test_requester_marks_solved_and_says_whether_it_helped(client, place):
+    html = ask(client, place).content.decode()
+    reference = REFERENCE.search(html).group(1)
+    client.post(f"/nl/follow-up/{reference}/", {"action": "helpful"})
+    client.post(f"/nl/follow-up/{reference}/", {"action": "solved"})
+    question = Question.objects.get(reference=reference)
+    assert question.helpful is True
+    assert question.status == Status.CLOSED
+    assert AuditEvent.objects.filter(action="question.feedback").exists()

@@ -43,14 +43,6 @@ def domain(db):
     return LegalDomain.objects.get(slug="residence")
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    from django.utils.functional import empty
-
-    private_storage._wrapped = empty
-
-
 def ask(domain, place, **overrides):
     data = {
         "legal_domain": domain,

@@ -256,3 +256,17 @@ def mark_solved(question: Question, *, actor_kind: str, actor=None, request=None
         request=request,
         reason="marked solved by requester",
     )
+
+
+def record_feedback(question: Question, *, helpful: bool, request=None) -> Question:
+    """The requester says whether the answer helped (shown to the team and in reports)."""
+    question.helpful = helpful
+    question.save(update_fields=["helpful", "updated_at"])
+    record_event(
+        "question.feedback",
+        request=request,
+        actor_label=AuthorKind.REQUESTER,
+        target=question,
+        details={"helpful": helpful},
+    )
+    return question

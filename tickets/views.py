@@ -213,21 +213,9 @@ def follow_up_question(request, reference):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "reply":
-            reply_form = ReplyForm(request.POST, request.FILES)
-            if reply_form.is_valid():
-                try:
-                    lifecycle.add_message(
-                        question,
-                        body=reply_form.cleaned_data["body"],
-                        author_kind=Message.AuthorKind.REQUESTER,
-                        files=reply_form.cleaned_data["files"],
-                        request=request,
-                    )
-                except ValidationError as error:
-                    reply_form.add_error("files", error)
-                else:
-                    messages.success(request, _("Your message was sent."))
-                    return _follow_up_redirect(question)
+            reply_form, sent = _post_reply(request, question, Message.AuthorKind.REQUESTER)
+            if sent:
+                return _follow_up_redirect(question)
         elif action == "solved" and question.status != Status.CLOSED:
             lifecycle.mark_solved(
                 question, actor_kind=Message.AuthorKind.REQUESTER, request=request
@@ -238,26 +226,13 @@ def follow_up_question(request, reference):
             )
             return _follow_up_redirect(question)
         elif action in ("helpful", "not_helpful"):
-            question.helpful = action == "helpful"
-            question.save(update_fields=["helpful", "updated_at"])
+            lifecycle.record_feedback(question, helpful=action == "helpful", request=request)
             messages.success(request, _("Thank you for telling us."))
             return _follow_up_redirect(question)
     record_event(
         "question.requester_view", request=request, actor_label="requester", target=question
     )
-    return render(
-        request,
-        "tickets/follow_up_question.html",
-        {
-            "question": question,
-            "thread": question.messages.filter(kind=Message.Kind.PUBLIC).prefetch_related(
-                "attachments"
-            ),
-            "question_files": question.attachments.filter(message__isnull=True),
-            "reply_form": reply_form,
-        },
-        status=200 if not reply_form.errors else 400,
-    )
+    return _render_thread(request, "tickets/follow_up_question.html", question, reply_form)
 
 
 @never_cache
@@ -368,36 +343,46 @@ def pro_consult(request, reference):
     )
     reply_form = ReplyForm()
     if request.method == "POST":
-        reply_form = ReplyForm(request.POST, request.FILES)
-        if reply_form.is_valid():
-            try:
-                lifecycle.add_message(
-                    question,
-                    body=reply_form.cleaned_data["body"],
-                    author_kind=Message.AuthorKind.PROFESSIONAL,
-                    author=request.user,
-                    files=reply_form.cleaned_data["files"],
-                    request=request,
-                )
-            except ValidationError as error:
-                reply_form.add_error("files", error)
-            else:
-                messages.success(request, _("Your message was sent."))
-                return redirect("tickets:pro_consult", reference=question.reference)
+        reply_form, sent = _post_reply(
+            request, question, Message.AuthorKind.PROFESSIONAL, author=request.user
+        )
+        if sent:
+            return redirect("tickets:pro_consult", reference=question.reference)
     record_event("question.professional_view", request=request, target=question)
-    return render(
-        request,
-        "tickets/pro_consult.html",
-        {
-            "question": question,
-            "thread": question.messages.filter(kind=Message.Kind.PUBLIC).prefetch_related(
-                "attachments"
-            ),
-            "question_files": question.attachments.filter(message__isnull=True),
-            "reply_form": reply_form,
-        },
-        status=200 if not reply_form.errors else 400,
-    )
+    return _render_thread(request, "tickets/pro_consult.html", question, reply_form)
+
+
+def _post_reply(request, question, author_kind, author=None):
+    """Add the posted reply through the lifecycle service; return (form, whether it was sent)."""
+    reply_form = ReplyForm(request.POST, request.FILES)
+    if not reply_form.is_valid():
+        return reply_form, False
+    try:
+        lifecycle.add_message(
+            question,
+            body=reply_form.cleaned_data["body"],
+            author_kind=author_kind,
+            author=author,
+            files=reply_form.cleaned_data["files"],
+            request=request,
+        )
+    except ValidationError as error:
+        reply_form.add_error("files", error)
+        return reply_form, False
+    messages.success(request, _("Your message was sent."))
+    return reply_form, True
+
+
+def _render_thread(request, template, question, reply_form):
+    """A question with its public thread (never internal notes) and a reply form."""
+    thread = question.messages.filter(kind=Message.Kind.PUBLIC).prefetch_related("attachments")
+    context = {
+        "question": question,
+        "thread": thread,
+        "question_files": question.attachments.filter(message__isnull=True),
+        "reply_form": reply_form,
+    }
+    return render(request, template, context, status=400 if reply_form.errors else 200)
 
 
 @never_cache

@@ -192,3 +192,24 @@ def test_requester_marks_solved_and_says_whether_it_helped(client, place):
     assert question.helpful is True
     assert question.status == Status.CLOSED
     assert AuditEvent.objects.filter(action="question.feedback").exists()
+
+
+@pytest.mark.django_db
+def test_abandoned_kept_uploads_are_purged(client, place):
+    import os
+    import time
+
+    from django_q.models import Schedule
+
+    from tickets import staging
+    from tickets.attachments import private_storage
+
+    client.post(
+        "/nl/ask/", form_data(place, subject="", files=[SimpleUploadedFile("brief.pdf", PDF_BYTES)])
+    )
+    (name,) = private_storage.listdir(staging.FOLDER)[1]
+    assert staging.purge_abandoned() == 0  # still fresh
+    old = time.time() - 2 * 24 * 3600
+    os.utime(private_storage.path(staging.FOLDER + name), (old, old))
+    assert staging.purge_abandoned() == 1
+    assert Schedule.objects.filter(func="tickets.staging.purge_abandoned").exists()

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Questions")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_schedules, sender=self)
+
+
+def _ensure_schedules(sender, **kwargs):
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name="purge abandoned uploads",
+        defaults={
+            "func": "tickets.staging.purge_abandoned",
+            "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+        },
+    )

@@ -123,14 +123,14 @@ def check_uploads(files: list) -> list[CheckedFile]:
     return checked
 
 
-def store(checked: CheckedFile) -> dict:
+def store(checked: CheckedFile, folder: str = "") -> dict:
     """Write a checked upload to private storage under a random name; return its metadata."""
     digest = hashlib.sha256()
     checked.upload.seek(0)
     for chunk in checked.upload.chunks():
         digest.update(chunk)
     checked.upload.seek(0)
-    stored_name = secrets.token_hex(16) + EXTENSIONS[checked.content_type]
+    stored_name = folder + secrets.token_hex(16) + EXTENSIONS[checked.content_type]
     private_storage.save(stored_name, checked.upload)
     return {
         "stored_name": stored_name,

@@ -2,18 +2,22 @@
 already chose. Valid files wait in private storage, listed in the visitor's session."""
 
 import secrets
+from datetime import timedelta
 
 from django.core.files import File
+from django.utils import timezone
 
 from tickets import attachments
 
 SESSION_KEY = "staged_uploads"
+FOLDER = "staging/"
+KEEP_FOR = timedelta(days=1)
 
 
 def stage(request, checked_files) -> None:
     staged = request.session.get(SESSION_KEY, {})
     for checked in checked_files:
-        stored = attachments.store(checked)
+        stored = attachments.store(checked, folder=FOLDER)
         staged[secrets.token_urlsafe(12)] = stored
     request.session[SESSION_KEY] = dict(list(staged.items())[-10:])
 
@@ -39,3 +43,17 @@ def open_staged(request, tokens) -> list[File]:
 def clear(request) -> None:
     for meta in request.session.pop(SESSION_KEY, {}).values():
         attachments.private_storage.delete(meta["stored_name"])
+
+
+def purge_abandoned() -> int:
+    """Delete kept uploads of forms nobody sent (a daily task)."""
+    storage = attachments.private_storage
+    if not storage.exists(FOLDER):
+        return 0
+    cutoff = timezone.now() - KEEP_FOR
+    removed = 0
+    for name in storage.listdir(FOLDER)[1]:
+        if storage.get_modified_time(FOLDER + name) < cutoff:
+            storage.delete(FOLDER + name)
+            removed += 1
+    return removed

@@ -91,3 +91,29 @@ def test_newcomer_asks_follows_up_and_replies(
     assert visitor.get_by_text(reply).is_visible()
     _check(visitor, artifacts_dir, f"follow-up-question-{language}")
     other.close()
+
+
+def test_one_click_link_from_the_email_opens_the_question(
+    page, browser, site_server, municipality, artifacts_dir, mailoutbox
+):
+    page.goto("/uk/ask/")
+    page.locator("input[name=legal_domain]").first.check()
+    page.fill("#id_subject", "Посвідка закінчується")
+    page.fill("#id_body", "Що робити?")
+    page.fill("#id_email", "olena@example.org")
+    page.select_option("#id_municipality", str(municipality.pk))
+    page.check("#id_processing_consent")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/uk/ask/done/")
+    reference = page.locator(".reference").inner_text()
+
+    (message,) = [m for m in mailoutbox if m.to == ["olena@example.org"]]
+    link = re.search(r"https?://\S+#link=\S+", message.body).group(0)
+    path = link[link.index("/uk/") :]
+    other = browser.new_context(base_url=site_server)
+    visitor = other.new_page()
+    visitor.goto(path)
+    visitor.wait_for_url(f"**/uk/follow-up/{reference}/")
+    assert "#link=" not in visitor.url
+    assert visitor.get_by_text("Посвідка закінчується").first.is_visible()
+    other.close()

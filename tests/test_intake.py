@@ -213,3 +213,40 @@ def test_abandoned_kept_uploads_are_purged(client, place):
     os.utime(private_storage.path(staging.FOLDER + name), (old, old))
     assert staging.purge_abandoned() == 1
     assert Schedule.objects.filter(func="tickets.staging.purge_abandoned").exists()
+
+
+@pytest.mark.django_db
+def test_lost_code_answers_the_same_and_mails_only_a_matching_address(
+    client, place, mailoutbox, django_capture_on_commit_callbacks
+):
+    html = ask(client, place, email="amal@example.org").content.decode()
+    reference = REFERENCE.search(html).group(1)
+    mailoutbox.clear()
+    answers = []
+    for ref, email in [
+        (reference, "AMAL@example.org"),
+        (reference, "x@example.org"),
+        ("WW-2026-999999", "amal@example.org"),
+    ]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/nl/follow-up/lost-code/", {"reference": ref, "email": email})
+        answers.append((response.status_code, response.content.decode().count('role="status"')))
+    assert answers[0] == answers[1] == answers[2] == (200, 1)
+    assert [m.to for m in mailoutbox] == [["amal@example.org"]]
+    assert "#link=" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_requester_never_sees_internal_notes(client, place):
+    from tickets import lifecycle
+
+    html = ask(client, place).content.decode()
+    reference = REFERENCE.search(html).group(1)
+    question = Question.objects.get(reference=reference)
+    lifecycle.add_message(
+        question, body="Interne afweging: dossier zwak.", author_kind="staff", internal=True
+    )
+    lifecycle.add_message(question, body="Publiek antwoord hier.", author_kind="staff")
+    page = client.get(f"/nl/follow-up/{reference}/").content.decode()
+    assert "Publiek antwoord hier." in page
+    assert "Interne afweging" not in page

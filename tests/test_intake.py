@@ -250,3 +250,15 @@ def test_requester_never_sees_internal_notes(client, place):
     page = client.get(f"/nl/follow-up/{reference}/").content.decode()
     assert "Publiek antwoord hier." in page
     assert "Interne afweging" not in page
+
+
+@pytest.mark.django_db
+def test_opening_a_question_gives_a_new_session_key(client, place):
+    html = ask(client, place).content.decode()
+    reference, code = REFERENCE.search(html).group(1), CODE.search(html).group(1)
+    visitor = client_class_new_session(client)
+    visitor.get("/nl/follow-up/")
+    visitor.session.save()
+    before = visitor.session.session_key
+    visitor.post("/nl/follow-up/", {"reference": reference, "code": code})
+    assert visitor.session.session_key != before

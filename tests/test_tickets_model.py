@@ -297,3 +297,11 @@ def test_markdown_is_rendered_and_sanitised():
     assert "<strong>vet</strong>" in html
     assert 'href="https://example.org"' in html and "noopener" in html
     assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+
+
+@pytest.mark.django_db
+def test_the_municipality_decides_the_region(domain, place):
+    elsewhere = Region.objects.create(name="Brussel", slug="brussel")
+    question = ask(domain, place, region=elsewhere).question
+    assert question.region == place.region
+    assert ask(domain, None, municipality=None, region=elsewhere).question.region == elsewhere

@@ -40,6 +40,8 @@ def opened_in_session(request, question: Question) -> bool:
 
 
 def open_in_session(request, question: Question) -> None:
+    # A new session key at every "sign-in" with a code, against session fixation.
+    request.session.cycle_key()
     opened = request.session.get(FOLLOW_UP_SESSION_KEY, [])
     if question.pk not in opened:
         request.session[FOLLOW_UP_SESSION_KEY] = [*opened, question.pk][-20:]

@@ -122,7 +122,8 @@ def create_question(
         raise ValidationError(
             _("Confirm that your client agreed to this consult."), code="client_consent_required"
         )
-    region = region or (municipality.region if municipality else None)
+    # The municipality decides; the region list is for people who cannot or will not name one.
+    region = municipality.region if municipality else region
     if region is None:
         raise ValidationError(_("Choose your municipality or a region."), code="region_required")
     checked = attachments.check_uploads(list(files))

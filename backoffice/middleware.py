@@ -36,3 +36,18 @@ class NonStaffAdminRedirectMiddleware:
 
                 return redirect(landing_url(user))
         return self.get_response(request)
+
+
+class AdminScriptPolicyMiddleware:
+    """Wagtail's admin still writes a few inline scripts (e.g. the date-time pickers of
+    scheduled publishing), so the admin, and only the admin, allows inline scripts. The public
+    site keeps `script-src 'self'`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(ADMIN_PREFIX):
+            response._csp_update = {"script-src": ["'unsafe-inline'"]}
+        return response

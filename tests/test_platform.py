@@ -268,3 +268,16 @@ def test_health_reports_unreachable_elasticsearch_as_degraded(client, settings):
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["checks"]["search"]["status"] == "degraded"
+
+
+@pytest.mark.django_db
+def test_public_pages_forbid_inline_scripts_and_only_the_admin_allows_them(client):
+    public = client.get("/nl/")["Content-Security-Policy"]
+    client.force_login(make_user(roles.EDITOR))
+    admin = client.get("/admin/")["Content-Security-Policy"]
+    assert (
+        "script-src 'self';" in public + ";"
+        and "unsafe-inline" not in public.split("script-src")[1].split(";")[0]
+    )
+    assert "'unsafe-inline'" in admin.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'self'" in public and "object-src 'none'" in public

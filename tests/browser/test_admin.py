@@ -32,3 +32,39 @@ def test_staff_admin_works_under_the_content_security_policy(page, coordinator, 
     page.screenshot(path=str(artifacts_dir / "admin-regions.png"))
     csp_errors = [e for e in page.console_errors if "Content Security Policy" in e]
     assert csp_errors == []
+
+
+@pytest.fixture
+def editor(site_server, django_db_blocker):
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.filter(username="browser-editor").first()
+        return user or make_user(roles.EDITOR, "browser-editor")
+
+
+def test_editor_edits_the_home_page_under_the_content_security_policy(
+    page, editor, artifacts_dir, django_db_blocker
+):
+    from backoffice.models import HomePage
+
+    with django_db_blocker.unblock():
+        home = HomePage.objects.get(locale__language_code="nl")
+    page.goto("/admin/login/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/admin/pages/{home.pk}/edit/")
+    lead = page.locator("#id_lead")
+    lead.fill("Een nieuwe inleiding voor de test.")
+    # StreamField and the rich-text editor are JavaScript: they must have rendered.
+    page.locator("[data-streamfield-stream-container], .w-stream-field").first.wait_for()
+    assert page.locator(".Draftail-Editor").count() >= 1
+    page.screenshot(path=str(artifacts_dir / "admin-edit-home.png"))
+    page.keyboard.press("Control+s")  # Wagtail's "save draft" shortcut
+    page.wait_for_load_state("networkidle")
+    csp_errors = [e for e in page.console_errors if "Content Security Policy" in e]
+    assert csp_errors == []
+    with django_db_blocker.unblock():
+        home.refresh_from_db()
+        assert home.get_latest_revision_as_object().lead == "Een nieuwe inleiding voor de test."

@@ -50,9 +50,6 @@ class OrganisationViewSet(ModelViewSet):
     list_filter = ["kind", "region", "is_active"]
     search_fields = ["name"]
 
-    def get_queryset(self, request):
-        return Organisation.objects.select_related("municipality", "region")
-
 
 class LegalDomainViewSet(ModelViewSet):
     model = LegalDomain
@@ -77,9 +74,6 @@ class UserProfileViewSet(ModelViewSet):
     list_filter = ["organisation", "regions", "preferred_language"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
 
-    def get_queryset(self, request):
-        return UserProfile.objects.select_related("user", "organisation")
-
 
 class AuditEventViewSet(ModelViewSet):
     model = AuditEvent
@@ -90,9 +84,6 @@ class AuditEventViewSet(ModelViewSet):
     search_fields = ["actor_label", "action", "target_label", "target_id"]
     inspect_view_enabled = True
     form_fields = []
-
-    def get_queryset(self, request):
-        return AuditEvent.objects.select_related("target_type")
 
 
 register_permission_policy(AuditEvent, ViewOnlyPermissionPolicy(AuditEvent))

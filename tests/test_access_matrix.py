@@ -40,6 +40,8 @@ MATRIX = {
     "/nl/follow-up/WW-2026-000001/": {"*": DENIED},  # sent back to the code form
     "/nl/pro/": {"*": DENIED, "anonymous": LOGIN, "professional": OK},
     "/nl/pro/new/": {"*": DENIED, "anonymous": LOGIN, "professional": OK},
+    # Questions (staff side)
+    "/admin/questions/": {**STAFF_OK, "editor": DENIED},
 }
 
 CASES = [

@@ -281,3 +281,13 @@ def test_public_pages_forbid_inline_scripts_and_only_the_admin_allows_them(clien
     )
     assert "'unsafe-inline'" in admin.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'self'" in public and "object-src 'none'" in public
+
+
+@pytest.mark.django_db
+def test_every_role_holds_every_permission_the_roles_table_lists():
+    from backoffice.roles import ROLE_PERMISSIONS
+
+    for role, dotted_permissions in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert held == set(dotted_permissions), role

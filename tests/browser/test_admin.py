@@ -68,3 +68,43 @@ def test_editor_edits_the_home_page_under_the_content_security_policy(
     with django_db_blocker.unblock():
         home.refresh_from_db()
         assert home.get_latest_revision_as_object().lead == "Een nieuwe inleiding voor de test."
+
+
+def test_specialist_answers_from_the_workspace(page, site_server, django_db_blocker, artifacts_dir):
+    from backoffice.models import LegalDomain, Municipality, Region
+    from tickets import lifecycle
+
+    with django_db_blocker.unblock():
+        region, _ = Region.objects.get_or_create(slug="leuven-ws", defaults={"name": "Leuven"})
+        place, _ = Municipality.objects.get_or_create(
+            name="Leuven", postcode="3000", defaults={"region": region}
+        )
+        question = lifecycle.create_question(
+            legal_domain=LegalDomain.objects.get(slug="nationality"),
+            subject="Nationaliteit",
+            body="Welke documenten?",
+            contact_language="uk",
+            processing_consent=True,
+            municipality=place,
+        ).question
+        specialist = get_user_model().objects.filter(username="browser-specialist").first()
+        specialist = specialist or make_user(roles.SPECIALIST, "browser-specialist")
+        specialist.profile.regions.add(region)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/login/")
+    page.fill("#id_username", specialist.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/questions/")
+    page.get_by_role("link", name=question.reference).click()
+    page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
+    page.fill("#id_body", "U hebt een **geboorteakte** nodig.")
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
+    assert page.locator("strong", has_text="geboorteakte").is_visible()
+    page.screenshot(path=str(artifacts_dir / "admin-workspace.png"), full_page=True)
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []
+    with django_db_blocker.unblock():
+        question.refresh_from_db()
+        assert question.status == "answered"

@@ -1,0 +1,102 @@
+"""The specialists' queue and workspace in the Wagtail admin."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from backoffice import roles
+from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
+from tests.conftest import make_user
+from tests.test_tickets_model import PDF_BYTES
+from tickets import lifecycle
+from tickets.models import Message, Status
+
+
+@pytest.fixture
+def setup(db):
+    regions = {
+        slug: Region.objects.create(name=slug.title(), slug=slug) for slug in ("antwerpen", "gent")
+    }
+    places = {
+        slug: Municipality.objects.create(name=slug.title(), postcode=code, region=region)
+        for (slug, region), code in zip(regions.items(), ("2000", "9000"), strict=True)
+    }
+
+    def question(slug, subject):
+        return lifecycle.create_question(
+            legal_domain=LegalDomain.objects.get(slug="residence"),
+            subject=subject,
+            body="Vraag",
+            contact_language="ar",
+            processing_consent=True,
+            municipality=places[slug],
+            files=[SimpleUploadedFile("brief.pdf", PDF_BYTES)],
+        ).question
+
+    specialist = make_user(roles.SPECIALIST, "sam")
+    specialist.profile.regions.add(regions["antwerpen"])
+    return {
+        "mine": question("antwerpen", "Kaart Antwerpen"),
+        "other": question("gent", "Kaart Gent"),
+        "specialist": specialist,
+    }
+
+
+@pytest.mark.django_db
+def test_queue_shows_only_the_questions_of_my_regions(client, setup):
+    client.force_login(setup["specialist"])
+    html = client.get("/admin/questions/").content.decode()
+    assert setup["mine"].reference in html
+    assert setup["other"].reference not in html
+    assert f"/admin/questions/{setup['mine'].pk}/workspace/" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["professional", "editor"])
+def test_non_specialists_never_see_questions(client, setup, role):
+    client.force_login(make_user(role, f"someone-{role}"))
+    assert client.get("/admin/questions/").status_code == 302
+    workspace = client.get(f"/admin/questions/{setup['mine'].pk}/workspace/")
+    assert setup["mine"].subject not in workspace.content.decode()
+
+
+@pytest.mark.django_db
+def test_workspace_of_another_region_is_not_found(client, setup):
+    client.force_login(setup["specialist"])
+    response = client.get(f"/admin/questions/{setup['other'].pk}/workspace/")
+    assert setup["other"].subject not in response.content.decode()
+    assert response.status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_specialist_answers_and_notes_through_the_workspace(client, setup):
+    question = setup["mine"]
+    client.force_login(setup["specialist"])
+    url = f"/admin/questions/{question.pk}/workspace/"
+    page = client.get(url)
+    assert page.status_code == 200 and "brief.pdf" in page.content.decode()
+    assert AuditEvent.objects.filter(
+        action="question.staff_view", target_id=str(question.pk)
+    ).exists()
+    client.post(url, {"status": Status.OPEN})
+    client.post(url, {"body": "Let op: termijn van 30 dagen.", "internal": "1"})
+    client.post(url, {"body": "U moet **binnen 30 dagen** beroep aantekenen.", "internal": "0"})
+    question.refresh_from_db()
+    assert question.status == Status.ANSWERED and question.first_response_at is not None
+    kinds = list(question.messages.values_list("kind", "author_kind"))
+    assert kinds == [(Message.Kind.INTERNAL, "staff"), (Message.Kind.PUBLIC, "staff")]
+    invalid = client.post(url, {"status": Status.NEW}, follow=True)
+    assert invalid.status_code == 200
+    question.refresh_from_db()
+    assert question.status == Status.ANSWERED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["edit", "history", "usage", "delete"])
+def test_every_object_view_of_another_regions_question_is_closed(client, setup, view):
+    client.force_login(setup["specialist"])
+    other = setup["other"]
+    response = client.get(f"/admin/questions/{view}/{other.pk}/")
+    assert response.status_code in (302, 404)
+    assert other.subject not in response.content.decode()
+    mine = client.get(f"/admin/questions/{view}/{setup['mine'].pk}/")
+    assert mine.status_code in (200, 302)  # delete is refused by the policy, not by region

@@ -1,0 +1,93 @@
+"""The specialists' place in the Wagtail admin: the question queue and the workspace."""
+
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from tickets import access, workspace
+from tickets.models import Question
+
+
+class QuestionPermissionPolicy(ModelPermissionPolicy):
+    """Questions are created by requesters and professionals only, and never deleted by hand
+    (retention anonymises them)."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view", "change") and super().user_has_permission(user, action)
+
+
+register_permission_policy(Question, QuestionPermissionPolicy(Question))
+
+
+class QuestionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        # The visibility rule lives in tickets.access; the admin listing only applies it.
+        return access.staff_questions(self.request.user).select_related("legal_domain", "region")
+
+    def get_edit_url(self, instance):
+        return reverse("tickets_workspace", args=[instance.pk])
+
+
+class VisibleQuestionMixin:
+    """Every view of one question answers "not found" outside the user's regions."""
+
+    def get_object(self, *args, **kwargs):
+        question = super().get_object(*args, **kwargs)
+        if not access.staff_questions(self.request.user).filter(pk=question.pk).exists():
+            raise Http404
+        return question
+
+
+class QuestionEditView(VisibleQuestionMixin, generic.EditView):
+    pass
+
+
+class QuestionDeleteView(VisibleQuestionMixin, generic.DeleteView):
+    pass
+
+
+class QuestionHistoryView(VisibleQuestionMixin, history.HistoryView):
+    pass
+
+
+class QuestionUsageView(VisibleQuestionMixin, usage.UsageView):
+    pass
+
+
+class QuestionViewSet(ModelViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    menu_order = 50
+    add_to_admin_menu = True
+    index_view_class = QuestionIndexView
+    edit_view_class = QuestionEditView
+    delete_view_class = QuestionDeleteView
+    history_view_class = QuestionHistoryView
+    usage_view_class = QuestionUsageView
+    list_display = [
+        "reference", "subject", "legal_domain", "region", "status", "priority",
+        "legal_deadline", "contact_language", "created_at",
+    ]  # fmt: skip
+    list_filter = ["status", "legal_domain", "region", "priority", "requester_kind"]
+    search_fields = ["reference", "subject"]
+    form_fields = ["priority", "legal_deadline"]
+    inspect_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_question_viewset():
+    return QuestionViewSet("questions")
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_urls():
+    return [
+        path("questions/<int:pk>/workspace/", workspace.workspace, name="tickets_workspace"),
+    ]

@@ -7,6 +7,14 @@ from tests.conftest import PASSWORD, make_user
 pytestmark = pytest.mark.browser
 
 
+def sign_in_to_admin(page, user):
+    page.goto("/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
 @pytest.fixture
 def coordinator(site_server, django_db_blocker):
     with django_db_blocker.unblock():
@@ -15,11 +23,7 @@ def coordinator(site_server, django_db_blocker):
 
 
 def test_staff_admin_works_under_the_content_security_policy(page, coordinator, artifacts_dir):
-    page.goto("/admin/login/")
-    page.fill("#id_username", coordinator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, coordinator)
     page.goto("/admin/organisations/")
     page.screenshot(path=str(artifacts_dir / "admin-organisations.png"))
     assert page.get_by_role("heading", name="Organisaties").is_visible()
@@ -48,11 +52,7 @@ def test_editor_edits_the_home_page_under_the_content_security_policy(
 
     with django_db_blocker.unblock():
         home = HomePage.objects.get(locale__language_code="nl")
-    page.goto("/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, editor)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/admin/pages/{home.pk}/edit/")
     lead = page.locator("#id_lead")
@@ -75,9 +75,9 @@ def test_specialist_answers_from_the_workspace(page, site_server, django_db_bloc
     from tickets import lifecycle
 
     with django_db_blocker.unblock():
-        region, _ = Region.objects.get_or_create(slug="leuven-ws", defaults={"name": "Leuven"})
+        region, _ = Region.objects.get_or_create(slug="werkruimte", defaults={"name": "Werkruimte"})
         place, _ = Municipality.objects.get_or_create(
-            name="Leuven", postcode="3000", defaults={"region": region}
+            name="Kessel-Lo", postcode="3010", defaults={"region": region}
         )
         question = lifecycle.create_question(
             legal_domain=LegalDomain.objects.get(slug="nationality"),
@@ -91,11 +91,7 @@ def test_specialist_answers_from_the_workspace(page, site_server, django_db_bloc
         specialist = specialist or make_user(roles.SPECIALIST, "browser-specialist")
         specialist.profile.regions.add(region)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto("/admin/login/")
-    page.fill("#id_username", specialist.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, specialist)
     page.goto("/admin/questions/")
     page.get_by_role("link", name=question.reference).click()
     page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")

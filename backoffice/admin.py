@@ -1,6 +1,7 @@
 """The Django admin is kept for superusers only (e.g. django-q2's task monitor)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 
 def superuser_only(request) -> bool:
@@ -8,4 +9,4 @@ def superuser_only(request) -> bool:
 
 
 admin.site.has_permission = superuser_only
-admin.site.site_header = "Wegwijs – technical administration"
+admin.site.site_header = _("Wegwijs – technical administration")

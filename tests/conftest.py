@@ -18,8 +18,9 @@ ROLES = ["anonymous", "professional", "specialist", "editor", "coordinator", "su
 PASSWORD = "a-long-test-password"
 
 
-def make_user(role: str, username: str | None = None):
-    """A user who holds exactly one role, as the demo data and real accounts do."""
+def make_user(role: str, username: str | None = None, regions=(), domains=()):
+    """A user who holds exactly one role, as the demo data and real accounts do; `regions`
+    and `domains` (LegalDomain slugs) fill the profile."""
     User = get_user_model()
     username = username or f"{role}-user"
     user = User.objects.create_user(
@@ -30,6 +31,12 @@ def make_user(role: str, username: str | None = None):
         user.save()
     else:
         user.groups.add(Group.objects.get(name=role))
+    if regions:
+        user.profile.regions.set(regions)
+    if domains:
+        from backoffice.models import LegalDomain
+
+        user.profile.legal_domains.set(LegalDomain.objects.filter(slug__in=domains))
     return user
 
 

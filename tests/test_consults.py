@@ -30,10 +30,8 @@ def world(db):
         user.profile.organisation = organisation
         user.profile.save()
         people[name] = user
-    specialist = make_user(roles.SPECIALIST, "sam")
-    specialist.profile.regions.add(antwerpen)
-    other_specialist = make_user(roles.SPECIALIST, "gina")
-    other_specialist.profile.regions.add(gent)
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[antwerpen])
+    other_specialist = make_user(roles.SPECIALIST, "gina", regions=[gent])
     people.update(sam=specialist, gina=other_specialist)
     return {"city": city, "ocmw": ocmw, "people": people}
 

@@ -28,20 +28,15 @@ def question(db):
     ).question
 
 
-def _specialist(name, region, domains=()):
-    user = make_user(roles.SPECIALIST, name)
-    user.profile.regions.add(region)
-    user.profile.legal_domains.set(LegalDomain.objects.filter(slug__in=domains))
-    return user
-
-
 @pytest.mark.django_db
 def test_staff_of_the_region_and_domain_are_told(question):
     other_region = Region.objects.create(name="Brussel", slug="brussel")
-    _specialist("all-domains", question.region)
-    _specialist("housing", question.region, ["housing"])
-    _specialist("nationality-only", question.region, ["nationality"])
-    _specialist("elsewhere", other_region)
+    make_user(roles.SPECIALIST, "all-domains", regions=[question.region])
+    make_user(roles.SPECIALIST, "housing", regions=[question.region], domains=["housing"])
+    make_user(
+        roles.SPECIALIST, "nationality-only", regions=[question.region], domains=["nationality"]
+    )
+    make_user(roles.SPECIALIST, "elsewhere", regions=[other_region])
     assert notifications.notify_staff_of_new_question(question.pk) == 2
     (message,) = mail.outbox
     assert sorted(message.to) == ["all-domains@example.org", "housing@example.org"]

@@ -305,3 +305,14 @@ def test_the_municipality_decides_the_region(domain, place):
     question = ask(domain, place, region=elsewhere).question
     assert question.region == place.region
     assert ask(domain, None, municipality=None, region=elsewhere).question.region == elsewhere
+
+
+@pytest.mark.django_db
+def test_status_rule_uses_the_current_row_not_a_stale_copy(domain, place):
+    question = ask(domain, place).question
+    stale = Question.objects.get(pk=question.pk)
+    lifecycle.change_status(question, Status.CLOSED, actor_kind="staff")
+    with pytest.raises(lifecycle.InvalidTransition):
+        lifecycle.change_status(stale, Status.ANSWERED, actor_kind="staff")  # stale says "new"
+    question.refresh_from_db()
+    assert question.status == Status.CLOSED

@@ -32,8 +32,7 @@ def setup(db):
             files=[SimpleUploadedFile("brief.pdf", PDF_BYTES)],
         ).question
 
-    specialist = make_user(roles.SPECIALIST, "sam")
-    specialist.profile.regions.add(regions["antwerpen"])
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[regions["antwerpen"]])
     return {
         "mine": question("antwerpen", "Kaart Antwerpen"),
         "other": question("gent", "Kaart Gent"),
@@ -100,3 +99,28 @@ def test_every_object_view_of_another_regions_question_is_closed(client, setup, 
     assert other.subject not in response.content.decode()
     mine = client.get(f"/admin/questions/{view}/{setup['mine'].pk}/")
     assert mine.status_code in (200, 302)  # delete is refused by the policy, not by region
+
+
+@pytest.mark.django_db
+def test_triage_edit_is_saved_through_the_service_and_audited(client, setup):
+    question = setup["mine"]
+    client.force_login(setup["specialist"])
+    response = client.post(
+        f"/admin/questions/edit/{question.pk}/", {"priority": 4, "legal_deadline": "2026-12-24"}
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.priority == 4 and str(question.legal_deadline) == "2026-12-24"
+    event = AuditEvent.objects.get(action="question.triage", target_id=str(question.pk))
+    assert event.details == {"priority": "4", "legal_deadline": "2026-12-24"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_status_gets_a_clear_error(client, setup):
+    client.force_login(setup["specialist"])
+    url = f"/admin/questions/{setup['mine'].pk}/workspace/"
+    response = client.post(url, {"status": "bogus"}, follow=True)
+    assert response.status_code == 200
+    assert "bogus" in response.content.decode()
+    setup["mine"].refresh_from_db()
+    assert setup["mine"].status == Status.NEW

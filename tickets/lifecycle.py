@@ -30,7 +30,8 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.NEW: {Status.OPEN, Status.WAITING, Status.ANSWERED, Status.CLOSED},
     Status.OPEN: {Status.WAITING, Status.ANSWERED, Status.CLOSED},
     Status.WAITING: {Status.OPEN, Status.ANSWERED, Status.CLOSED},
-    Status.ANSWERED: {Status.OPEN, Status.CLOSED},
+    # After answering, staff may still wait for a document from the requester.
+    Status.ANSWERED: {Status.OPEN, Status.WAITING, Status.CLOSED},
     Status.CLOSED: {Status.OPEN},
 }
 
@@ -39,7 +40,10 @@ class InvalidTransition(ValidationError):
     def __init__(self, question: Question, to_status: str):
         super().__init__(
             _("A question that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": Status(question.status).label, "target": Status(to_status).label},
+            % {
+                "current": Status(question.status).label,
+                "target": Status(to_status).label if to_status in Status.values else to_status,
+            },
             code="invalid_transition",
         )
 
@@ -54,7 +58,12 @@ def change_status(
     request=None,
     reason: str = "",
 ) -> Question:
-    current = question.status
+    # The rule is checked against the locked row, not a copy another specialist may have
+    # changed in the meantime.
+    current = (
+        Question.objects.select_for_update().values_list("status", flat=True).get(pk=question.pk)
+    )
+    question.status = current
     if to_status not in TRANSITIONS[current]:
         raise InvalidTransition(question, to_status)
     now = timezone.now()
@@ -270,4 +279,23 @@ def record_feedback(question: Question, *, helpful: bool, request=None) -> Quest
         target=question,
         details={"helpful": helpful},
     )
+    return question
+
+
+TRIAGE_FIELDS = ("priority", "legal_deadline")
+
+
+@transaction.atomic
+def update_triage(question: Question, changed: list[str], *, actor, request=None) -> Question:
+    """Save a staff member's change of priority or legal deadline, audited."""
+    changed = [field for field in changed if field in TRIAGE_FIELDS]
+    if changed:
+        question.save(update_fields=[*changed, "updated_at"])
+        record_event(
+            "question.triage",
+            request=request,
+            actor=actor,
+            target=question,
+            details={field: str(getattr(question, field)) for field in changed},
+        )
     return question

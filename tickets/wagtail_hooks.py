@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from tickets import access, workspace
+from tickets import access, lifecycle, workspace
 from tickets.models import Question
 
 
@@ -45,7 +45,15 @@ class VisibleQuestionMixin:
 
 
 class QuestionEditView(VisibleQuestionMixin, generic.EditView):
-    pass
+    """Triage (priority, legal deadline); saved by the lifecycle service, like every change."""
+
+    def save_instance(self):
+        return lifecycle.update_triage(
+            self.form.save(commit=False),
+            self.form.changed_data,
+            actor=self.request.user,
+            request=self.request,
+        )
 
 
 class QuestionDeleteView(VisibleQuestionMixin, generic.DeleteView):
@@ -77,7 +85,7 @@ class QuestionViewSet(ModelViewSet):
     ]  # fmt: skip
     list_filter = ["status", "legal_domain", "region", "priority", "requester_kind"]
     search_fields = ["reference", "subject"]
-    form_fields = ["priority", "legal_deadline"]
+    form_fields = list(lifecycle.TRIAGE_FIELDS)
     inspect_view_enabled = False
 
 

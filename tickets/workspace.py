@@ -51,8 +51,8 @@ def workspace(request, pk):
                 lifecycle.change_status(
                     question, target, actor=request.user, actor_kind="staff", request=request
                 )
-            except (ValidationError, ValueError) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("Status changed."))
             return redirect("tickets_workspace", pk=question.pk)

@@ -19,7 +19,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from knowledge.blocks import ArticleBodyBlock
-from knowledge.situations import SITUATION_CHOICES, situation_label
+from knowledge.situations import SITUATION_CHOICES, situation_description, situation_label
 
 
 class Audience(models.TextChoices):
@@ -45,6 +45,10 @@ class LifeSituation(models.Model):
     @property
     def label(self) -> str:
         return situation_label(self.key)
+
+    @property
+    def description(self) -> str:
+        return situation_description(self.key)
 
 
 class KnowledgeLandingPage(Page):
@@ -141,6 +145,10 @@ class ArticlePage(Page):
     translation_source_published_at = models.DateTimeField(
         _("source version translated"), null=True, blank=True, editable=False
     )
+
+    # SHA-256 of the Markdown file this article was last imported from (import_articles skips
+    # unchanged files, so re-running it does not republish, nor make translations outdated).
+    import_checksum = models.CharField(max_length=64, blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -242,6 +250,15 @@ class ArticlePage(Page):
         context.update(reading.article_context(self, request))
         return context
 
+    def get_sitemap_urls(self, request=None):
+        from django.contrib.auth.models import AnonymousUser
+
+        from knowledge.audiences import can_read
+
+        if not can_read(AnonymousUser(), self):
+            return []
+        return super().get_sitemap_urls(request)
+
     def serve(self, request, *args, **kwargs):
         from knowledge.audiences import deny_unreadable
 
@@ -259,6 +276,8 @@ class ArticleVote(models.Model):
     )
     helpful = models.BooleanField(_("helpful"))
     visitor_hash = models.CharField(_("visitor (hashed)"), max_length=64)
+    # Keyed hash of the client address: recognises a visitor who came back without the cookie.
+    client_hash = models.CharField(_("client (hashed)"), max_length=64, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -270,6 +289,7 @@ class ArticleVote(models.Model):
                 fields=["article", "visitor_hash"], name="one_vote_per_article_and_visitor"
             )
         ]
+        indexes = [models.Index(fields=["article", "client_hash"], name="vote_client_idx")]
 
     def __str__(self):
         return f"{self.article_id} {'+' if self.helpful else '-'}"

@@ -4,6 +4,7 @@ articles with an audience, a review cycle and outdated-translation tracking."""
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django import forms
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -155,8 +156,8 @@ class ArticlePage(Page):
         FieldPanel("body"),
         MultiFieldPanel(
             [
-                FieldPanel("legal_domains"),
-                FieldPanel("situations"),
+                FieldPanel("legal_domains", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("situations", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("tags"),
                 FieldPanel("audience"),
             ],

@@ -311,3 +311,39 @@ def test_ask_form_prefills_the_domain(client):
 def test_home_links_to_the_knowledge_base(articles, client):
     assert 'href="/nl/kennisbank/"' in client.get("/nl/").content.decode()
     assert 'href="/ar/knowledge/"' in client.get("/ar/").content.decode()
+
+
+def test_language_switcher_leads_to_the_translation_or_its_section(articles, client):
+    html = client.get(PUBLIC_URL).content.decode()
+    assert f'href="{ARABIC_URL}" lang="ar"' in html
+    assert 'href="/fr/" lang="fr"' in html  # no French article, no French section yet
+    html = client.get(INTERNAL_URL.replace("test-interne-werkwijze/", "")).content.decode()
+    assert 'href="/ar/knowledge/" lang="ar"' in html  # the Arabic landing
+
+
+def test_seed_demo_builds_the_tree_and_imports_the_content(db, monkeypatch):
+    from knowledge import demo
+    from knowledge.models import KnowledgeIndexPage, KnowledgeLandingPage
+
+    monkeypatch.setattr(demo, "CONTENT_DIR", DATA)
+    assert "4 created" in demo.seed_demo("unused")
+    assert "4 unchanged" in demo.seed_demo("unused")
+    assert KnowledgeLandingPage.objects.live().count() == 5
+    landings = KnowledgeLandingPage.objects.all()
+    assert len({landing.translation_key for landing in landings}) == 1
+    assert KnowledgeIndexPage.objects.filter(locale__language_code="uk").count() == 8
+    assert ArticlePage.objects.count() == 4
+
+
+def test_editor_edits_and_adds_articles_in_the_admin(articles, client):
+    client.force_login(make_user("editor"))
+    page = article("test-gezinshereniging")
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    assert 'name="situations"' in response.content.decode()
+    index_page = page.get_parent()
+    assert client.get(f"/admin/pages/add/knowledge/articlepage/{index_page.pk}/").status_code == 200
+    # Articles only go under a domain index.
+    landing = index_page.get_parent()
+    response = client.get(f"/admin/pages/add/knowledge/articlepage/{landing.pk}/")
+    assert response.status_code in (302, 403) and "/edit/" not in response.get("Location", "")

@@ -347,3 +347,18 @@ def test_editor_edits_and_adds_articles_in_the_admin(articles, client):
     landing = index_page.get_parent()
     response = client.get(f"/admin/pages/add/knowledge/articlepage/{landing.pk}/")
     assert response.status_code in (302, 403) and "/edit/" not in response.get("Location", "")
+
+
+def test_import_moves_an_article_when_its_first_domain_changes(articles, tmp_path):
+    copy = tmp_path / "articles"
+    shutil.copytree(DATA, copy)
+    path = copy / "nl" / "test-gezinshereniging.md"
+    path.write_text(
+        path.read_text().replace("domains: residence, family-ipr", "domains: family-ipr"), "utf-8"
+    )
+    report = import_directory(copy)
+    assert report.updated == ["nl/test-gezinshereniging"]
+    page = article("test-gezinshereniging")
+    assert page.url == "/nl/kennisbank/family-ipr/test-gezinshereniging/"
+    assert [domain.slug for domain in page.legal_domains.all()] == ["family-ipr"]
+    assert page.live and not page.has_unpublished_changes

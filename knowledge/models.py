@@ -20,6 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from knowledge.blocks import ArticleBodyBlock
+from knowledge.panels import TranslationStatusPanel
 from knowledge.situations import SITUATION_CHOICES, situation_description, situation_label
 
 
@@ -151,7 +152,9 @@ class ArticlePage(Page):
     # unchanged files, so re-running it does not republish, nor make translations outdated).
     import_checksum = models.CharField(max_length=64, blank=True, editable=False)
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        TranslationStatusPanel(),
+        *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
         MultiFieldPanel(

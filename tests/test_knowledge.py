@@ -362,3 +362,15 @@ def test_import_moves_an_article_when_its_first_domain_changes(articles, tmp_pat
     assert page.url == "/nl/kennisbank/family-ipr/test-gezinshereniging/"
     assert [domain.slug for domain in page.legal_domains.all()] == ["family-ipr"]
     assert page.live and not page.has_unpublished_changes
+
+
+def test_editors_see_an_outdated_translation_in_its_edit_form(articles, client):
+    client.force_login(make_user("editor"))
+    translation = article("test-gezinshereniging", "ar")
+    url = f"/admin/pages/{translation.pk}/edit/"
+    assert "Outdated translation." not in client.get(url).content.decode()
+    source = article("test-gezinshereniging")
+    source.save_revision().publish()
+    html = client.get(url).content.decode()
+    assert "Outdated translation." in html
+    assert f"/admin/pages/{source.pk}/edit/" in html

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
+from django.utils.html import escape
+from django.utils.translation import gettext, override
 from wagtail.models import Locale
 
 from knowledge.audiences import readable_articles, readable_audiences
@@ -27,6 +29,12 @@ def articles(db):
     report = import_directory(DATA)
     assert report.ok, report.errors
     return {page.slug + "@" + page.locale.language_code: page for page in ArticlePage.objects.all()}
+
+
+def shown(text: str, language: str = "nl") -> str:
+    """`text` as a reader of `language` sees it in the HTML (after the catalogues are made)."""
+    with override(language):
+        return escape(gettext(text))
 
 
 def article(slug, language="nl"):
@@ -248,8 +256,10 @@ def test_one_vote_per_article_and_visitor(articles, client):
     page = article("test-gezinshereniging")
     response = client.post(vote_url(page), {"helpful": "yes"}, follow=True)
     assert response.redirect_chain[-1][0] == PUBLIC_URL
-    assert "Thank you for your answer" in response.content.decode()
-    assert "You answered: yes" in response.content.decode()
+    assert shown("Thank you for your answer. It helps us improve this page.") in (
+        response.content.decode()
+    )
+    assert shown("You answered: yes, this was helpful.") in response.content.decode()
     client.post(vote_url(page), {"helpful": "no"})
     vote = ArticleVote.objects.get()
     assert vote.helpful is False  # changed, not added
@@ -274,7 +284,8 @@ def test_votes_are_rate_limited(articles, client, settings):
         response = client.post(
             vote_url(page), {"helpful": "yes"}, follow=True, HTTP_USER_AGENT=f"ua{number}"
         )
-    assert "Many answers came from this connection" in response.content.decode()
+    limited = "Many answers came from this connection. Please try again later."
+    assert shown(limited) in response.content.decode()
     assert ArticleVote.objects.count() == 1  # same address: one vote, then the limit
 
 
@@ -287,7 +298,7 @@ def test_vote_respects_audience(articles, client):
 
 def test_vote_needs_an_answer(articles, client):
     response = client.post(vote_url(article("test-gezinshereniging")), {}, follow=True)
-    assert "Choose" in response.content.decode()
+    assert shown("Choose “Yes” or “No”.") in response.content.decode()
     assert not ArticleVote.objects.exists()
 
 
@@ -368,9 +379,9 @@ def test_editors_see_an_outdated_translation_in_its_edit_form(articles, client):
     client.force_login(make_user("editor"))
     translation = article("test-gezinshereniging", "ar")
     url = f"/admin/pages/{translation.pk}/edit/"
-    assert "Outdated translation." not in client.get(url).content.decode()
+    assert "kb-translation-outdated" not in client.get(url).content.decode()
     source = article("test-gezinshereniging")
     source.save_revision().publish()
     html = client.get(url).content.decode()
-    assert "Outdated translation." in html
+    assert "kb-translation-outdated" in html
     assert f"/admin/pages/{source.pk}/edit/" in html

@@ -6,6 +6,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.html import strip_tags
@@ -94,6 +95,18 @@ class KnowledgeIndexPage(Page):
     class Meta:
         verbose_name = _("knowledge base index (legal domain)")
 
+    def clean(self):
+        super().clean()
+        if not self.legal_domain_id:
+            return
+        twin = KnowledgeIndexPage.objects.filter(
+            locale_id=self.locale_id, legal_domain_id=self.legal_domain_id
+        ).exclude(pk=self.pk)
+        if twin.exists():
+            raise ValidationError(
+                {"legal_domain": _("This language already has an index for this legal domain.")}
+            )
+
     def get_context(self, request, *args, **kwargs):
         from knowledge import listings
 
@@ -181,7 +194,6 @@ class ArticlePage(Page):
         index.SearchField("summary"),
         index.SearchField("body_text"),
         index.FilterField("audience"),
-        index.FilterField("locale_id"),
     ]
 
     parent_page_types = ["knowledge.KnowledgeIndexPage"]

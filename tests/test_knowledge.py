@@ -385,3 +385,16 @@ def test_editors_see_an_outdated_translation_in_its_edit_form(articles, client):
     html = client.get(url).content.decode()
     assert "kb-translation-outdated" in html
     assert f"/admin/pages/{source.pk}/edit/" in html
+
+
+def test_one_index_per_legal_domain_and_language(articles):
+    from django.core.exceptions import ValidationError
+
+    from knowledge.models import KnowledgeIndexPage
+
+    existing = article("test-gezinshereniging").get_parent().specific
+    twin = KnowledgeIndexPage(
+        title="Twin", slug="twin", locale=existing.locale, legal_domain=existing.legal_domain
+    )
+    with pytest.raises(ValidationError):
+        existing.get_parent().add_child(instance=twin)

@@ -398,3 +398,15 @@ def test_one_index_per_legal_domain_and_language(articles):
     )
     with pytest.raises(ValidationError):
         existing.get_parent().add_child(instance=twin)
+
+
+def test_professional_signs_in_and_lands_on_the_article(articles, client):
+    from tests.conftest import PASSWORD
+
+    make_user("professional", "pro")
+    response = client.get(PROFESSIONALS_URL)
+    login_url = response["Location"]
+    assert login_url.startswith("/nl/login/?next=")
+    response = client.post(login_url, {"username": "pro", "password": PASSWORD})
+    assert response["Location"] == PROFESSIONALS_URL
+    assert client.get(PROFESSIONALS_URL).status_code == 200

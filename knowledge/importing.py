@@ -118,10 +118,10 @@ def _split(value: str) -> list[str]:
 
 
 def _fields(line: str, count: int) -> list[str]:
-    parts = [part.strip() for part in line.split(" | ")]
-    if len(parts) == 1 and "|" in line:
-        parts = [part.strip() for part in line.split("|")]
-    return (parts + [""] * count)[:count] if len(parts) <= count else parts
+    """`a | b | c` → ["a", "b", "c"], padded to `count`; an empty last field may lose its
+    space (`instrument | art. 3 |`)."""
+    parts = [part.strip() for part in line.split("|")]
+    return parts + [""] * (count - len(parts))
 
 
 def parse_file(path: Path) -> ParsedArticle:
@@ -262,7 +262,10 @@ def _block(path: Path, name: str, lines: list[tuple[int, str]], opened_at: int) 
         for number, line in items:
             if not line.startswith(("- ", "* ")):
                 raise ArticleFileError(path, number, "a checklist item starts with '- '")
-            item, when_needed = _fields(line[2:], 2)[:2]
+            fields = _fields(line[2:], 2)
+            if len(fields) > 2:
+                raise ArticleFileError(path, number, "a checklist item has two fields")
+            item, when_needed = fields
             if not item:
                 raise ArticleFileError(path, number, "a checklist item needs a text")
             value.append({"item": item, "when_needed": when_needed})
@@ -278,7 +281,10 @@ def _block(path: Path, name: str, lines: list[tuple[int, str]], opened_at: int) 
     if name == "legal":
         result = []
         for number, line in items:
-            instrument, article, url = _fields(line, 3)[:3]
+            fields = _fields(line, 3)
+            if len(fields) > 3:
+                raise ArticleFileError(path, number, "a legal reference has three fields")
+            instrument, article, url = fields
             if not instrument:
                 raise ArticleFileError(path, number, "a legal reference needs an instrument")
             if url and not url.startswith(("https://", "http://")):
@@ -289,7 +295,10 @@ def _block(path: Path, name: str, lines: list[tuple[int, str]], opened_at: int) 
     # where
     result = []
     for number, line in items:
-        service, place, contact = _fields(line, 3)[:3]
+        fields = _fields(line, 3)
+        if len(fields) > 3:
+            raise ArticleFileError(path, number, "'where to go' has three fields")
+        service, place, contact = fields
         if not service:
             raise ArticleFileError(path, number, "'where to go' needs a service")
         value = {"service": service, "place": place, "contact": contact}

@@ -410,3 +410,14 @@ def test_professional_signs_in_and_lands_on_the_article(articles, client):
     response = client.post(login_url, {"username": "pro", "password": PASSWORD})
     assert response["Location"] == PROFESSIONALS_URL
     assert client.get(PROFESSIONALS_URL).status_code == 200
+
+
+def test_block_fields(articles):
+    professionals = article("test-leefloon-professionals")
+    reference = professionals.body[-1].value  # written with an empty last field: "art. 3 |"
+    assert reference["article"] == "art. 3" and reference["url"] == ""
+    checklist = [block.value for block in article("test-gezinshereniging").body][1]
+    assert [(entry["item"], entry["when_needed"]) for entry in checklist] == [
+        ("Geldig paspoort", "altijd"),
+        ("Huurcontract", "als u een woning huurt"),
+    ]

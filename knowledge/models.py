@@ -1,9 +1,9 @@
 """Knowledge base pages: a public landing (by life situation), an index per legal domain, and
 articles with an audience, a review cycle and outdated-translation tracking."""
 
+import calendar
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,15 @@ from wagtail.search import index
 from knowledge.blocks import ArticleBodyBlock
 from knowledge.panels import TranslationStatusPanel
 from knowledge.situations import SITUATION_CHOICES, situation_description, situation_label
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day (31 August + 6 → 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 class Audience(models.TextChoices):
@@ -233,7 +242,7 @@ class ArticlePage(Page):
         """The date the next legal review is due (None when the article was never reviewed)."""
         if self.last_review_date is None:
             return None
-        return self.last_review_date + relativedelta(months=self.review_interval_months)
+        return add_months(self.last_review_date, self.review_interval_months)
 
     def is_review_due(self, today: datetime.date | None = None) -> bool:
         due = self.review_due_date

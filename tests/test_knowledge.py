@@ -421,3 +421,11 @@ def test_block_fields(articles):
         ("Geldig paspoort", "altijd"),
         ("Huurcontract", "als u een woning huurt"),
     ]
+
+
+def test_add_months_clamps_to_the_end_of_the_month():
+    from knowledge.models import add_months
+
+    assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2027, 8, 31), 6) == datetime.date(2028, 2, 29)
+    assert add_months(datetime.date(2026, 10, 15), 12) == datetime.date(2027, 10, 15)

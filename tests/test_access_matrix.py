@@ -42,6 +42,13 @@ MATRIX = {
     "/nl/pro/new/": {"*": DENIED, "anonymous": LOGIN, "professional": OK},
     # Questions (staff side)
     "/admin/questions/": {**STAFF_OK, "editor": DENIED},
+    # Knowledge base review listings (editors)
+    "/admin/knowledge/due-for-review/": {**STAFF_OK, "specialist": DENIED, "coordinator": DENIED},
+    "/admin/knowledge/outdated-translations/": {
+        **STAFF_OK,
+        "specialist": DENIED,
+        "coordinator": DENIED,
+    },
 }
 
 CASES = [

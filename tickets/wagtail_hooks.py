@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from tickets import access, lifecycle, workspace
+from tickets import access, lifecycle, promotion_views, workspace
 from tickets.models import Question
 
 
@@ -98,4 +98,15 @@ def register_question_viewset():
 def register_workspace_urls():
     return [
         path("questions/<int:pk>/workspace/", workspace.workspace, name="tickets_workspace"),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def register_promotion_urls():
+    return [
+        path(
+            "questions/<int:pk>/propose-article/",
+            promotion_views.propose_article,
+            name="tickets_propose_article",
+        ),
     ]

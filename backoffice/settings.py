@@ -225,6 +225,12 @@ ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5)
 # Public forms: attempts per client (hashed address) and window.
 INTAKE_LIMIT_PER_HOUR = env_int("INTAKE_LIMIT_PER_HOUR", 10)
 FOLLOW_UP_ATTEMPTS_PER_15_MIN = env_int("FOLLOW_UP_ATTEMPTS_PER_15_MIN", 10)
+
+# Service levels (tickets.sla): working days when no policy matches, and how many days before
+# a legal deadline a question is escalated.
+SLA_DEFAULT_FIRST_RESPONSE_DAYS = env_int("SLA_DEFAULT_FIRST_RESPONSE_DAYS", 2)
+SLA_DEFAULT_ANSWER_DAYS = env_int("SLA_DEFAULT_ANSWER_DAYS", 10)
+SLA_DEADLINE_WARNING_DAYS = env_int("SLA_DEADLINE_WARNING_DAYS", 3)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -67,6 +67,12 @@ class CloseForm(forms.Form):
         label=gettext_lazy("Referred to (which service)"), max_length=200, required=False
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.OTHER_SERVICE and not data.get("service", "").strip():
+            self.add_error("service", _("Name the service the requester was referred to."))
+        return data
+
 
 def _visible_question(request, pk) -> Question:
     question = (

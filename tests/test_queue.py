@@ -303,3 +303,28 @@ def test_preview_endpoint_sanitises(client, world):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<strong>vet</strong>" in html and "<script" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("narrowed", [False, True])
+def test_specialists_can_be_narrowed_to_their_domains(client, world, settings, narrowed):
+    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = narrowed
+    region = world["regions"]["antwerpen"]
+    housing_only = make_user(roles.SPECIALIST, "huisvesting", regions=[region], domains=["housing"])
+    residence = ask(world)  # residence
+    housing = lifecycle.create_question(
+        legal_domain=LegalDomain.objects.get(slug="housing"),
+        subject="Huurwaarborg",
+        body="Vraag",
+        contact_language="nl",
+        processing_consent=True,
+        municipality=region.municipalities.first(),
+    ).question
+    from tickets.access import staff_questions
+
+    seen = set(staff_questions(housing_only).values_list("pk", flat=True))
+    assert seen == ({housing.pk} if narrowed else {housing.pk, residence.pk})
+    # Coordinators and specialists without domains keep the whole region.
+    assert set(staff_questions(world["coco"])) == {residence, housing}
+    assert set(staff_questions(world["sam"])) == {residence, housing}
+    assert lifecycle.can_be_assigned(residence, housing_only) is not narrowed

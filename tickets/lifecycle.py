@@ -3,6 +3,7 @@ no status is changed anywhere else."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -344,19 +345,18 @@ TRIAGE_FIELDS = ("legal_domain", "priority", "legal_deadline", "assignee")
 
 
 def eligible_assignees(question: Question) -> QuerySet:
-    """Specialists of the question's region (and, when they chose domains, of its domain)."""
+    """Specialists who can see the question: those of its region (narrowed to its domain when
+    SPECIALISTS_SEE_ONLY_THEIR_DOMAINS is on, as in tickets.access)."""
     User = get_user_model()
-    return (
-        User.objects.filter(
-            is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region_id
-        )
-        .filter(
+    found = User.objects.filter(
+        is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region_id
+    )
+    if settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
+        found = found.filter(
             Q(profile__legal_domains__isnull=True)
             | Q(profile__legal_domains=question.legal_domain_id)
         )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return found.distinct().order_by("first_name", "last_name", "username")
 
 
 def can_be_assigned(question: Question, user) -> bool:

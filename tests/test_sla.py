@@ -194,3 +194,23 @@ def test_the_escalation_schedule_exists_after_migrate():
 
     schedule = Schedule.objects.get(func="tickets.sla.escalate_due")
     assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 15
+
+
+@pytest.mark.django_db
+def test_coordinators_edit_service_levels_and_duplicates_are_refused(client):
+    coordinator = make_user(roles.COORDINATOR, "coco")
+    client.force_login(coordinator)
+    data = {"legal_domain": "", "priority": "", "first_response_days": 2, "answer_days": 9}
+    assert client.post("/admin/service_levels/new/", data).status_code == 302
+    again = client.post("/admin/service_levels/new/", data)
+    assert again.status_code == 200 and "already a service level" in again.content.decode()
+    backwards = client.post(
+        "/admin/service_levels/new/",
+        {"legal_domain": "", "priority": 4, "first_response_days": 5, "answer_days": 1},
+    )
+    assert backwards.status_code == 200
+    assert SLAPolicy.objects.count() == 1
+    client.force_login(make_user(roles.SPECIALIST, "sam"))
+    refused = client.post("/admin/service_levels/new/", {**data, "priority": 3})
+    assert refused["Location"] == "/admin/"  # permission denied: sent to the dashboard
+    assert SLAPolicy.objects.count() == 1

@@ -7,12 +7,13 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -112,6 +113,14 @@ class CheckboxColumn(BaseColumn):
     cell_template_name = "tickets/admin/checkbox_cell.html"
 
 
+class DayColumn(Column):
+    """A calendar day (Wagtail's DateColumn shows dates as "just now")."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
 class AgeColumn(Column):
     def get_value(self, instance):
         return queue_views.age_label(instance.created_at, timezone.now())
@@ -166,11 +175,11 @@ class QuestionIndexView(generic.IndexView):
             Column("region", label=_("Region"), sort_key="region__name"),
             Column("get_status_display", label=_("Status"), sort_key="status"),
             Column("get_priority_display", label=_("Priority"), sort_key="priority"),
-            DateColumn("legal_deadline", label=_("Legal deadline"), sort_key="legal_deadline"),
-            DateColumn(
+            DayColumn("legal_deadline", label=_("Legal deadline"), sort_key="legal_deadline"),
+            DayColumn(
                 "first_response_due", label=_("First response due"), sort_key="first_response_due"
             ),
-            DateColumn("effective_due", label=_("Due"), sort_key="effective_due"),
+            DayColumn("effective_due", label=_("Due"), sort_key="effective_due"),
             Column("assignee_label", label=_("Assignee"), sort_key="assignee__username"),
             Column("contact_language", label=_("Language"), sort_key="contact_language"),
             AgeColumn("age", label=_("Age"), sort_key="created_at"),

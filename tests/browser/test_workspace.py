@@ -68,6 +68,7 @@ def test_specialist_takes_and_answers_with_an_article_link(
     page.goto("/admin/questions/")
     page.get_by_role("link", name="Unassigned in my regions").click()
     page.wait_for_url("**/admin/questions/?view=unassigned")
+    page.screenshot(path=str(artifacts_dir / "questions-unassigned.png"))
     page.get_by_role("link", name=question.reference).click()
     page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
 

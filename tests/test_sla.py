@@ -214,3 +214,24 @@ def test_coordinators_edit_service_levels_and_duplicates_are_refused(client):
     refused = client.post("/admin/service_levels/new/", {**data, "priority": 3})
     assert refused["Location"] == "/admin/"  # permission denied: sent to the dashboard
     assert SLAPolicy.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_escalation_mail_is_tried_again_on_the_next_run(region, settings):
+    import socket
+
+    make_user(roles.SPECIALIST, "sam", regions=[region])
+    question = _question(region)
+    _make_overdue(question)
+    with socket.socket() as probe:  # a port nobody listens on: the real SMTP client is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    assert sla.escalate_due() == 0
+    question.refresh_from_db()
+    assert question.escalated_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    assert sla.escalate_due() == 1
+    assert len(mail.outbox) == 1

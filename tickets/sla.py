@@ -181,8 +181,8 @@ def escalate_due() -> int:
             target=question,
             details={"assignee": question.assignee_id},
         )
-        _notify_escalation(question)
-        escalated += 1
+        if _notify_escalation(question):
+            escalated += 1
     return escalated
 
 
@@ -202,11 +202,12 @@ def escalation_recipients(question: Question) -> list[str]:
     return sorted({address for address in [*handlers, *coordinators] if address})
 
 
-def _notify_escalation(question: Question) -> None:
-    """Only the reference and a link: no question text or personal data leaves by e-mail."""
+def _notify_escalation(question: Question) -> bool:
+    """Only the reference and a link: no question text or personal data leaves by e-mail.
+    False when the mail failed (the claim is then released for the next run)."""
     recipients = escalation_recipients(question)
     if not recipients:
-        return
+        return True  # escalated all the same: it shows on the "Overdue" view
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
         "tickets_workspace", args=[question.pk]
     )
@@ -224,3 +225,5 @@ def _notify_escalation(question: Question) -> None:
             "Escalation mail for %s failed, retried later: %s", question.reference, error
         )
         Question.objects.filter(pk=question.pk).update(escalated_at=None)
+        return False
+    return True

@@ -129,6 +129,7 @@ class AgeColumn(Column):
 class QuestionIndexView(generic.IndexView):
     paginator_class = CappedPaginator
     template_name = "tickets/admin/question_index.html"
+    results_template_name = "tickets/admin/question_results.html"
     filterset_class = QuestionFilterSet
     export_filename = "questions"
     list_export = [

@@ -22,6 +22,7 @@ def scene(site_server, django_db_blocker):
 
     from backoffice.models import HomePage, LegalDomain, Municipality, Region
     from tickets import lifecycle
+    from tickets.models import AnswerTemplate
 
     with django_db_blocker.unblock():
         region, _ = Region.objects.get_or_create(
@@ -44,6 +45,11 @@ def scene(site_server, django_db_blocker):
             contact_language="nl",
             processing_consent=True,
             municipality=place,
+        )
+        AnswerTemplate.objects.get_or_create(
+            title="Ontvangst (browsertest)",
+            language="nl",
+            defaults={"body": "Wij behandelen uw vraag {reference} in {region}."},
         )
         # The article to link to: a knowledge-base article once that page type exists.
         home = HomePage.objects.get(locale__language_code="nl")
@@ -76,6 +82,12 @@ def test_specialist_takes_and_answers_with_an_article_link(
     page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
     assert page.get_by_text("Samira El Amrani").first.is_visible()
 
+    # One click inserts a template, its placeholders filled in, without a page load.
+    page.select_option("#id_template", label="Ontvangst (browsertest) (nl)")
+    page.get_by_role("button", name="Insert template").click()
+    expected = f"Wij behandelen uw vraag {question.reference} in Wachtrij Antwerpen."
+    assert page.locator("#id_body").input_value() == expected
+    assert page.url.endswith(f"/admin/questions/{question.pk}/workspace/")
     page.fill("#id_body", "Uw kaart blijft geldig zolang de verlenging loopt. Lees ook: ")
     page.locator("#id_body").press("End")
     page.get_by_role("button", name="Insert a link to an article").click()
@@ -92,7 +104,9 @@ def test_specialist_takes_and_answers_with_an_article_link(
     preview_link.wait_for()
     # The admin scrolls inside its own layout: a tall window shows the whole workspace.
     page.set_viewport_size({"width": 1366, "height": 1900})
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate(
+        "document.querySelectorAll('*').forEach((e) => { if (e.scrollTop) e.scrollTop = 0; })"
+    )
     page.screenshot(path=str(SCREENSHOTS / "workspace.png"))
     page.screenshot(path=str(artifacts_dir / "workspace.png"))
     page.set_viewport_size({"width": 1366, "height": 900})

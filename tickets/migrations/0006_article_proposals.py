@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('knowledge', '0003_import_checksum_and_vote_client'),
-        ('tickets', '0003_staff_question_permissions'),
+        ('tickets', '0005_due_dates_assignees_outcomes_and_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -821,5 +821,11 @@ def generate(options: Options) -> dict:
         "users": {role: len(names) for role, names in platform.usernames.items()},
         "accounts": {role: names[:5] for role, names in platform.usernames.items()},
         "specialist_by_region": platform.specialist_usernames,
+        # Valid choices for the intake form the benchmark posts.
+        "form": {
+            "legal_domain": next(iter(platform.domains.values())).pk,
+            "municipality": platform.municipalities[platform.regions[0].pk][0].pk,
+            "domains": {slug: d.pk for slug, d in platform.domains.items()},
+        },
         **summary,
     }

@@ -218,6 +218,13 @@ def bench_one(db: str, size: int, args) -> dict:
         log(f"{db} {size:,}: reusing the data set in {db_url}")
         env = environment(db_url, var_dir)
         env["SECRET_KEY"] = (var_dir / "secret_key").read_text()
+        manage(env, "migrate", "--noinput", "-v0", stdout=subprocess.DEVNULL)
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from backoffice.tasks import refresh_query_statistics; refresh_query_statistics()",
+        )
     else:
         shutil.rmtree(var_dir, ignore_errors=True)
         var_dir.mkdir(parents=True)

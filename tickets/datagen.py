@@ -31,6 +31,7 @@ from django.db import transaction
 
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation, Region, UserProfile
+from backoffice.tasks import refresh_query_statistics
 from tickets.access_codes import ALPHABET, GROUP_SIZE, GROUPS, normalise
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
 from tickets.models import (
@@ -813,6 +814,8 @@ def generate(options: Options) -> dict:
     with transaction.atomic():
         platform = generator.platform()
     summary = generator.questions(platform)
+    # A database that has been in use has planner statistics (the daily task): so does this one.
+    refresh_query_statistics()
     return {
         "seed": options.seed,
         "anchor": generator.now.date().isoformat(),

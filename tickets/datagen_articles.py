@@ -136,10 +136,11 @@ def generate_articles(count: int, *, seed: int = 1, anchor: date | None = None, 
                 parent = parents.get((code, domain.pk))
                 if parent is None:
                     continue
-                title = f"{rng.choice(TOPICS[code])} ({group + 1})"
+                topic = rng.choice(TOPICS[code])
+                title = f"{topic} ({group + 1})"
                 page = ArticlePage(
                     title=title,
-                    slug=f"{slugify(title, allow_unicode=True)[:60]}-{group + 1}",
+                    slug=f"{slugify(topic, allow_unicode=True)[:60]}-{group + 1}",
                     summary=title,
                     body=[
                         ("rich_text", PARAGRAPH[code]),

@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PLATFORM_VIEW,
         "tickets.view_question",
         "tickets.change_question",
+        "tickets.export_question",
+        "tickets.hand_over_question",
     ],
     EDITOR: [
         "wagtailadmin.access_admin",
@@ -54,6 +56,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "backoffice.view_auditevent",
         "tickets.view_question",
         "tickets.change_question",
+        "tickets.add_letterhead",
+        "tickets.change_letterhead",
+        "tickets.view_letterhead",
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",

@@ -99,3 +99,7 @@ def register_workspace_urls():
     return [
         path("questions/<int:pk>/workspace/", workspace.workspace, name="tickets_workspace"),
     ]
+
+
+# Documents and handover register their own admin URLs and menu item.
+from tickets import document_hooks  # noqa: E402,F401

@@ -39,6 +39,8 @@ def workspace(request, pk):
         .select_related("legal_domain", "region", "municipality", "organisation")
         .first()
     )
+    if question is None and access.handed_over_questions(request.user).filter(pk=pk).exists():
+        return redirect("tickets_read_only", pk=pk)  # handed over: read only for a while
     if question is None or not request.user.has_perm("tickets.view_question"):
         raise Http404
     form = StaffMessageForm()

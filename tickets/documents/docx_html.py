@@ -1,0 +1,282 @@
+"""Markdown → HTML (Markdown library, cleaned by nh3) → python-docx paragraphs and runs.
+
+Headings become Word heading styles, lists Word list paragraphs (numbered lists restart at 1),
+bold and italic become run properties, links real hyperlinks. Right-to-left text (Arabic,
+Hebrew, Persian...) gets right-to-left paragraphs and runs, and a font with Arabic glyphs.
+"""
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+import markdown
+import nh3
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+LATIN_FONT = "Noto Sans"
+ARABIC_FONT = "Noto Naskh Arabic"
+CODE_FONT = "DejaVu Sans Mono"
+HYPERLINK_STYLE = "Hyperlink"
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+}  # fmt: skip
+# An answer's own headings sit below the letter's sections (Heading 1).
+HEADING_STYLES = {
+    "h1": "Heading 2",
+    "h2": "Heading 2",
+    "h3": "Heading 3",
+    "h4": "Heading 4",
+    "h5": "Heading 4",
+    "h6": "Heading 4",
+}
+BLOCK_TAGS = {"p", "li", "pre", "blockquote", "hr", *HEADING_STYLES}
+# Elements that come after w:bidi inside w:pPr (the schema fixes the order).
+_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+
+
+def markdown_to_html(text: str) -> str:
+    html = markdown.markdown(text or "", extensions=["sane_lists", "nl2br"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel=None,
+    )
+
+
+def strong_direction(text: str) -> str | None:
+    """ "rtl" or "ltr" after the first strongly directional character (like dir="auto")."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
+
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
+def prepare_document(document, *, rtl: bool, language: str) -> None:
+    """Fonts with Latin and Arabic glyphs on every style we use, the language, a link style."""
+    styles = document.styles
+    for name in ("Normal", "Title", *(f"Heading {n}" for n in range(1, 5))):
+        rpr = styles[name].element.get_or_add_rPr()
+        fonts = rpr.get_or_add_rFonts()
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            fonts.attrib.pop(qn(theme), None)
+        fonts.set(qn("w:ascii"), LATIN_FONT)
+        fonts.set(qn("w:hAnsi"), LATIN_FONT)
+        fonts.set(qn("w:cs"), ARABIC_FONT)
+    normal = styles["Normal"]
+    normal.font.size = Pt(10.5)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:bidi"), language if rtl else "ar-SA")
+    normal.element.get_or_add_rPr().append(lang)
+    if HYPERLINK_STYLE not in [style.name for style in styles]:
+        link = styles.add_style(HYPERLINK_STYLE, WD_STYLE_TYPE.CHARACTER)
+        link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+        link.font.underline = True
+    document.core_properties.language = language
+
+
+def set_paragraph_rtl(paragraph_element) -> None:
+    ppr = paragraph_element.get_or_add_pPr()
+    if ppr.find(qn("w:bidi")) is None:
+        ppr.insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+
+
+def apply_directions(paragraphs, *, default_rtl: bool, auto: set) -> int:
+    """Give right-to-left paragraphs w:bidi and their right-to-left runs w:rtl.
+
+    A paragraph whose element is in `auto` (text someone wrote) takes its direction from its
+    first strong character; the others (the document's fixed parts) from the language."""
+    count = 0
+    for paragraph in paragraphs:
+        element = paragraph._p
+        direction = strong_direction(paragraph.text) if element in auto else None
+        rtl = default_rtl if direction is None else direction == "rtl"
+        if not rtl:
+            continue
+        set_paragraph_rtl(element)
+        count += 1
+        for run in element.iter(qn("w:r")):
+            text = "".join(t.text or "" for t in run.iter(qn("w:t")))
+            if has_rtl(text) or strong_direction(text) is None:
+                run.get_or_add_rPr().get_or_add_rtl()
+    return count
+
+
+def add_hyperlink(paragraph, url: str, text: str, *, bold=False, italic=False):
+    """A real hyperlink (w:hyperlink with an external relationship) holding one run."""
+    relationship = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), relationship)
+    run = paragraph.add_run(text, style=HYPERLINK_STYLE)
+    run.bold = bold or None
+    run.italic = italic or None
+    hyperlink.append(run._r)  # moves the run inside the hyperlink
+    paragraph._p.append(hyperlink)
+    return run
+
+
+def _restart_numbering(document, paragraph, style_name: str) -> None:
+    """Numbered lists each start at 1: a new w:num over the style's list definition."""
+    numbering = document.part.numbering_part.element
+    num_pr = document.styles[style_name].element.pPr.numPr
+    abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
+    num = numbering.add_num(abstract_id)
+    level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+    num.add_lvlOverride(ilvl=level).add_startOverride(1)
+    para_num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    para_num_pr.get_or_add_ilvl().val = level
+    para_num_pr.get_or_add_numId().val = num.numId
+
+
+class HtmlToDocx(HTMLParser):
+    """Walks cleaned HTML and writes it into a python-docx document (or table cell)."""
+
+    def __init__(self, document, *, container=None, base_url: str = "", auto: set | None = None):
+        super().__init__(convert_charrefs=True)
+        self.document = document
+        self.container = container if container is not None else document
+        self.base_url = base_url
+        self.auto = auto if auto is not None else set()
+        self.paragraph = None
+        self.bold = self.italic = self.code = self.pre = self.quote = 0
+        self.href = None
+        self.lists: list[dict] = []
+        self.links: list[tuple[str, str]] = []
+        self.paragraphs = []
+
+    # -- paragraphs
+    def _new_paragraph(self, style=None):
+        paragraph = self.container.add_paragraph(style=style)
+        if self.quote:
+            paragraph.paragraph_format.left_indent = Pt(18 * self.quote)
+            paragraph.style = self.document.styles["Quote"] if style is None else style
+        self.auto.add(paragraph._p)
+        self.paragraphs.append(paragraph)
+        self.paragraph = paragraph
+        return paragraph
+
+    def _list_style(self):
+        current = self.lists[-1]
+        depth = min(len(self.lists), 3)
+        base = "List Number" if current["ordered"] else "List Bullet"
+        return base if depth == 1 else f"{base} {depth}"
+
+    # -- parser callbacks
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("ul", "ol"):
+            self.lists.append({"ordered": tag == "ol", "first": True})
+            self.paragraph = None
+        elif tag == "li":
+            style = self._list_style() if self.lists else None
+            paragraph = self._new_paragraph(style)
+            if self.lists and self.lists[-1]["ordered"] and self.lists[-1]["first"]:
+                _restart_numbering(self.document, paragraph, style)
+            if self.lists:
+                self.lists[-1]["first"] = False
+        elif tag == "p":
+            # A loose list item wraps its text in <p>: keep writing into the item.
+            in_fresh_item = self.lists and self.paragraph is not None and not self.paragraph.text
+            if not in_fresh_item:
+                self._new_paragraph(
+                    "List Continue" if self.lists and self.paragraph is not None else None
+                )
+        elif tag in HEADING_STYLES:
+            self._new_paragraph(HEADING_STYLES[tag])
+        elif tag == "blockquote":
+            self.quote += 1
+            self.paragraph = None
+        elif tag == "pre":
+            self.pre += 1
+            self._new_paragraph()
+        elif tag == "hr":
+            self._new_paragraph().add_run("—" * 12)
+            self.paragraph = None
+        elif tag == "br":
+            if self.paragraph is not None:
+                self.paragraph.add_run().add_break()
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "code":
+            self.code += 1
+        elif tag == "a":
+            href = attrs.get("href") or ""
+            self.href = urljoin(self.base_url, href) if href else None
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            self.paragraph = None
+        elif tag == "blockquote":
+            self.quote = max(0, self.quote - 1)
+            self.paragraph = None
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+            self.paragraph = None
+        elif tag in BLOCK_TAGS:
+            self.paragraph = None
+        elif tag in ("strong", "b"):
+            self.bold = max(0, self.bold - 1)
+        elif tag in ("em", "i"):
+            self.italic = max(0, self.italic - 1)
+        elif tag == "code":
+            self.code = max(0, self.code - 1)
+        elif tag == "a":
+            self.href = None
+
+    def handle_data(self, data):
+        if not self.pre:
+            data = re.sub(r"\s+", " ", data)
+        if self.paragraph is None:
+            if not data.strip():
+                return
+            self._new_paragraph()
+        if not self.paragraph.text:
+            data = data.lstrip()
+        if not data:
+            return
+        if self.href:
+            add_hyperlink(
+                self.paragraph, self.href, data, bold=bool(self.bold), italic=bool(self.italic)
+            )
+            self.links.append((data.strip(), self.href))
+            return
+        run = self.paragraph.add_run(data)
+        if self.bold:
+            run.bold = True
+        if self.italic:
+            run.italic = True
+        if self.code or self.pre:
+            run.font.name = CODE_FONT
+
+
+def write_markdown(document, text: str, *, container=None, base_url: str = "", auto=None):
+    """Write Markdown into the document; return the writer (its `links` and `paragraphs`)."""
+    writer = HtmlToDocx(document, container=container, base_url=base_url, auto=auto)
+    writer.feed(markdown_to_html(text))
+    writer.close()
+    return writer

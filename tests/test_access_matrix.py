@@ -42,6 +42,9 @@ MATRIX = {
     "/nl/pro/new/": {"*": DENIED, "anonymous": LOGIN, "professional": OK},
     # Questions (staff side)
     "/admin/questions/": {**STAFF_OK, "editor": DENIED},
+    # Documents and handover (object URLs: tests/test_documents.py has their own matrix)
+    "/admin/questions/handed-over/": {**STAFF_OK, "editor": DENIED},
+    "/admin/snippets/tickets/letterhead/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
 }
 
 CASES = [

@@ -23,7 +23,7 @@ from tickets.documents.docx_html import (
     prepare_document,
     write_markdown,
 )
-from tickets.models import Letterhead, Message, Question, Status
+from tickets.models import Letterhead, Message, Question, RequesterKind, Status
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "prs", "ckb", "yi"}
 # Paths of the public site that are not articles.
@@ -287,9 +287,9 @@ def case_file(
             (_("Contact language"), question.contact_language),
             (_("Requester"), question.get_requester_kind_display()),
         ]
-        if question.organisation_id:
+        if question.requester_kind == RequesterKind.PROFESSIONAL:
             rows += [
-                (_("Organisation"), str(question.organisation)),
+                (_("Organisation"), str(question.organisation or "")),
                 (_("Client"), question.client_pseudonym),
             ]
         rows += [

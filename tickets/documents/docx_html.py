@@ -136,17 +136,22 @@ def add_hyperlink(paragraph, url: str, text: str, *, bold=False, italic=False):
     return run
 
 
-def _restart_numbering(document, paragraph, style_name: str) -> None:
-    """Numbered lists each start at 1: a new w:num over the style's list definition."""
+def _new_numbering(document, style_name: str) -> tuple[int, int]:
+    """Numbered lists each start at 1: a new w:num over the style's list definition.
+    Returns (numId, level) for every item of the list."""
     numbering = document.part.numbering_part.element
     num_pr = document.styles[style_name].element.pPr.numPr
     abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
     num = numbering.add_num(abstract_id)
     level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
     num.add_lvlOverride(ilvl=level).add_startOverride(1)
+    return num.numId, level
+
+
+def _number(paragraph, num_id: int, level: int) -> None:
     para_num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
     para_num_pr.get_or_add_ilvl().val = level
-    para_num_pr.get_or_add_numId().val = num.numId
+    para_num_pr.get_or_add_numId().val = num_id
 
 
 class HtmlToDocx(HTMLParser):
@@ -186,15 +191,16 @@ class HtmlToDocx(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag in ("ul", "ol"):
-            self.lists.append({"ordered": tag == "ol", "first": True})
+            self.lists.append({"ordered": tag == "ol", "num": None})
             self.paragraph = None
         elif tag == "li":
             style = self._list_style() if self.lists else None
             paragraph = self._new_paragraph(style)
-            if self.lists and self.lists[-1]["ordered"] and self.lists[-1]["first"]:
-                _restart_numbering(self.document, paragraph, style)
-            if self.lists:
-                self.lists[-1]["first"] = False
+            current = self.lists[-1] if self.lists else None
+            if current and current["ordered"]:
+                if current["num"] is None:
+                    current["num"] = _new_numbering(self.document, style)
+                _number(paragraph, *current["num"])
         elif tag == "p":
             # A loose list item wraps its text in <p>: keep writing into the item.
             in_fresh_item = self.lists and self.paragraph is not None and not self.paragraph.text

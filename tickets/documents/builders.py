@@ -19,6 +19,7 @@ from docx.shared import Cm, Pt
 
 from tickets.documents.docx_html import (
     add_hyperlink,
+    add_paragraph,
     apply_directions,
     prepare_document,
     write_markdown,
@@ -89,18 +90,20 @@ class DocumentWriter:
             letterhead.email if letterhead else region.email,
             letterhead.website if letterhead else "",
         ]
+        paragraph = first
         for line in [*address.splitlines(), " · ".join(item for item in contact if item)]:
             if line.strip():
                 paragraph = header.add_paragraph(line.strip())
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
+        paragraph.paragraph_format.space_after = Pt(18)  # room between letterhead and letter
 
     def heading(self, text: str, level: int = 1):
-        return self.document.add_heading(text, level=level)
+        return add_paragraph(self.document, self.document, f"Heading {level}", text)
 
     def paragraph(self, text: str = "", *, written: bool = False, style=None):
-        paragraph = self.document.add_paragraph(text, style=style)
+        paragraph = add_paragraph(self.document, self.document, style, text)
         if written:
             self.auto.add(paragraph._p)
         return paragraph

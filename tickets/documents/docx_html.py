@@ -22,6 +22,7 @@ LATIN_FONT = "Noto Sans"
 ARABIC_FONT = "Noto Naskh Arabic"
 CODE_FONT = "DejaVu Sans Mono"
 HYPERLINK_STYLE = "Hyperlink"
+LRM = "\u200e"  # left-to-right mark
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
@@ -85,6 +86,11 @@ def prepare_document(document, *, rtl: bool, language: str) -> None:
         fonts.set(qn("w:cs"), ARABIC_FONT)
     normal = styles["Normal"]
     normal.font.size = Pt(10.5)
+    size_cs = OxmlElement("w:szCs")
+    size_cs.set(qn("w:val"), "21")  # half-points, like w:sz
+    normal.element.get_or_add_rPr().insert_element_before(
+        size_cs, "w:highlight", "w:u", "w:effect", "w:vertAlign", "w:rtl", "w:cs", "w:lang"
+    )
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), language)
     lang.set(qn("w:bidi"), language if rtl else "ar-SA")
@@ -94,6 +100,22 @@ def prepare_document(document, *, rtl: bool, language: str) -> None:
         link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
         link.font.underline = True
     document.core_properties.language = language
+
+
+def style_id(document, name: str) -> str:
+    """A style's id, looked up once per document (python-docx searches every style by name
+    on each assignment, which made a 200-message case file several times slower)."""
+    cache = document.__dict__.setdefault("_wegwijs_style_ids", {})
+    if name not in cache:
+        cache[name] = document.styles[name].style_id
+    return cache[name]
+
+
+def add_paragraph(document, container, style: str | None = None, text: str = ""):
+    paragraph = container.add_paragraph(text)
+    if style:
+        paragraph._p.style = style_id(document, style)
+    return paragraph
 
 
 def set_paragraph_rtl(paragraph_element) -> None:
@@ -116,9 +138,14 @@ def apply_directions(paragraphs, *, default_rtl: bool, auto: set) -> int:
             continue
         set_paragraph_rtl(element)
         count += 1
+        texts = list(element.iter(qn("w:t")))
+        if texts and strong_direction(paragraph.text) is None:
+            # Only digits and punctuation (a phone number, a date, a size): the bidi algorithm
+            # would reverse the groups of "03 123 45 67"; marks keep them in reading order.
+            texts[0].text = LRM + (texts[0].text or "")
+            texts[-1].text = (texts[-1].text or "") + LRM
         for run in element.iter(qn("w:r")):
-            text = "".join(t.text or "" for t in run.iter(qn("w:t")))
-            if has_rtl(text) or strong_direction(text) is None:
+            if has_rtl("".join(t.text or "" for t in run.iter(qn("w:t")))):
                 run.get_or_add_rPr().get_or_add_rtl()
     return count
 
@@ -128,9 +155,10 @@ def add_hyperlink(paragraph, url: str, text: str, *, bold=False, italic=False):
     relationship = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     hyperlink = OxmlElement("w:hyperlink")
     hyperlink.set(qn("r:id"), relationship)
-    run = paragraph.add_run(text, style=HYPERLINK_STYLE)
-    run.bold = bold or None
-    run.italic = italic or None
+    run = paragraph.add_run(text)
+    run._r.style = style_id(paragraph.part.document, HYPERLINK_STYLE)
+    run.bold = run.font.cs_bold = bold or None
+    run.italic = run.font.cs_italic = italic or None
     hyperlink.append(run._r)  # moves the run inside the hyperlink
     paragraph._p.append(hyperlink)
     return run
@@ -164,6 +192,7 @@ class HtmlToDocx(HTMLParser):
         self.base_url = base_url
         self.auto = auto if auto is not None else set()
         self.paragraph = None
+        self.has_text = False
         self.bold = self.italic = self.code = self.pre = self.quote = 0
         self.href = None
         self.lists: list[dict] = []
@@ -172,13 +201,15 @@ class HtmlToDocx(HTMLParser):
 
     # -- paragraphs
     def _new_paragraph(self, style=None):
-        paragraph = self.container.add_paragraph(style=style)
+        if self.quote and style is None:
+            style = "Quote"
+        paragraph = add_paragraph(self.document, self.container, style)
         if self.quote:
             paragraph.paragraph_format.left_indent = Pt(18 * self.quote)
-            paragraph.style = self.document.styles["Quote"] if style is None else style
         self.auto.add(paragraph._p)
         self.paragraphs.append(paragraph)
         self.paragraph = paragraph
+        self.has_text = False  # cheaper than asking python-docx for the paragraph's text
         return paragraph
 
     def _list_style(self):
@@ -203,7 +234,7 @@ class HtmlToDocx(HTMLParser):
                 _number(paragraph, *current["num"])
         elif tag == "p":
             # A loose list item wraps its text in <p>: keep writing into the item.
-            in_fresh_item = self.lists and self.paragraph is not None and not self.paragraph.text
+            in_fresh_item = self.lists and self.paragraph is not None and not self.has_text
             if not in_fresh_item:
                 self._new_paragraph(
                     "List Continue" if self.lists and self.paragraph is not None else None
@@ -261,10 +292,11 @@ class HtmlToDocx(HTMLParser):
             if not data.strip():
                 return
             self._new_paragraph()
-        if not self.paragraph.text:
+        if not self.has_text:
             data = data.lstrip()
         if not data:
             return
+        self.has_text = True
         if self.href:
             add_hyperlink(
                 self.paragraph, self.href, data, bold=bool(self.bold), italic=bool(self.italic)
@@ -272,10 +304,11 @@ class HtmlToDocx(HTMLParser):
             self.links.append((data.strip(), self.href))
             return
         run = self.paragraph.add_run(data)
+        # Complex scripts (Arabic) take their own bold and italic properties (w:bCs, w:iCs).
         if self.bold:
-            run.bold = True
+            run.bold = run.font.cs_bold = True
         if self.italic:
-            run.italic = True
+            run.italic = run.font.cs_italic = True
         if self.code or self.pre:
             run.font.name = CODE_FONT
 

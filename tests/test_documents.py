@@ -609,3 +609,20 @@ def test_access_matrix_of_read_only_and_public_document_urls(client, world, role
         before = _changes()
         response = client.post(url, {"agree": "1"})
         assert response.status_code == 404 and _changes() == before, (url, role)
+
+
+@pytest.mark.django_db
+def test_workspace_shows_exports_and_handover_to_the_regions_specialist_only(client, world):
+    question = world["question"]
+    url = f"/admin/questions/{question.pk}/workspace/"
+    client.force_login(world["sam"])
+    page = client.get(url).content.decode()
+    for action in ("letter/", "case-file/", "handover/consent/"):
+        assert f"/admin/questions/{question.pk}/{action}" in page
+    assert "handover/transfer/" not in page  # no consent yet
+    handover.record_consent(question, given_by="requester")
+    assert "handover/transfer/" in client.get(url).content.decode()
+    coordinator = make_user(roles.COORDINATOR, "cora", regions=[world["antwerpen"]])
+    client.force_login(coordinator)
+    page = client.get(url).content.decode()
+    assert page.count("/case-file/") == 0 and "handover/transfer/" not in page

@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_answertemplate",
         "tickets.add_answertemplate",
         "tickets.change_answertemplate",
+        "tickets.export_question",
+        "tickets.hand_over_question",
     ],
     EDITOR: [
         "wagtailadmin.access_admin",
@@ -66,6 +68,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.add_answertemplate",
         "tickets.change_answertemplate",
         "tickets.delete_answertemplate",
+        "tickets.add_letterhead",
+        "tickets.change_letterhead",
+        "tickets.view_letterhead",
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",

@@ -222,6 +222,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5)
+# Documents and handover: generated DOCX files are kept this many days in private storage;
+# case files and dossiers of more messages than the threshold are made by the worker; after a
+# transfer the sending region may read (not change) the question this many days.
+GENERATED_DOCUMENT_DAYS = env_int("GENERATED_DOCUMENT_DAYS", 7)
+DOCUMENT_WORKER_THRESHOLD = env_int("DOCUMENT_WORKER_THRESHOLD", 50)
+HANDOVER_READ_ONLY_DAYS = env_int("HANDOVER_READ_ONLY_DAYS", 30)
 
 # Public forms: attempts per client (hashed address) and window.
 INTAKE_LIMIT_PER_HOUR = env_int("INTAKE_LIMIT_PER_HOUR", 10)

@@ -63,6 +63,9 @@ MATRIX = {
     # Answer templates (snippets): specialists and coordinators.
     "/admin/snippets/tickets/answertemplate/": {**STAFF_OK, "editor": DENIED},
     "/admin/snippets/tickets/answertemplate/add/": {**STAFF_OK, "editor": DENIED},
+    # Documents and handover (object URLs: tests/test_documents.py has their own matrix)
+    "/admin/questions/handed-over/": {**STAFF_OK, "editor": DENIED},
+    "/admin/snippets/tickets/letterhead/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
 }
 
 # Staff endpoints that only accept POST: (URL, data) → expected per role. A refused bulk action

@@ -1,8 +1,11 @@
 """Who may see which question. The one place for this rule: views, downloads, the admin,
 search and exports all ask here."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from backoffice import roles
 from tickets.models import Question, RequesterKind
@@ -32,6 +35,34 @@ def staff_questions(user) -> QuerySet:
         if domains:
             visible = visible.filter(legal_domain__in=domains)
     return visible
+
+
+def handed_over_questions(user) -> QuerySet:
+    """Questions transferred away from one of the user's regions less than
+    HANDOVER_READ_ONLY_DAYS ago, that they cannot open otherwise. For reading only: every
+    change still asks `staff_questions`, which no longer holds them."""
+    if not user.is_authenticated or not user.is_active:
+        return Question.objects.none()
+    if not user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).exists():
+        return Question.objects.none()
+    since = timezone.now() - timedelta(days=settings.HANDOVER_READ_ONLY_DAYS)
+    return (
+        Question.objects.filter(
+            handovers__kind="internal",
+            handovers__from_region__in=user.profile.regions.all(),
+            handovers__at__gte=since,
+        )
+        .exclude(pk__in=staff_questions(user).values("pk"))
+        .distinct()
+    )
+
+
+def staff_can_read(user, question: Question) -> bool:
+    """Open in the workspace, or read-only after a recent transfer away."""
+    return (
+        staff_questions(user).filter(pk=question.pk).exists()
+        or handed_over_questions(user).filter(pk=question.pk).exists()
+    )
 
 
 def professional_questions(user) -> QuerySet:
@@ -71,3 +102,38 @@ def can_see_public_thread(request, question: Question) -> bool:
         or professional_questions(user).filter(pk=question.pk).exists()
         or can_see_internal(user, question)
     )
+
+
+def can_export(user, question: Question) -> bool:
+    """Answer letters and case files: specialists of the question's region (not read-only)."""
+    return user.has_perm("tickets.export_question") and (
+        staff_questions(user).filter(pk=question.pk).exists()
+    )
+
+
+def can_hand_over(user, question: Question) -> bool:
+    return user.has_perm("tickets.hand_over_question") and (
+        staff_questions(user).filter(pk=question.pk).exists()
+    )
+
+
+def can_get_dossier(request, question: Question) -> bool:
+    """The requester's own dossier: the newcomer who opened the question in this session, or
+    the professional whose consult it is."""
+    return (
+        opened_in_session(request, question)
+        or professional_questions(request.user).filter(pk=question.pk).exists()
+    )
+
+
+def can_download_document(request, document) -> bool:
+    """A generated document is served only to whom it was made for, while they still may."""
+    question = document.question
+    if document.audience == "staff":
+        return document.requested_by_id == request.user.pk and can_export(request.user, question)
+    if document.audience == "professional":
+        return (
+            document.requested_by_id == request.user.pk
+            and professional_questions(request.user).filter(pk=question.pk).exists()
+        )
+    return document.audience == "requester" and opened_in_session(request, question)

@@ -10,6 +10,9 @@ class TicketsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_ensure_schedules, sender=self)
+        from tickets.documents.jobs import ensure_schedules as ensure_document_schedules
+
+        post_migrate.connect(ensure_document_schedules, sender=self)
 
 
 def _ensure_schedules(sender, **kwargs):

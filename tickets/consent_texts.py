@@ -14,3 +14,16 @@ CLIENT_TEXT = _(
     "My client agreed that I ask Wegwijs about their situation. I give no name or other "
     "detail that identifies them unless it is needed for the answer."
 )
+
+HANDOVER_VERSION = "handover-2026-11-v1"
+HANDOVER_TEXT = _(
+    "I agree that Wegwijs passes my question, its answers and my files on to the service the "
+    "Wegwijs staff told me about (another regional office of Wegwijs, or an outside service "
+    "such as an OCMW or a lawyer), so that they can help me further. This consent is for one "
+    "handover."
+)
+HANDOVER_CLIENT_TEXT = _(
+    "My client agreed that Wegwijs passes this consult, its answers and the files on to the "
+    "service the Wegwijs staff told us about (another regional office of Wegwijs, or an outside "
+    "service such as an OCMW or a lawyer). This consent is for one handover."
+)

@@ -1,14 +1,23 @@
 """Demo questions modelled on what newcomers and frontline workers actually ask."""
 
+import io
 import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from backoffice.models import LegalDomain, Municipality
+from backoffice.models import LegalDomain, Municipality, Region
 from tickets import lifecycle, sla
-from tickets.models import AnswerTemplate, Outcome, Priority, Question, SLAPolicy, Status
+from tickets.models import (
+    AnswerTemplate,
+    Letterhead,
+    Outcome,
+    Priority,
+    Question,
+    SLAPolicy,
+    Status,
+)
 
 NAMESPACE = uuid.UUID("6f1c0a52-8d1e-4a57-9a49-0c8f1c6f3b10")
 
@@ -312,6 +321,73 @@ def _seed_service_levels() -> None:
         )
 
 
+# slug: (name on the letter, address, phone, logo colour)
+LETTERHEADS = {
+    "antwerpen": (
+        "Wegwijs – juridisch steunpunt Antwerpen",
+        "Kerkstraat 1\n2000 Antwerpen",
+        "03 123 45 67",
+        (0, 94, 130),
+    ),
+    "gent": (
+        "Wegwijs – juridisch steunpunt Gent",
+        "Sint-Pietersnieuwstraat 10\n9000 Gent",
+        "09 123 45 67",
+        (20, 110, 60),
+    ),
+    "brussel": (
+        "Wegwijs – juridisch steunpunt Brussel",
+        "Wetstraat 100\n1000 Brussel",
+        "02 123 45 67",
+        (150, 40, 60),
+    ),
+}
+
+
+def logo_png(text: str, colour: tuple[int, int, int]) -> bytes:
+    """A plain logo for demo letterheads: the region's name on a coloured band."""
+    from PIL import Image as PillowImage
+    from PIL import ImageDraw, ImageFont
+
+    image = PillowImage.new("RGB", (600, 160), colour)
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 54)
+        small = ImageFont.truetype("DejaVuSans.ttf", 30)
+    except OSError:
+        font = small = ImageFont.load_default()
+    draw.text((30, 20), "Wegwijs", fill="white", font=font)
+    draw.text((30, 100), text, fill="white", font=small)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def seed_letterheads() -> int:
+    from django.core.files.images import ImageFile
+    from wagtail.images.models import Image
+
+    made = 0
+    for slug, (name, address, phone, colour) in LETTERHEADS.items():
+        region = Region.objects.filter(slug=slug).first()
+        if region is None or Letterhead.objects.filter(region=region).exists():
+            continue
+        logo = Image.objects.create(
+            title=f"Logo {region.name}",
+            file=ImageFile(io.BytesIO(logo_png(region.name, colour)), name=f"logo-{slug}.png"),
+        )
+        Letterhead.objects.create(
+            region=region,
+            name=name,
+            address=address,
+            phone=phone,
+            email=region.email,
+            logo=logo,
+        )
+        made += 1
+    return made
+
+
 def seed_demo(password: str) -> dict:
     _seed_service_levels()
     User = get_user_model()
@@ -370,3 +446,4 @@ def seed_demo(password: str) -> dict:
         "service levels": SLAPolicy.objects.count(),
         "answer templates": AnswerTemplate.objects.count(),
     }
+    return {"questions": created, "letterheads": seed_letterheads()}

@@ -289,6 +289,16 @@ class Consent(models.Model):
     language = models.CharField(_("language"), max_length=12)
     given_by = models.CharField(_("given by"), max_length=20, choices=Message.AuthorKind.choices)
     given_at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Consent given by phone or at a counter is recorded by a staff member, with a note of how.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["given_at"]
@@ -487,3 +497,7 @@ class ArticleProposal(models.Model):
 
     def __str__(self):
         return f"{self.question} → {self.article_id}"
+
+
+# Documents, letterheads and handovers live in their own module (tickets.document_models).
+from tickets.document_models import GeneratedDocument, Handover, Letterhead  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views
+from tickets import document_views, views
 
 app_name = "tickets"
 
@@ -14,4 +14,23 @@ urlpatterns = [
     path("pro/new/", views.pro_new_consult, name="pro_new_consult"),
     path("pro/<str:reference>/", views.pro_consult, name="pro_consult"),
     path("files/<int:pk>/", views.download_attachment, name="attachment"),
+    # Documents: the requester's dossier and consent to a handover (tickets.document_views).
+    path(
+        "follow-up/<str:reference>/dossier/",
+        document_views.request_dossier,
+        name="follow_up_dossier",
+    ),
+    path(
+        "follow-up/<str:reference>/handover-consent/",
+        document_views.give_handover_consent,
+        name="follow_up_handover_consent",
+    ),
+    path("pro/<str:reference>/dossier/", document_views.request_dossier, name="pro_dossier"),
+    path(
+        "pro/<str:reference>/handover-consent/",
+        document_views.give_handover_consent,
+        name="pro_handover_consent",
+    ),
+    path("downloads/<uuid:pk>/", document_views.public_document, name="document"),
+    path("downloads/<uuid:pk>/file/", document_views.public_document_file, name="document_file"),
 ]

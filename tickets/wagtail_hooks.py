@@ -316,3 +316,7 @@ def register_promotion_urls():
             name="tickets_propose_article",
         ),
     ]
+
+
+# Documents and handover register their own admin URLs and menu item.
+from tickets import document_hooks  # noqa: E402,F401

@@ -128,6 +128,8 @@ def _last_message_id(question) -> int:
 
 
 def workspace(request, pk):
+    if access.handed_over_questions(request.user).filter(pk=pk).exists():
+        return redirect("tickets_read_only", pk=pk)  # handed over: read only for a while
     question = _visible_question(request, pk)
     draft = MessageDraft.objects.filter(question=question, author=request.user).first()
     form = StaffMessageForm(

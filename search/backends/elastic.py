@@ -21,6 +21,7 @@ from elasticsearch_dsl import (
     Document,
     Index,
     Keyword,
+    MetaField,
     Object,
     Q,
     Search,
@@ -111,7 +112,9 @@ def _document_class():
 
     class Meta:
         # Every facet value is a keyword: exact filters and terms aggregations.
-        dynamic_templates = [{"facets": {"path_match": "facets.*", "mapping": {"type": "keyword"}}}]
+        dynamic_templates = MetaField(
+            [{"facets": {"path_match": "facets.*", "mapping": {"type": "keyword"}}}]
+        )
 
     attributes["Meta"] = Meta
     return type("SearchEntry", (Document,), attributes)

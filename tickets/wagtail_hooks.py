@@ -1,5 +1,6 @@
 """The specialists' place in the Wagtail admin: the question queue and the workspace."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from search import service as search_service
 from tickets import access, lifecycle, workspace
 from tickets.models import Question
 
@@ -32,6 +34,14 @@ class QuestionIndexView(generic.IndexView):
 
     def get_edit_url(self, instance):
         return reverse("tickets_workspace", args=[instance.pk])
+
+    def search_queryset(self, queryset):
+        # Through the search service (full text of subject, question and thread, or the
+        # reference), within what the user may see; the listing keeps its own order.
+        if not self.is_searching:
+            return queryset
+        ids = search_service.matching_ids(self.search_query, "question", self.request.user)
+        return queryset.filter(Q(reference__iexact=self.search_query.strip()) | Q(pk__in=ids))
 
 
 class VisibleQuestionMixin:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backoffice.audit import record_event
+from search import registry as search_registry
+from search import service as search_service
 from tickets import access, lifecycle
 from tickets.forms import MultipleFileField
 from tickets.models import Message, Status
@@ -30,6 +32,28 @@ class StaffMessageForm(forms.Form):
         initial="0",
     )
     files = MultipleFileField(label=gettext_lazy("Attachments"))
+
+
+def related_items(question, user) -> dict:
+    """Suggested articles and similar earlier questions with their last public answer, for
+    templates/tickets/admin/_related.html (through the search service, within what the user
+    may read)."""
+    articles = []
+    if "article" in search_registry.kinds():
+        articles = search_service.similar(question, ["article"], user)
+    hits = search_service.similar(question, ["question"], user)
+    answers = {
+        str(message.question_id): message
+        for message in Message.objects.filter(
+            question_id__in=[hit.object_id for hit in hits],
+            kind=Message.Kind.PUBLIC,
+            author_kind=Message.AuthorKind.STAFF,
+        ).order_by("created_at")
+    }
+    return {
+        "suggested_articles": articles,
+        "similar_questions": [(hit, answers.get(hit.object_id)) for hit in hits],
+    }
 
 
 def workspace(request, pk):
@@ -90,6 +114,7 @@ def workspace(request, pk):
                 if value in lifecycle.TRANSITIONS[question.status]
             ],
             "header_title": question.reference,
+            **related_items(question, request.user),
         },
         status=400 if form.errors else 200,
     )

@@ -4,8 +4,8 @@ covers, largest first.
 
 Method (term overlap, no model to train): each document is reduced to its key terms (subject
 words count double, stop words and numbers dropped, at most 8 terms). Two documents are linked
-when their term sets overlap with a Jaccard index of at least 0.34 (e.g. 2 shared of 5
-distinct, or 3 of 8); groups are the connected components of those links. Terms that occur in
+when they share at least two key terms and those make up at least 40% of the smaller set
+(overlap coefficient); groups are the connected components of those links. Terms that occur in
 more than a fifth of all documents link nothing (they say nothing). A group counts as answered
 when one indexed answer document contains all of its (up to three) most shared terms.
 Candidate pairs come from an inverted index, so the work grows with shared terms, not with the
@@ -26,7 +26,8 @@ from search.models import SearchDocument, SearchFacet
 from search.registry import Visibility
 from search.text import key_terms
 
-THRESHOLD = 0.34
+THRESHOLD = 0.4
+MIN_SHARED = 2
 MIN_GROUP = 2
 
 
@@ -67,8 +68,9 @@ def cluster(documents: list[tuple[str, list[str]]]) -> list[list[int]]:
                 if (first, second) in checked:
                     continue
                 checked.add((first, second))
-                union = len(sets[first] | sets[second])
-                if union and len(sets[first] & sets[second]) / union >= THRESHOLD:
+                shared = len(sets[first] & sets[second])
+                smaller = min(len(sets[first]), len(sets[second]))
+                if shared >= MIN_SHARED and shared / smaller >= THRESHOLD:
                     parent[_find(parent, first)] = _find(parent, second)
     groups: dict[int, list[int]] = defaultdict(list)
     for position in range(len(documents)):

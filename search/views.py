@@ -81,5 +81,6 @@ def search_page(request):
 def suggestions(request):
     """Up to five articles for what is being typed (an HTML fragment for the intake form)."""
     text = request.GET.get("q", "")[:1000]
-    hits = service.suggest(text, _language(), request.user) if len(text.strip()) >= 3 else []
-    return render(request, "search/_suggestions.html", {"suggestions": hits, "asked": bool(text)})
+    asked = len(text.strip()) >= 3
+    hits = service.suggest(text, _language(), request.user) if asked else []
+    return render(request, "search/_suggestions.html", {"suggestions": hits, "asked": asked})

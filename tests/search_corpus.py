@@ -131,7 +131,7 @@ def make_questions():
             "antw",
             "residence",
             "Gezinshereniging met mijn kinderen",
-            "Kunnen mijn kinderen via gezinshereniging naar hier komen?",
+            "Kunnen mijn kinderen via gezinshereniging komen? Mijn echtgenote is er al.",
         ),
         "card_gent": ask(
             "gnt",

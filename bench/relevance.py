@@ -132,9 +132,8 @@ def main():
     if misses:
         print("\nqueries whose expected article is not in the first five:")
         for entry, slugs in misses:
-            print(
-                f"  [{entry['language']}] {entry['query']!r}: expected {entry['expected']}, got {slugs}"
-            )
+            language, query = entry["language"], entry["query"]
+            print(f"  [{language}] {query!r}: expected {entry['expected']}, got {slugs}")
     return 0
 
 

@@ -172,18 +172,26 @@ def test_similar_articles_and_questions(corpus):
     assert ids(gent_hits) <= {str(questions["card_gent"].pk)}
 
 
-@pytest.mark.django_db(transaction=True)
-def test_saving_and_deleting_update_the_index_on_commit(corpus, backend):
+def test_saving_and_deleting_update_the_index_on_commit(
+    corpus, backend, django_capture_on_commit_callbacks
+):
     superuser = corpus["users"]["superuser"]
     question = corpus["questions"]["leefloon"]
-    question.subject = "Leefloon en huurwaarborg"
-    question.save()  # committed at once (transactional test): the task runs (sync mode)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        question.subject = "Leefloon en huurwaarborg"
+        question.save()
+    # Nothing changes before the commit...
+    assert service.search("huurwaarborg", ["question"], superuser).total == 0
+    # ...then the queued task runs (django-q2 in sync mode in the tests).
+    for callback in pending:
+        callback()
     refresh(backend)
     assert str(question.pk) in ids(service.search("huurwaarborg", ["question"], superuser).hits)
 
     pk = question.pk
-    question.consents.all().delete()
-    Question.objects.filter(pk=pk).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        question.consents.all().delete()
+        Question.objects.filter(pk=pk).delete()
     refresh(backend)
     assert service.search("huurwaarborg", ["question"], superuser).total == 0
     assert service.status()["kinds"]["question"]["database"] == 3

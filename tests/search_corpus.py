@@ -155,3 +155,22 @@ def make_questions():
         "superuser": make_user("superuser", "root"),
     }
     return questions, users, regions
+
+
+class fake_articles:  # noqa: N801 - used like a function
+    """Stand the fixture articles in for the knowledge base's kind, and put it back after."""
+
+    def __enter__(self):
+        from search import registry
+
+        self.previous = registry.kinds().get("article")
+        self.kind = ArticleKind(ARTICLES)
+        registry.register(self.kind)
+        return self.kind
+
+    def __exit__(self, *exc):
+        from search import registry
+
+        registry.unregister("article")
+        if self.previous is not None:
+            registry.register(self.previous)

@@ -10,8 +10,8 @@ import uuid
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from search import registry, service
-from tests.search_corpus import ARTICLES, ArticleKind, make_questions
+from search import service
+from tests.search_corpus import fake_articles, make_questions
 from tickets.models import Question
 
 ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
@@ -37,16 +37,11 @@ def backend(request, settings):
 
 @pytest.fixture
 def corpus(db, backend):
-    previous = registry.kinds().get("article")
-    articles = ArticleKind(ARTICLES)
-    registry.register(articles)
-    questions, users, regions = make_questions()
-    service.rebuild("question")
-    service.rebuild("article")
-    yield {"questions": questions, "users": users, "regions": regions, "articles": articles}
-    registry.unregister("article")
-    if previous is not None:
-        registry.register(previous)
+    with fake_articles() as articles:
+        questions, users, regions = make_questions()
+        service.rebuild("question")
+        service.rebuild("article")
+        yield {"questions": questions, "users": users, "regions": regions, "articles": articles}
 
 
 def refresh(backend_name):

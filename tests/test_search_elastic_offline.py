@@ -6,11 +6,11 @@ import logging
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from search import registry, service
+from search import service
 from search.backends import elastic
 from search.health import check_search_backend
 from search.registry import Entry, Visibility
-from tests.search_corpus import ARTICLES, ArticleKind, make_questions
+from tests.search_corpus import fake_articles, make_questions
 
 # Nothing listens on the discard port: connections are refused at once.
 UNREACHABLE = "http://127.0.0.1:9"
@@ -94,12 +94,11 @@ def test_suggest_and_similar_queries(settings):
 
 @pytest.fixture
 def corpus(db):
-    registry.register(ArticleKind(ARTICLES))
-    questions, users, _regions = make_questions()
-    service.rebuild("question")
-    service.rebuild("article")
-    yield questions, users
-    registry.unregister("article")
+    with fake_articles():
+        questions, users, _regions = make_questions()
+        service.rebuild("question")
+        service.rebuild("article")
+        yield questions, users
 
 
 def test_unreachable_elasticsearch_falls_back_to_the_database(corpus, settings, caplog):

@@ -185,7 +185,9 @@ class DatabaseBackend:
         facets=True,
         fallback_or=True,
     ) -> RawResults:
-        words = terms(query)
+        # Stop words ("hoe", "ik", "le", "the") would make every-word queries fail and
+        # any-word queries match everything; they are dropped unless nothing else is left.
+        words = terms(query, drop_stopwords=True) or terms(query)
         queryset = self._restrict(self._matching(words, language, "and"), visibilities, filters)
         total = queryset.count()
         if total == 0 and len(words) > 1 and fallback_or:

@@ -3,26 +3,23 @@
 import pytest
 
 from tests.browser.conftest import serious_accessibility_violations
-from tests.search_corpus import ARTICLES, ArticleKind
+from tests.search_corpus import fake_articles
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def articles(site_server, django_db_blocker):
-    from search import registry, service
+    from search import service
 
-    previous = registry.kinds().get("article")
-    registry.register(ArticleKind(ARTICLES))
-    with django_db_blocker.unblock():
-        service.rebuild("article")
-    yield
-    with django_db_blocker.unblock():
-        service.database().reset("article")
-        registry.unregister("article")
-        if previous is not None:
-            registry.register(previous)
+    with fake_articles():
+        with django_db_blocker.unblock():
             service.rebuild("article")
+        yield
+        with django_db_blocker.unblock():
+            service.database().reset("article")
+    with django_db_blocker.unblock():
+        service.rebuild("article")  # the knowledge base's own articles, if any
 
 
 def test_public_search_with_facets_and_snippets(page, articles, artifacts_dir):

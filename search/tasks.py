@@ -56,3 +56,7 @@ def remove_object(kind: str, object_id: str, attempt: int = 1) -> str:
     except BackendUnavailable as error:
         return _retry_later("remove_object", kind, object_id, attempt, error)
     return "removed"
+
+
+def rebuild_kind(kind: str) -> int:
+    return service.rebuild(kind)

@@ -7,12 +7,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from backoffice import views
+from knowledge.sitemaps import sitemap
 
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -20,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", include("tickets.urls")),
     path("search/", include("search.urls")),
+    path("", include("knowledge.urls")),
     # Wagtail's page tree last: it serves every remaining path of the public site.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -67,3 +67,53 @@ def test_access_matrix(client_for_role, url, role, expected):
         response.status_code,
         response.get("Location"),
     )
+
+
+# Knowledge base: pages of the test articles (tests/data/articles), one per audience. Anonymous
+# visitors of a restricted article are sent to sign in; a professional on an internal one gets
+# a 404 (the title does not leak).
+KB_PUBLIC = "/nl/kennisbank/residence/test-gezinshereniging/"
+KB_PROFESSIONALS = "/nl/kennisbank/social-law/test-leefloon-professionals/"
+KB_INTERNAL = "/nl/kennisbank/nationality/test-interne-werkwijze/"
+
+KB_MATRIX = {
+    "/nl/kennisbank/": {"*": OK},
+    "/ar/knowledge/": {"*": OK},
+    "/nl/kennisbank/residence/": {"*": OK},
+    KB_PUBLIC: {"*": OK},
+    "/ar/knowledge/residence/test-gezinshereniging/": {"*": OK},
+    KB_PROFESSIONALS: {"*": OK, "anonymous": LOGIN},
+    KB_INTERNAL: {"*": OK, "anonymous": LOGIN, "professional": DENIED},
+    "/sitemap.xml": {"*": OK},
+    # Editors manage the knowledge base pages in the admin.
+    "/admin/pages/search/": {**STAFF_OK, "specialist": DENIED, "coordinator": DENIED},
+}
+
+KB_CASES = [
+    (url, role, expected)
+    for url, row in KB_MATRIX.items()
+    for role, expected in expand(row, ROLES).items()
+]
+
+
+@pytest.fixture
+def knowledge_articles(db):
+    from pathlib import Path
+
+    from knowledge.importing import import_directory
+
+    report = import_directory(Path(__file__).parent / "data" / "articles")
+    assert report.ok, report.errors
+
+
+@pytest.mark.parametrize(
+    ("url", "role", "expected"), KB_CASES, ids=[f"{u}-{r}" for u, r, _ in KB_CASES]
+)
+def test_knowledge_base_access_matrix(knowledge_articles, client_for_role, url, role, expected):
+    response = client_for_role(role).get(url)
+    assert outcome(response) == expected, (
+        url,
+        role,
+        response.status_code,
+        response.get("Location"),
+    )

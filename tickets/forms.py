@@ -117,8 +117,15 @@ class AskForm(QuestionFieldsMixin):
     ]  # fmt: skip
 
     @classmethod
-    def initial_for(cls, language: str) -> dict:
-        return {"submission_token": uuid.uuid4(), "contact_language": language}
+    def initial_for(cls, language: str, domain_slug: str = "") -> dict:
+        """Initial values; `domain_slug` (e.g. from a knowledge base article's "Ask a question
+        about this") preselects that legal domain when it is an active one."""
+        initial = {"submission_token": uuid.uuid4(), "contact_language": language}
+        if domain_slug:
+            domain = LegalDomain.objects.filter(is_active=True, slug=domain_slug).first()
+            if domain is not None:
+                initial["legal_domain"] = domain
+        return initial
 
 
 class ConsultForm(QuestionFieldsMixin):

@@ -1,25 +1,5 @@
-"""Per-client limits on public forms, counted in the cache (shared with Redis, if set)."""
+"""Kept for existing imports: the limits live in the platform (backoffice.ratelimit)."""
 
-import time
+from backoffice.ratelimit import client_key, limit_reached
 
-from django.core.cache import cache
-
-from backoffice.audit import hash_client_address
-
-
-def client_key(request) -> str:
-    return hash_client_address(request.META.get("REMOTE_ADDR", "")) or "unknown"
-
-
-def limit_reached(scope: str, key: str, limit: int, window_seconds: int) -> bool:
-    """Count one attempt; True when this attempt is over the limit of the current window."""
-    bucket = int(time.time() // window_seconds)
-    cache_key = f"ratelimit:{scope}:{key}:{bucket}"
-    if cache.add(cache_key, 1, timeout=window_seconds + 5):
-        return limit < 1
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window_seconds + 5)
-        count = 1
-    return count > limit
+__all__ = ["client_key", "limit_reached"]

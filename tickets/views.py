@@ -82,7 +82,7 @@ def _create_from_form(request, form, **extra):
 def ask(request):
     language = _language()
     if request.method == "GET":
-        form = AskForm(initial=AskForm.initial_for(language))
+        form = AskForm(initial=AskForm.initial_for(language, request.GET.get("domain", "")))
         return render(request, "tickets/ask.html", {"form": form, "kept_files": []})
 
     if request.POST.get("check_kb"):

@@ -17,8 +17,15 @@ def language_switcher(context):
     current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
     translations = {}
     if page is not None and hasattr(page, "get_translations"):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation
+        # The page in each language; where it has no translation, its nearest ancestor that has
+        # one (e.g. an article not yet translated leads to its section in that language).
+        for candidate in [page, *page.get_ancestors().filter(depth__gt=1).reverse()]:
+            for translation in (
+                candidate.get_translations(inclusive=True).live().select_related("locale")
+            ):
+                translations.setdefault(translation.locale.language_code, translation)
+            if len(translations) == len(settings.LANGUAGES):
+                break
     links = []
     for code, native_name in settings.LANGUAGES:
         if code in translations:

@@ -30,8 +30,8 @@ def backend(request, settings):
     if request.param == "elasticsearch":
         from elasticsearch import Elasticsearch
 
-        Elasticsearch(ES_URL).indices.delete(
-            index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*", ignore_status=404
+        Elasticsearch(ES_URL).options(ignore_status=404).indices.delete(
+            index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*"
         )
 
 

@@ -310,7 +310,7 @@ class ElasticsearchBackend:
 
     def remove(self, kind, object_id) -> None:
         def action():
-            self.client.delete(index=alias_name(kind), id=str(object_id), ignore_status=404)
+            self.client.options(ignore_status=404).delete(index=alias_name(kind), id=str(object_id))
 
         self._run(action)
 
@@ -333,14 +333,14 @@ class ElasticsearchBackend:
             bulk(client, actions(), chunk_size=1000)
             client.indices.refresh(index=index._name)
             alias = alias_name(kind)
-            old = list(client.indices.get_alias(name=alias, ignore_status=404).keys())
-            old = [name for name in old if name not in ("error", "status")]
+            found = client.options(ignore_status=404).indices.get_alias(name=alias).body
+            old = [name for name in found if name not in ("error", "status")]
             client.indices.update_aliases(
                 actions=[{"remove": {"index": name, "alias": alias}} for name in old]
                 + [{"add": {"index": index._name, "alias": alias}}]
             )
             for name in old:
-                client.indices.delete(index=name, ignore_status=404)
+                client.options(ignore_status=404).indices.delete(index=name)
 
         self._run(action)
 

@@ -31,9 +31,12 @@ class DatabaseBackend:
     name = "database"
 
     @property
-    def stems(self) -> bool:
-        config = (getattr(_index(), "config", None) or "simple").lower()
-        return connection.vendor == "postgresql" and config not in ("simple", "pg_catalog.simple")
+    def stemmed_languages(self) -> set[str]:
+        """Languages whose word forms this backend reduces to a stem (none on SQLite)."""
+        if connection.vendor != "postgresql":
+            return set()
+        config = (getattr(_index(), "config", None) or "").lower().removeprefix("pg_catalog.")
+        return {"dutch": {"nl"}, "french": {"fr"}, "english": {"en"}}.get(config, set())
 
     # --- writing
 

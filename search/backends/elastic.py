@@ -270,7 +270,7 @@ def build_similar(kind, object_id, like_text, visibilities, limit=5) -> Search:
 
 class ElasticsearchBackend:
     name = "elasticsearch"
-    stems = True
+    stemmed_languages = {"nl", "fr", "en", "ar"}
 
     def __init__(self, url: str):
         self.url = url

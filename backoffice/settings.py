@@ -230,6 +230,14 @@ INTAKE_LIMIT_PER_HOUR = env_int("INTAKE_LIMIT_PER_HOUR", 10)
 FOLLOW_UP_ATTEMPTS_PER_15_MIN = env_int("FOLLOW_UP_ATTEMPTS_PER_15_MIN", 10)
 # "Was this helpful?" answers per client connection and hour (knowledge base).
 ARTICLE_VOTES_PER_HOUR = env_int("ARTICLE_VOTES_PER_HOUR", 30)
+
+# Service levels (tickets.sla): working days when no policy matches, and how many days before
+# a legal deadline a question is escalated.
+SLA_DEFAULT_FIRST_RESPONSE_DAYS = env_int("SLA_DEFAULT_FIRST_RESPONSE_DAYS", 2)
+SLA_DEFAULT_ANSWER_DAYS = env_int("SLA_DEFAULT_ANSWER_DAYS", 10)
+SLA_DEADLINE_WARNING_DAYS = env_int("SLA_DEADLINE_WARNING_DAYS", 3)
+# Specialists who chose legal domains see (and are assigned) only those; off: their regions'.
+SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = env_bool("SPECIALISTS_SEE_ONLY_THEIR_DOMAINS", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

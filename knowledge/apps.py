@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _after_migrate(sender, **kwargs):
+    from knowledge import review
+
+    review.legal_review_workflow()
+    review.ensure_schedules()
 
 
 class KnowledgeConfig(AppConfig):
@@ -11,3 +19,4 @@ class KnowledgeConfig(AppConfig):
 
         signals.connect()
         search_index.register_kinds()
+        post_migrate.connect(_after_migrate, sender=self)

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from knowledge.blocks import ArticleBodyBlock
 from knowledge.panels import TranslationStatusPanel
+from knowledge.review import LegalReviewMixin
 from knowledge.situations import SITUATION_CHOICES, situation_description, situation_label
 
 
@@ -130,7 +131,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(LegalReviewMixin, Page):
     """One knowledge base article in one language."""
 
     summary = models.TextField(

@@ -48,6 +48,41 @@ MATRIX = {
     "/ar/search/?q=verblijf": {"*": OK},
     "/nl/search/suggestions/?q=verblijf": {"*": OK},
     "/admin/search/recurring/": STAFF_OK,
+    # Knowledge base review listings (editors)
+    "/admin/knowledge/due-for-review/": {**STAFF_OK, "specialist": DENIED, "coordinator": DENIED},
+    "/admin/knowledge/outdated-translations/": {
+        **STAFF_OK,
+        "specialist": DENIED,
+        "coordinator": DENIED,
+    },
+    "/admin/questions/?view=mine": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/?view=unassigned": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/?view=overdue": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/?view=deadline": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/?view=waiting": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/?export=csv": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/?export=xlsx": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/results/": {**STAFF_OK, "editor": DENIED},
+    # Service levels: coordinators edit them, specialists read them.
+    "/admin/service_levels/": {**STAFF_OK, "editor": DENIED},
+    "/admin/service_levels/new/": {**STAFF_OK, "editor": DENIED, "specialist": DENIED},
+    # Answer templates (snippets): specialists and coordinators.
+    "/admin/snippets/tickets/answertemplate/": {**STAFF_OK, "editor": DENIED},
+    "/admin/snippets/tickets/answertemplate/add/": {**STAFF_OK, "editor": DENIED},
+}
+
+# Staff endpoints that only accept POST: (URL, data) → expected per role. A refused bulk action
+# is "denied"; an accepted one (here with nothing chosen) goes back to the queue: "queue".
+QUEUE = "queue"
+POST_MATRIX = {
+    ("/admin/questions/preview/", "body=**x**"): {**STAFF_OK, "editor": DENIED},
+    ("/admin/questions/bulk/", "action=priority&priority=3"): {
+        **STAFF_OK,
+        "editor": DENIED,
+        "specialist": QUEUE,
+        "coordinator": QUEUE,
+        "superuser": QUEUE,
+    },
 }
 
 CASES = [
@@ -95,6 +130,12 @@ KB_CASES = [
     for role, expected in expand(row, ROLES).items()
 ]
 
+POST_CASES = [
+    (url, data, role, expected)
+    for (url, data), row in POST_MATRIX.items()
+    for role, expected in expand(row, ROLES).items()
+]
+
 
 @pytest.fixture
 def knowledge_articles(db):
@@ -117,3 +158,17 @@ def test_knowledge_base_access_matrix(knowledge_articles, client_for_role, url, 
         response.status_code,
         response.get("Location"),
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "data", "role", "expected"), POST_CASES, ids=[f"{u}-{r}" for u, _, r, _ in POST_CASES]
+)
+def test_post_access_matrix(client_for_role, url, data, role, expected):
+    response = client_for_role(role).post(
+        url, data, content_type="application/x-www-form-urlencoded"
+    )
+    result = outcome(response)
+    if response.status_code == 302 and response["Location"] == "/admin/questions/":
+        result = QUEUE
+    assert result == expected, (url, role, response.status_code, response.get("Location"))

@@ -106,13 +106,14 @@ def test_triage_edit_is_saved_through_the_service_and_audited(client, setup):
     question = setup["mine"]
     client.force_login(setup["specialist"])
     response = client.post(
-        f"/admin/questions/edit/{question.pk}/", {"priority": 4, "legal_deadline": "2026-12-24"}
+        f"/admin/questions/edit/{question.pk}/",
+        {"legal_domain": question.legal_domain_id, "priority": 4, "legal_deadline": "2026-12-24"},
     )
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.priority == 4 and str(question.legal_deadline) == "2026-12-24"
     event = AuditEvent.objects.get(action="question.triage", target_id=str(question.pk))
-    assert event.details == {"priority": "4", "legal_deadline": "2026-12-24"}
+    assert event.details["priority"] == "4" and event.details["legal_deadline"] == "2026-12-24"
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Who may see which question. The one place for this rule: views, downloads, the admin,
 search and exports all ask here."""
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from backoffice import roles
@@ -11,14 +12,26 @@ FOLLOW_UP_SESSION_KEY = "follow_up_questions"
 
 def staff_questions(user) -> QuerySet:
     """Questions a staff member may open: a superuser all; specialists and coordinators those of
-    their regions. Professionals and editors get none here."""
+    their regions. With SPECIALISTS_SEE_ONLY_THEIR_DOMAINS a specialist who chose legal domains
+    sees only those (one who chose none still sees every domain). Professionals and editors get
+    none here."""
     if not user.is_authenticated or not user.is_active:
         return Question.objects.none()
     if user.is_superuser:
         return Question.objects.all()
-    if not user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).exists():
+    held = set(
+        user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).values_list(
+            "name", flat=True
+        )
+    )
+    if not held:
         return Question.objects.none()
-    return Question.objects.filter(region__in=user.profile.regions.all())
+    visible = Question.objects.filter(region__in=user.profile.regions.all())
+    if roles.COORDINATOR not in held and settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
+        domains = list(user.profile.legal_domains.values_list("pk", flat=True))
+        if domains:
+            visible = visible.filter(legal_domain__in=domains)
+    return visible
 
 
 def professional_questions(user) -> QuerySet:

@@ -27,3 +27,12 @@ def _ensure_schedules(sender, **kwargs):
             "repeats": -1,
         },
     )
+    Schedule.objects.update_or_create(
+        name="escalate overdue questions",
+        defaults={
+            "func": "tickets.sla.escalate_due",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 15,
+            "repeats": -1,
+        },
+    )

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from backoffice.models import LegalDomain, Municipality
-from tickets import lifecycle
-from tickets.models import Question, Status
+from tickets import lifecycle, sla
+from tickets.models import AnswerTemplate, Outcome, Priority, Question, SLAPolicy, Status
 
 NAMESPACE = uuid.UUID("6f1c0a52-8d1e-4a57-9a49-0c8f1c6f3b10")
 
@@ -251,7 +251,69 @@ STAFF_ANSWER = (
 )
 
 
+# (domain slug or None, priority or None, first response days, answer days)
+SLA_POLICIES = [
+    (None, None, 2, 10),
+    (None, Priority.URGENT, 1, 3),
+    ("residence", None, 1, 7),
+    ("residence", Priority.URGENT, 0, 2),
+    ("nationality", None, 3, 15),
+    ("social-law", None, 2, 8),
+]
+
+# (title, domain slug or None, language, body)
+ANSWER_TEMPLATES = [
+    (
+        "Ontvangstbevestiging",
+        None,
+        "nl",
+        "Dank u voor uw vraag {reference}. Een jurist van Wegwijs {region} bekijkt ze en "
+        "antwoordt u zo snel mogelijk.",
+    ),
+    (
+        "Beroepstermijn",
+        "residence",
+        "nl",
+        "Uw vraag {reference}: u kunt beroep aantekenen bij de Raad voor "
+        "Vreemdelingenbetwistingen. Doe dat **uiterlijk op {deadline}**. Neem de beslissing "
+        "en uw verblijfsdocument mee naar een advocaat (pro-Deo is mogelijk).",
+    ),
+    (
+        "Accusé de réception",
+        None,
+        "fr",
+        "Merci pour votre question {reference}. Un juriste de Wegwijs {region} vous répondra "
+        "dans les meilleurs délais.",
+    ),
+    (
+        "Documents for nationality",
+        "nationality",
+        "en",
+        "About your question {reference}: the municipality may only ask for the documents the "
+        "Nationality Code lists. When a birth certificate cannot be obtained, ask for the "
+        "alternative proof procedure at the family court.",
+    ),
+]
+
+
+def _seed_service_levels() -> None:
+    domains = {domain.slug: domain for domain in LegalDomain.objects.all()}
+    for slug, priority, first, answer in SLA_POLICIES:
+        SLAPolicy.objects.update_or_create(
+            legal_domain=domains.get(slug) if slug else None,
+            priority=priority,
+            defaults={"first_response_days": first, "answer_days": answer},
+        )
+    for title, slug, language, body in ANSWER_TEMPLATES:
+        AnswerTemplate.objects.update_or_create(
+            title=title,
+            language=language,
+            defaults={"legal_domain": domains.get(slug) if slug else None, "body": body},
+        )
+
+
 def seed_demo(password: str) -> dict:
+    _seed_service_levels()
     User = get_user_model()
     specialists = {
         s.profile.regions.first().slug: s
@@ -280,6 +342,17 @@ def seed_demo(password: str) -> dict:
             if index % 4 == 0
             else None,
         ).question
+        if index % 5 == 1:
+            # Came in a week ago: due dates from then, so the queue shows overdue work.
+            Question.objects.filter(pk=question.pk).update(
+                created_at=timezone.now() - timedelta(days=7)
+            )
+            question.refresh_from_db()
+            sla.apply_due_dates(question)
+            question.save(update_fields=["first_response_due", "answer_due"])
+        if index % 3 == 2:
+            question.priority = Priority.URGENT if index % 2 else Priority.HIGH
+            lifecycle.update_triage(question, ["priority"], actor=None)
         staff = specialists.get(municipality.region.slug)
         if outcome != "new":
             lifecycle.change_status(question, Status.OPEN, actor=staff, actor_kind="staff")
@@ -287,7 +360,13 @@ def seed_demo(password: str) -> dict:
             lifecycle.add_message(question, body=STAFF_ANSWER, author_kind="staff", author=staff)
         if outcome == "waiting":
             lifecycle.change_status(question, Status.WAITING, actor=staff, actor_kind="staff")
+        if outcome == "open" and staff is not None and lifecycle.can_be_assigned(question, staff):
+            lifecycle.assign(question, staff, actor=staff)
         if outcome == "closed":
-            lifecycle.change_status(question, Status.CLOSED, actor=staff, actor_kind="staff")
+            lifecycle.close(question, Outcome.ANSWERED, actor=staff)
         created += 1
-    return {"questions": created}
+    return {
+        "questions": created,
+        "service levels": SLAPolicy.objects.count(),
+        "answer templates": AnswerTemplate.objects.count(),
+    }

@@ -3,19 +3,24 @@ no status is changed anywhere else."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from backoffice import roles
 from backoffice.audit import record_event
-from tickets import attachments
+from tickets import attachments, notifications, sla
 from tickets.access_codes import hash_access_code, new_access_code
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
 from tickets.models import (
     Attachment,
     Consent,
     Message,
+    Outcome,
     Question,
     RequesterKind,
     Status,
@@ -66,6 +71,8 @@ def change_status(
     question.status = current
     if to_status not in TRANSITIONS[current]:
         raise InvalidTransition(question, to_status)
+    if to_status == Status.CLOSED and actor_kind == AuthorKind.STAFF and not question.outcome:
+        raise ValidationError(_("Choose how the question ended."), code="outcome_required")
     now = timezone.now()
     question.status = to_status
     if to_status == Status.ANSWERED:
@@ -74,7 +81,12 @@ def change_status(
         question.closed_at = now
     elif current == Status.CLOSED:
         question.closed_at = None
-    question.save(update_fields=["status", "answered_at", "closed_at", "updated_at"])
+        question.outcome, question.outcome_service = "", ""
+    question.save(
+        update_fields=[
+            "status", "answered_at", "closed_at", "outcome", "outcome_service", "updated_at"
+        ]
+    )  # fmt: skip
     StatusChange.objects.create(
         question=question,
         from_status=current,
@@ -139,7 +151,7 @@ def create_question(
 
     organisation = getattr(getattr(professional, "profile", None), "organisation", None)
     access_code = None if is_professional else new_access_code()
-    question = Question.objects.create(
+    question = Question(
         reference=next_reference(),
         legal_domain=legal_domain,
         region=region,
@@ -157,6 +169,8 @@ def create_question(
         access_code_hash=hash_access_code(access_code) if access_code else "",
         submission_token=submission_token,
     )
+    sla.apply_due_dates(question)
+    question.save(force_insert=True)
     given_by = AuthorKind.PROFESSIONAL if is_professional else AuthorKind.REQUESTER
     language = translation.get_language() or "nl"
     Consent.objects.create(
@@ -209,15 +223,25 @@ def add_message(
     internal: bool = False,
     files=(),
     request=None,
+    last_seen: int | None = None,
 ) -> Message:
     """Add to the thread and apply what the message means for the status:
-    a staff reply answers; a requester's reply (re)opens; an internal note changes nothing."""
+    a staff reply answers (and the requester is told there is news); a requester's reply
+    (re)opens; an internal note changes nothing.
+
+    `last_seen` is the id of the newest message the staff member had on screen (0: none). When
+    a public message arrived after it, their reply is refused with `ConcurrentReply` so they can
+    read it first and confirm (send again with the newer id)."""
     if internal and author_kind != AuthorKind.STAFF:
         raise ValidationError(_("Only staff can write internal notes."), code="not_staff")
     if not body.strip():
         raise ValidationError(_("Write a message first."), code="empty")
     checked = attachments.check_uploads(list(files))
     question = Question.objects.select_for_update().get(pk=question.pk)
+    if last_seen is not None and not internal:
+        newer = question.messages.filter(kind=Message.Kind.PUBLIC, pk__gt=last_seen)
+        if newer.exists():
+            raise ConcurrentReply(newer.order_by("-pk").values_list("pk", flat=True).first())
     message = Message.objects.create(
         question=question,
         kind=Message.Kind.INTERNAL if internal else Message.Kind.PUBLIC,
@@ -238,13 +262,23 @@ def add_message(
     if internal:
         return message
     if author_kind == AuthorKind.STAFF:
+        update = ["updated_at"]
         if question.first_response_at is None:
             question.first_response_at = message.created_at
-            question.save(update_fields=["first_response_at", "updated_at"])
+            update.append("first_response_at")
+        if (
+            question.assignee_id is None
+            and author is not None
+            and can_be_assigned(question, author)
+        ):
+            question.assignee = author  # who answers, handles it
+            update.append("assignee")
+        question.save(update_fields=update)
         if question.status != Status.ANSWERED:
             change_status(
                 question, Status.ANSWERED, actor=author, actor_kind=author_kind, request=request
             )
+        _tell_requester(question)
     elif question.status in (Status.WAITING, Status.ANSWERED, Status.CLOSED):
         change_status(
             question,
@@ -257,7 +291,32 @@ def add_message(
     return message
 
 
+class ConcurrentReply(ValidationError):
+    """Another public message was added after the one the staff member last saw."""
+
+    def __init__(self, newest_id: int):
+        self.newest_id = newest_id
+        super().__init__(
+            _(
+                "A new message was added to this question while you were writing. Read it, "
+                "then send your reply again if it still fits."
+            ),
+            code="concurrent_reply",
+        )
+
+
+def _tell_requester(question: Question) -> None:
+    """Only that there is news, with a link: never the answer itself (tickets.notifications)."""
+    if question.requester_kind == RequesterKind.PROFESSIONAL:
+        notifications.queue("notify_professional_of_answer", question.pk)
+    elif question.requester_email:
+        notifications.queue("send_sign_in_link", question.pk, "answer")
+
+
 def mark_solved(question: Question, *, actor_kind: str, actor=None, request=None) -> Question:
+    if not question.outcome:
+        question.outcome = Outcome.ANSWERED
+        question.save(update_fields=["outcome", "updated_at"])
     return change_status(
         question,
         Status.CLOSED,
@@ -282,20 +341,81 @@ def record_feedback(question: Question, *, helpful: bool, request=None) -> Quest
     return question
 
 
-TRIAGE_FIELDS = ("priority", "legal_deadline")
+TRIAGE_FIELDS = ("legal_domain", "priority", "legal_deadline", "assignee")
+
+
+def eligible_assignees(question: Question) -> QuerySet:
+    """Specialists who can see the question: those of its region (narrowed to its domain when
+    SPECIALISTS_SEE_ONLY_THEIR_DOMAINS is on, as in tickets.access)."""
+    User = get_user_model()
+    found = User.objects.filter(
+        is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region_id
+    )
+    if settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
+        found = found.filter(
+            Q(profile__legal_domains__isnull=True)
+            | Q(profile__legal_domains=question.legal_domain_id)
+        )
+    return found.distinct().order_by("first_name", "last_name", "username")
+
+
+def can_be_assigned(question: Question, user) -> bool:
+    return eligible_assignees(question).filter(pk=user.pk).exists()
 
 
 @transaction.atomic
 def update_triage(question: Question, changed: list[str], *, actor, request=None) -> Question:
-    """Save a staff member's change of priority or legal deadline, audited."""
+    """Save a staff member's change of domain, priority, legal deadline or assignee, audited.
+    A new domain or priority recomputes the due dates from the question's arrival."""
     changed = [field for field in changed if field in TRIAGE_FIELDS]
+    if "assignee" in changed and question.assignee_id is not None:
+        if not can_be_assigned(question, question.assignee):
+            raise ValidationError(
+                _("Only a specialist of the question's region can handle it."),
+                code="not_eligible",
+            )
     if changed:
+        if "legal_domain" in changed or "priority" in changed:
+            changed += sla.apply_due_dates(question)
         question.save(update_fields=[*changed, "updated_at"])
         record_event(
             "question.triage",
             request=request,
             actor=actor,
             target=question,
-            details={field: str(getattr(question, field)) for field in changed},
+            details={
+                field: str(getattr(question, field + "_id", None) or getattr(question, field))
+                if field in ("legal_domain", "assignee")
+                else str(getattr(question, field))
+                for field in changed
+            },
         )
     return question
+
+
+def assign(question: Question, assignee, *, actor, request=None) -> Question:
+    """Give a question to a specialist (None: unassign). "Take" is assigning to oneself."""
+    question.assignee = assignee
+    return update_triage(question, ["assignee"], actor=actor, request=request)
+
+
+@transaction.atomic
+def close(question: Question, outcome: str, *, actor, service: str = "", request=None) -> Question:
+    """Close with an outcome; a referral to another service names it."""
+    if outcome not in Outcome.values:
+        raise ValidationError(_("Choose how the question ended."), code="outcome_required")
+    if outcome == Outcome.OTHER_SERVICE and not service.strip():
+        raise ValidationError(
+            _("Name the service the requester was referred to."), code="service_required"
+        )
+    question.outcome = outcome
+    question.outcome_service = service.strip() if outcome == Outcome.OTHER_SERVICE else ""
+    question.save(update_fields=["outcome", "outcome_service", "updated_at"])
+    return change_status(
+        question,
+        Status.CLOSED,
+        actor=actor,
+        actor_kind=AuthorKind.STAFF,
+        request=request,
+        reason=f"outcome: {outcome}",
+    )

@@ -1,8 +1,10 @@
 """Questions (tickets), their thread, attachments, consents and status history."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import LegalDomain, Municipality, Organisation, Region
@@ -28,6 +30,14 @@ class Priority(models.IntegerChoices):
 class RequesterKind(models.TextChoices):
     NEWCOMER = "newcomer", _("Newcomer")
     PROFESSIONAL = "professional", _("Professional")
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    LAWYER = "lawyer", _("Referred to a lawyer")
+    OTHER_SERVICE = "other_service", _("Referred to another service")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    NO_REACTION = "no_reaction", _("No reaction from the requester")
 
 
 class ReferenceCounter(models.Model):
@@ -115,6 +125,25 @@ class Question(models.Model):
         blank=True,
         help_text=_("For example the last day to appeal a decision."),
     )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_questions",
+        verbose_name=_("assignee"),
+    )
+    # Service levels (tickets.sla): the last working day for a first response and an answer.
+    first_response_due = models.DateField(_("first response due"), null=True, blank=True)
+    answer_due = models.DateField(_("answer due"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_service = models.CharField(
+        _("referred to"),
+        max_length=200,
+        blank=True,
+        help_text=_("The service the requester was referred to."),
+    )
     access_code_hash = models.CharField(max_length=64, blank=True, editable=False)
     # One per intake form shown: a double submit finds the question the first one created.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -134,6 +163,19 @@ class Question(models.Model):
             models.Index(fields=["legal_deadline"], name="question_deadline_idx"),
             models.Index(fields=["professional", "-created_at"], name="question_pro_idx"),
             models.Index(fields=["organisation", "-created_at"], name="question_org_idx"),
+            models.Index(fields=["assignee", "status"], name="question_assignee_idx"),
+            models.Index(fields=["region", "first_response_due"], name="question_first_due_idx"),
+            models.Index(fields=["answer_due"], name="question_answer_due_idx"),
+            models.Index(fields=["priority"], name="question_priority_idx"),
+            models.Index(
+                Coalesce("legal_deadline", "answer_due"), name="question_effective_due_idx"
+            ),
+            # The escalation task reads only questions that were never escalated.
+            models.Index(
+                fields=["status", "first_response_due"],
+                name="question_unescalated_idx",
+                condition=models.Q(escalated_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -145,6 +187,12 @@ class Question(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def assignee_label(self) -> str:
+        if self.assignee is None:
+            return ""
+        return self.assignee.get_full_name() or self.assignee.get_username()
 
 
 class Message(models.Model):
@@ -288,3 +336,146 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.question.reference}: {self.from_status} → {self.to_status}"
+
+
+class SLAPolicy(models.Model):
+    """How many working days a question of a legal domain and priority may wait. Empty domain or
+    priority means "any"; the most specific policy wins (tickets.sla.policy_for)."""
+
+    legal_domain = models.ForeignKey(
+        LegalDomain,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal domain"),
+        help_text=_("Empty: every domain without its own policy."),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"),
+        choices=Priority.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: every priority without its own policy."),
+    )
+    first_response_days = models.PositiveSmallIntegerField(
+        _("first response within (working days)")
+    )
+    answer_days = models.PositiveSmallIntegerField(_("answer within (working days)"))
+
+    class Meta:
+        ordering = ["legal_domain__sort_order", "priority"]
+        verbose_name = _("service level")
+        verbose_name_plural = _("service levels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legal_domain", "priority"],
+                name="unique_sla_policy",
+            ),
+            models.CheckConstraint(
+                name="sla_answer_not_before_first_response",
+                condition=models.Q(answer_days__gte=models.F("first_response_days")),
+            ),
+        ]
+
+    def __str__(self):
+        domain = self.legal_domain.name if self.legal_domain else _("any domain")
+        priority = self.get_priority_display() if self.priority else _("any priority")
+        return f"{domain} · {priority}"
+
+    def validate_unique(self, exclude=None):
+        # A unique constraint lets NULLs repeat; "any domain" or "any priority" may not.
+        super().validate_unique(exclude)
+        twins = SLAPolicy.objects.filter(
+            legal_domain=self.legal_domain_id, priority=self.priority
+        ).exclude(pk=self.pk)
+        if twins.exists():
+            raise ValidationError(
+                _("There is already a service level for this domain and priority.")
+            )
+
+
+class AnswerTemplate(models.Model):
+    """A reusable answer for specialists (a Wagtail snippet). No personal data: the only
+    placeholders are {reference}, {region} and {deadline}."""
+
+    title = models.CharField(_("title"), max_length=120)
+    legal_domain = models.ForeignKey(
+        LegalDomain,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal domain"),
+        help_text=_("Empty: offered for every domain."),
+    )
+    language = models.CharField(_("language"), max_length=12, default="nl")
+    body = models.TextField(
+        _("text (Markdown)"),
+        help_text=_("Placeholders: {reference}, {region}, {deadline}."),
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        indexes = [models.Index(fields=["legal_domain", "language"], name="template_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"
+
+
+class MessageDraft(models.Model):
+    """What a staff member was writing on a question, kept until they send it."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True)
+    internal = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["question", "author"], name="one_draft_per_author")
+        ]
+
+    def __str__(self):
+        return f"{self.question_id} draft by {self.author_id}"
+
+
+class ArticleProposal(models.Model):
+    """A draft knowledge base article made from this question's answer (promotion).
+
+    Owned by tickets: the knowledge base never knows which question an article came from.
+    """
+
+    question = models.OneToOneField(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="article_proposal",
+        verbose_name=_("question"),
+    )
+    article = models.ForeignKey(
+        "knowledge.ArticlePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("article"),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    redactions = models.PositiveIntegerField(_("personal data removed"), default=0)
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("article proposal")
+        verbose_name_plural = _("article proposals")
+
+    def __str__(self):
+        return f"{self.question} → {self.article_id}"

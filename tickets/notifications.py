@@ -114,3 +114,28 @@ def notify_staff_of_new_question(question_id: int, attempt: int = 1) -> int:
         _retry_later("notify_staff_of_new_question", [question_id], attempt, error)
         return 0
     return len(recipients)
+
+
+def notify_professional_of_answer(question_id: int, attempt: int = 1) -> str:
+    """Tell the professional who asked that their consult has news: only a link."""
+    question = Question.objects.select_related("professional").get(pk=question_id)
+    professional = question.professional
+    if professional is None or not professional.email or not professional.is_active:
+        return "no address"
+    language = getattr(getattr(professional, "profile", None), "preferred_language", "")
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    link = f"{settings.PUBLIC_BASE_URL}/{language}/pro/{question.reference}/"
+    with translation.override(language):
+        subject = _("There is news about your consult %(reference)s") % {
+            "reference": question.reference
+        }
+        body = _(
+            "Hello,\n\nThere is news about consult %(reference)s at Wegwijs. Sign in to read "
+            "it:\n\n%(link)s\n\nWegwijs"
+        ) % {"reference": question.reference, "link": link}
+    try:
+        send_mail(subject, body, None, [professional.email])
+    except OSError as error:
+        _retry_later("notify_professional_of_answer", [question_id], attempt, error)
+        return "retry"
+    return "sent"

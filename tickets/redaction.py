@@ -116,7 +116,10 @@ def find_personal_data(text: str, known_names=()) -> list[Finding]:
         for part in [name, *name.split()]:
             if len(part) < 3:
                 continue
-            for match in re.finditer(rf"\b{re.escape(part)}\b", text, re.IGNORECASE):
+            # A capitalised word right before a known surname is taken as its first name
+            # ("van Amina Benali"); the editor reviews what this over-reaches.
+            pattern = rf"(?:(?-i:\b{NAME_WORD})\s+)?\b{re.escape(part)}\b"
+            for match in re.finditer(pattern, text, re.IGNORECASE):
                 add("name", *match.span())
     return _without_overlaps(findings)
 
@@ -131,6 +134,12 @@ PRIORITY = [
     "phone",
     "name",
 ]
+
+
+def cued_names(*texts: str) -> set[str]:
+    """Names introduced by a cue ("mevrouw Benali") anywhere in the texts: once seen, a name is
+    removed everywhere, also where no cue precedes it (a subject line, a greeting)."""
+    return {match.group("name") for text in texts for match in CUED_NAME.finditer(text)}
 
 
 def _without_overlaps(findings: list[Finding]) -> list[Finding]:

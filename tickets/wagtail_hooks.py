@@ -1,19 +1,33 @@
-"""The specialists' place in the Wagtail admin: the question queue and the workspace."""
+"""The specialists' place in the Wagtail admin: the question queue, the workspace, service levels
+and answer templates."""
 
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from backoffice.audit import record_event
+from backoffice.models import LegalDomain, Region
 from search import service as search_service
-from tickets import access, lifecycle, workspace
-from tickets.models import Question
+from tickets import access, lifecycle, promotion_views, queue_views, sla, workspace
+from tickets.models import AnswerTemplate, Priority, Question, RequesterKind, SLAPolicy, Status
 
 
 class QuestionPermissionPolicy(ModelPermissionPolicy):
@@ -27,13 +41,174 @@ class QuestionPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Question, QuestionPermissionPolicy(Question))
 
 
+class CappedPaginator(WagtailPaginator):
+    """Counts at most CAP rows (COUNT over a LIMIT subquery): a page view never counts a
+    100,000-row queue. Past the cap the listing says "more than CAP" and asks to filter."""
+
+    CAP = 1000
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.CAP + 1].count()
+
+    @cached_property
+    def capped(self):
+        return self.count > self.CAP
+
+    @cached_property
+    def items_count_label(self):
+        if self.capped:
+            return _("more than %(count)d questions") % {"count": self.CAP}
+        return super().items_count_label
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    view = django_filters.ChoiceFilter(
+        label=_("Quick view"), choices=list(sla.QUICK_VIEWS.items()), method="filter_view"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    legal_domain = django_filters.ModelChoiceFilter(
+        label=_("Legal domain"), queryset=LegalDomain.objects.all()
+    )
+    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none())
+    priority = django_filters.MultipleChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, widget=forms.CheckboxSelectMultiple
+    )
+    legal_deadline = django_filters.DateFromToRangeFilter(
+        label=_("Legal deadline"), widget=DateRangePickerWidget
+    )
+    first_response_due = django_filters.DateFromToRangeFilter(
+        label=_("First response due"), widget=DateRangePickerWidget
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assignee"), queryset=get_user_model().objects.none(), null_label=_("Unassigned")
+    )
+    contact_language = django_filters.CharFilter(label=_("Contact language"), lookup_expr="iexact")
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Received"), widget=DateRangePickerWidget
+    )
+    requester_kind = django_filters.ChoiceFilter(
+        label=_("Requester"), choices=RequesterKind.choices
+    )
+
+    class Meta:
+        model = Question
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user if request else None
+        visible_regions = queue_views.visible_regions(user)
+        self.filters["region"].queryset = visible_regions
+        self.filters["assignee"].queryset = queue_views.staff_of_regions(visible_regions)
+
+    def filter_view(self, queryset, name, value):
+        return sla.quick_view(queryset, value, self.request.user)
+
+
+class CheckboxColumn(BaseColumn):
+    """A checkbox per row that belongs to the bulk-action form above the table."""
+
+    header_template_name = "tickets/admin/checkbox_header.html"
+    cell_template_name = "tickets/admin/checkbox_cell.html"
+
+
+class DayColumn(Column):
+    """A calendar day (Wagtail's DateColumn shows dates as "just now")."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+class AgeColumn(Column):
+    def get_value(self, instance):
+        return queue_views.age_label(instance.created_at, timezone.now())
+
+
 class QuestionIndexView(generic.IndexView):
+    paginator_class = CappedPaginator
+    template_name = "tickets/admin/question_index.html"
+    results_template_name = "tickets/admin/question_results.html"
+    filterset_class = QuestionFilterSet
+    export_filename = "questions"
+    list_export = [
+        "reference", "subject", "legal_domain.name", "region.name", "get_status_display",
+        "get_priority_display", "legal_deadline", "first_response_due", "answer_due",
+        "assignee_label", "contact_language", "get_requester_kind_display", "created_at",
+        "first_response_at", "closed_at", "get_outcome_display",
+    ]  # fmt: skip
+    export_headings = {
+        "legal_domain.name": _("Legal domain"),
+        "region.name": _("Region"),
+        "get_status_display": _("Status"),
+        "get_priority_display": _("Priority"),
+        "assignee_label": _("Assignee"),
+        "get_requester_kind_display": _("Requester"),
+        "get_outcome_display": _("Outcome"),
+    }
+
     def get_base_queryset(self):
         # The visibility rule lives in tickets.access; the admin listing only applies it.
-        return access.staff_questions(self.request.user).select_related("legal_domain", "region")
+        return sla.with_effective_due(
+            access.staff_questions(self.request.user).select_related(
+                "legal_domain", "region", "assignee"
+            )
+        )
 
-    def get_edit_url(self, instance):
-        return reverse("tickets_workspace", args=[instance.pk])
+    def order_queryset(self, queryset):
+        if not self.ordering:
+            return sla.queue_order(queryset)
+        return super().order_queryset(queryset).order_by(self.ordering, "pk")
+
+    @cached_property
+    def columns(self):
+        return [
+            CheckboxColumn("select", label=_("Select")),
+            TitleColumn(
+                "reference",
+                label=_("Reference"),
+                sort_key="reference",
+                get_url=lambda question: reverse("tickets_workspace", args=[question.pk]),
+            ),
+            Column("subject", label=_("Subject"), sort_key="subject"),
+            Column("legal_domain", label=_("Legal domain"), sort_key="legal_domain__sort_order"),
+            Column("region", label=_("Region"), sort_key="region__name"),
+            Column("get_status_display", label=_("Status"), sort_key="status"),
+            Column("get_priority_display", label=_("Priority"), sort_key="priority"),
+            DayColumn("legal_deadline", label=_("Legal deadline"), sort_key="legal_deadline"),
+            DayColumn(
+                "first_response_due", label=_("First response due"), sort_key="first_response_due"
+            ),
+            DayColumn("effective_due", label=_("Due"), sort_key="effective_due"),
+            Column("assignee_label", label=_("Assignee"), sort_key="assignee__username"),
+            Column("contact_language", label=_("Language"), sort_key="contact_language"),
+            AgeColumn("age", label=_("Age"), sort_key="created_at"),
+        ]
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["quick_views"] = queue_views.quick_view_links(self.request)
+        context["bulk_form"] = queue_views.BulkForm(user=self.request.user)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.is_export:
+            record_event(
+                "question.export",
+                request=self.request,
+                details={
+                    "format": self.request.GET.get("export"),
+                    "filters": {k: v for k, v in self.request.GET.items() if k != "export"},
+                },
+            )
+        return super().render_to_response(context, **response_kwargs)
+
+    def stream_csv(self, queryset):
+        # Streams in chunks instead of loading every row.
+        return super().stream_csv(queryset.iterator(chunk_size=2000))
 
     def search_queryset(self, queryset):
         # Through the search service (full text of subject, question and thread, or the
@@ -55,7 +230,12 @@ class VisibleQuestionMixin:
 
 
 class QuestionEditView(VisibleQuestionMixin, generic.EditView):
-    """Triage (priority, legal deadline); saved by the lifecycle service, like every change."""
+    """Triage (domain, priority, legal deadline, assignee); saved by the lifecycle service."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["assignee"].queryset = lifecycle.eligible_assignees(self.object)
+        return form
 
     def save_instance(self):
         return lifecycle.update_triage(
@@ -89,23 +269,60 @@ class QuestionViewSet(ModelViewSet):
     delete_view_class = QuestionDeleteView
     history_view_class = QuestionHistoryView
     usage_view_class = QuestionUsageView
-    list_display = [
-        "reference", "subject", "legal_domain", "region", "status", "priority",
-        "legal_deadline", "contact_language", "created_at",
-    ]  # fmt: skip
-    list_filter = ["status", "legal_domain", "region", "priority", "requester_kind"]
+    list_export = QuestionIndexView.list_export
     search_fields = ["reference", "subject"]
     form_fields = list(lifecycle.TRIAGE_FIELDS)
     inspect_view_enabled = False
+    list_per_page = 50
+
+
+class SLAPolicyViewSet(ModelViewSet):
+    model = SLAPolicy
+    icon = "time"
+    menu_label = _("Service levels")
+    menu_order = 810
+    add_to_admin_menu = True
+    form_fields = ["legal_domain", "priority", "first_response_days", "answer_days"]
+    list_display = ["__str__", "first_response_days", "answer_days"]
+    list_filter = ["legal_domain", "priority"]
+    inspect_view_enabled = False
+
+
+class AnswerTemplateViewSet(SnippetViewSet):
+    model = AnswerTemplate
+    icon = "doc-full"
+    menu_label = _("Answer templates")
+    menu_order = 60
+    add_to_admin_menu = True
+    list_display = ["title", "legal_domain", "language"]
+    list_filter = ["legal_domain", "language"]
+    search_fields = ["title", "body"]
+    form_fields = ["title", "legal_domain", "language", "body"]
+
+
+register_snippet(AnswerTemplateViewSet)
 
 
 @hooks.register("register_admin_viewset")
-def register_question_viewset():
-    return QuestionViewSet("questions")
+def register_question_viewsets():
+    return [QuestionViewSet("questions"), SLAPolicyViewSet("service_levels")]
 
 
 @hooks.register("register_admin_urls")
 def register_workspace_urls():
     return [
         path("questions/<int:pk>/workspace/", workspace.workspace, name="tickets_workspace"),
+        path("questions/preview/", workspace.preview, name="tickets_preview"),
+        path("questions/bulk/", queue_views.bulk_action, name="tickets_bulk"),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def register_promotion_urls():
+    return [
+        path(
+            "questions/<int:pk>/propose-article/",
+            promotion_views.propose_article,
+            name="tickets_propose_article",
+        ),
     ]

@@ -1,25 +1,35 @@
-"""The specialist's workspace for one question, inside the Wagtail admin."""
+"""The specialist's workspace for one question, inside the Wagtail admin: the thread, triage,
+closing with an outcome, and a composer with preview, drafts, answer templates and article links.
+Every change goes through tickets.lifecycle."""
 
 from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from backoffice.audit import record_event
+from backoffice.models import AuditEvent
 from search import registry as search_registry
 from search import service as search_service
 from tickets import access, lifecycle
 from tickets.forms import MultipleFileField
-from tickets.models import Message, Status
+from tickets.models import AnswerTemplate, Message, MessageDraft, Outcome, Question, Status
+from tickets.rendering import render_markdown
 
 
 class StaffMessageForm(forms.Form):
     body = forms.CharField(
-        label=gettext_lazy("Message (Markdown)"), widget=forms.Textarea(attrs={"rows": 8})
+        label=gettext_lazy("Message (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 10, "data-composer-body": ""}),
     )
     internal = forms.TypedChoiceField(
         label=gettext_lazy("Send as"),
@@ -32,6 +42,38 @@ class StaffMessageForm(forms.Form):
         initial="0",
     )
     files = MultipleFileField(label=gettext_lazy("Attachments"))
+    # The newest message the writer had on screen: a newer public one means someone else
+    # answered meanwhile (optimistic check in lifecycle.add_message).
+    last_seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class TriageForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = list(lifecycle.TRIAGE_FIELDS)
+        widgets = {"legal_deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = lifecycle.eligible_assignees(self.instance)
+        self.fields["assignee"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"), choices=[("", "—"), *Outcome.choices]
+    )
+    service = forms.CharField(
+        label=gettext_lazy("Referred to (which service)"), max_length=200, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.OTHER_SERVICE and not data.get("service", "").strip():
+            self.add_error("service", _("Name the service the requester was referred to."))
+        return data
 
 
 def related_items(question, user) -> dict:
@@ -56,49 +98,110 @@ def related_items(question, user) -> dict:
     }
 
 
-def workspace(request, pk):
+def _visible_question(request, pk) -> Question:
     question = (
         access.staff_questions(request.user)
         .filter(pk=pk)
-        .select_related("legal_domain", "region", "municipality", "organisation")
+        .select_related("legal_domain", "region", "municipality", "organisation", "assignee")
         .first()
     )
     if question is None or not request.user.has_perm("tickets.view_question"):
         raise Http404
-    form = StaffMessageForm()
+    return question
+
+
+def fill_placeholders(text: str, question: Question) -> str:
+    """Only {reference}, {region} and {deadline}: templates carry no personal data."""
+    values = {
+        "{reference}": question.reference,
+        "{region}": question.region.name,
+        "{deadline}": question.legal_deadline.strftime("%d/%m/%Y")
+        if question.legal_deadline
+        else "",
+    }
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def answer_templates(question: Question) -> list[dict]:
+    found = AnswerTemplate.objects.filter(
+        Q(legal_domain=question.legal_domain_id) | Q(legal_domain__isnull=True)
+    ).order_by("language", "title")
+    return [
+        {
+            "id": t.pk,
+            "label": f"{t.title} ({t.language})",
+            "text": fill_placeholders(t.body, question),
+        }
+        for t in found
+    ]
+
+
+def article_model_name() -> str:
+    """Restrict the page chooser to knowledge articles once that page type exists."""
+    try:
+        model = apps.get_model("knowledge", "ArticlePage")
+    except LookupError:
+        return "wagtailcore.page"
+    return model._meta.label_lower
+
+
+def _last_message_id(question) -> int:
+    return question.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def workspace(request, pk):
+    question = _visible_question(request, pk)
+    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
+    form = StaffMessageForm(
+        initial={
+            "body": draft.body if draft else "",
+            "internal": "1" if draft and draft.internal else "0",
+            "last_seen": _last_message_id(question),
+        }
+    )
+    triage_form = TriageForm(instance=question)
+    close_form = CloseForm()
+    preview_html = ""
+    concurrent = False
+    status = 200
     if request.method == "POST":
         if not request.user.has_perm("tickets.change_question"):
             raise Http404
-        target = request.POST.get("status")
-        if target:
-            try:
-                lifecycle.change_status(
-                    question, target, actor=request.user, actor_kind="staff", request=request
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("Status changed."))
-            return redirect("tickets_workspace", pk=question.pk)
-        form = StaffMessageForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                lifecycle.add_message(
-                    question,
-                    body=form.cleaned_data["body"],
-                    author_kind=Message.AuthorKind.STAFF,
-                    author=request.user,
-                    internal=form.cleaned_data["internal"],
-                    files=form.cleaned_data["files"],
-                    request=request,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Your message was sent."))
+        action = request.POST.get("action") or ("status" if "status" in request.POST else "")
+        if action == "status":
+            return _change_status(request, question)
+        if action == "take":
+            return _apply(request, question, lambda: lifecycle.assign(
+                question, request.user, actor=request.user, request=request
+            ), _("The question is yours."))  # fmt: skip
+        if action == "triage":
+            triage_form = TriageForm(request.POST, instance=question)
+            if triage_form.is_valid():
+                return _apply(request, question, lambda: lifecycle.update_triage(
+                    triage_form.save(commit=False), triage_form.changed_data,
+                    actor=request.user, request=request,
+                ), _("Triage saved."))  # fmt: skip
+            question.refresh_from_db()
+            status = 400
+        elif action == "close":
+            close_form = CloseForm(request.POST)
+            if close_form.is_valid():
+                return _apply(request, question, lambda: lifecycle.close(
+                    question, close_form.cleaned_data["outcome"],
+                    service=close_form.cleaned_data["service"],
+                    actor=request.user, request=request,
+                ), _("The question is closed."))  # fmt: skip
+            status = 400
+        else:
+            form, preview_html, concurrent, done = _compose(request, question)
+            if done:
                 return redirect("tickets_workspace", pk=question.pk)
+            status = 400 if form.errors else 200
     else:
         record_event("question.staff_view", request=request, target=question)
+    can_read_audit = request.user.has_perm("backoffice.view_auditevent")
     return TemplateResponse(
         request,
         "tickets/admin/workspace.html",
@@ -108,13 +211,118 @@ def workspace(request, pk):
             "question_files": question.attachments.filter(message__isnull=True),
             "consents": question.consents.all(),
             "form": form,
+            "triage_form": triage_form,
+            "close_form": close_form,
+            "preview_html": preview_html,
+            "concurrent": concurrent,
+            "draft": draft,
+            "templates": answer_templates(question),
+            "article_model": article_model_name(),
+            "public_base_url": settings.PUBLIC_BASE_URL,
+            "can_take": question.assignee_id != request.user.pk
+            and lifecycle.can_be_assigned(question, request.user),
+            "audit_trail": _audit_trail(question) if can_read_audit else None,
             "statuses": [
                 (value, label)
                 for value, label in Status.choices
-                if value in lifecycle.TRANSITIONS[question.status]
+                if value in lifecycle.TRANSITIONS[question.status] and value != Status.CLOSED
             ],
+            "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
             "header_title": question.reference,
             **related_items(question, request.user),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+def _audit_trail(question):
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Question), target_id=str(question.pk)
+        )
+        .select_related("actor")
+        .order_by("-time")[:100]
+    )
+
+
+def _apply(request, question, change, success):
+    try:
+        change()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("tickets_workspace", pk=question.pk)
+
+
+def _change_status(request, question):
+    target = request.POST.get("status", "")
+    return _apply(request, question, lambda: lifecycle.change_status(
+        question, target, actor=request.user, actor_kind="staff", request=request
+    ), _("Status changed."))  # fmt: skip
+
+
+def _compose(request, question):
+    """Returns (form, preview html, concurrent warning shown, sent or saved)."""
+    intent = request.POST.get("intent", "send")
+    form = StaffMessageForm(request.POST, request.FILES)
+    if intent in ("preview", "template", "draft"):
+        data = request.POST.copy()
+        body = data.get("body", "")
+        if intent == "template":
+            chosen = {t["id"]: t["text"] for t in answer_templates(question)}
+            template_id = data.get("template", "")
+            if template_id.isdigit() and int(template_id) in chosen:
+                body = (body.rstrip() + "\n\n" if body.strip() else "") + chosen[int(template_id)]
+        if intent == "draft":
+            MessageDraft.objects.update_or_create(
+                question=question,
+                author=request.user,
+                defaults={"body": body, "internal": data.get("internal") == "1"},
+            )
+            messages.success(request, _("Draft saved."))
+            return form, "", False, True
+        # Unbound: shows what was typed without complaining about what is not finished yet.
+        form = StaffMessageForm(
+            initial={
+                "body": body,
+                "internal": data.get("internal", "0"),
+                "last_seen": data.get("last_seen", _last_message_id(question)),
+            }
+        )
+        return form, render_markdown(body), False, False
+    if not form.is_valid():
+        return form, "", False, False
+    try:
+        lifecycle.add_message(
+            question,
+            body=form.cleaned_data["body"],
+            author_kind=Message.AuthorKind.STAFF,
+            author=request.user,
+            internal=form.cleaned_data["internal"],
+            files=form.cleaned_data["files"],
+            request=request,
+            last_seen=form.cleaned_data["last_seen"],
+        )
+    except lifecycle.ConcurrentReply as conflict:
+        # Keep the text; the next send (with the newer id) is the confirmation.
+        data = request.POST.copy()
+        data["last_seen"] = str(conflict.newest_id)
+        form = StaffMessageForm(data)
+        form.is_valid()
+        form.add_error(None, conflict)
+        return form, render_markdown(data.get("body", "")), True, False
+    except ValidationError as error:
+        form.add_error(None, error)
+        return form, "", False, False
+    MessageDraft.objects.filter(question=question, author=request.user).delete()
+    messages.success(request, _("Your message was sent."))
+    return form, "", False, True
+
+
+@require_POST
+def preview(request):
+    """The composer's live preview: the same sanitised rendering the requester will see."""
+    if not request.user.has_perm("tickets.view_question"):
+        raise Http404
+    return HttpResponse(render_markdown(request.POST.get("body", "")[:50_000]))

@@ -96,7 +96,7 @@ def test_specialist_answers_from_the_workspace(page, site_server, django_db_bloc
     page.get_by_role("link", name=question.reference).click()
     page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
     page.fill("#id_body", "U hebt een **geboorteakte** nodig.")
-    page.locator("form[enctype] button[type=submit]").click()
+    page.locator("button[name=intent][value=send]").click()
     page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
     assert page.locator("strong", has_text="geboorteakte").is_visible()
     page.screenshot(path=str(artifacts_dir / "admin-workspace.png"), full_page=True)

@@ -52,4 +52,7 @@ CORPUS = [
     ("Een huurwaarborg bedraagt maximaal 3 maanden huur bij een bankwaarborg.", []),
     ("Kinderen tussen 5 en 18 jaar zijn leerplichtig in België.", []),
     ("Het ziekenfonds betaalt 75 % terug na aansluiting via de Kruispuntbank.", []),
+    # A first name before a known surname goes with it.
+    ("Verlenging kaart van [[name:Amina Benali]]", ["Benali"]),
+    ("Beste [[name:Yusuf Demir]], uw kaart is klaar.", ["Demir"]),
 ]

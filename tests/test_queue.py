@@ -1,0 +1,332 @@
+"""The queue (listing, filters, quick views, export, bulk actions) and the workspace's triage,
+closing, composer and optimistic check."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from backoffice import roles
+from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
+from tests.conftest import make_user
+from tickets import lifecycle
+from tickets.models import AnswerTemplate, Message, MessageDraft, Outcome, Question, Status
+
+
+@pytest.fixture
+def world(db):
+    regions = {
+        slug: Region.objects.create(name=slug.title(), slug=slug) for slug in ("antwerpen", "gent")
+    }
+    for (slug, region), code in zip(regions.items(), ("2000", "9000"), strict=True):
+        Municipality.objects.create(name=slug.title(), postcode=code, region=region)
+    return {
+        "regions": regions,
+        "sam": make_user(roles.SPECIALIST, "sam", regions=[regions["antwerpen"]]),
+        "noor": make_user(roles.SPECIALIST, "noor", regions=[regions["antwerpen"]]),
+        "piet": make_user(roles.SPECIALIST, "piet", regions=[regions["gent"]]),
+        "coco": make_user(roles.COORDINATOR, "coco", regions=[regions["antwerpen"]]),
+    }
+
+
+def ask(world, slug="antwerpen", subject="Verblijfskaart", deadline=None, **kwargs):
+    return lifecycle.create_question(
+        legal_domain=LegalDomain.objects.get(slug="residence"),
+        subject=subject,
+        body="Vraag",
+        contact_language="ar",
+        processing_consent=True,
+        municipality=world["regions"][slug].municipalities.first(),
+        legal_deadline=deadline,
+        **kwargs,
+    ).question
+
+
+def references(response):
+    html = response.content.decode()
+    return [q.reference for q in Question.objects.order_by("pk") if q.reference in html]
+
+
+@pytest.mark.django_db
+def test_listing_puts_legal_deadlines_first_and_shows_the_columns(client, world):
+    plain = ask(world, subject="Zonder termijn")
+    late = ask(world, deadline=timezone.localdate() + timedelta(days=30))
+    soon = ask(world, deadline=timezone.localdate() + timedelta(days=3))
+    ask(world, "gent", subject="Gent")
+    client.force_login(world["sam"])
+    response = client.get("/admin/questions/")
+    html = response.content.decode()
+    order = [q.reference for q in (soon, late, plain)]
+    positions = [html.index(reference) for reference in order]
+    assert positions == sorted(positions)
+    assert "Gent" not in references(response) and "Zonder termijn" in html
+    for header in ("Legal deadline", "First response due", "Assignee", "Age"):
+        assert header in html
+
+
+@pytest.mark.django_db
+def test_filters_sorting_and_quick_views(client, world):
+    mine = ask(world, subject="Mijn vraag")
+    lifecycle.assign(mine, world["sam"], actor=world["sam"])
+    other = ask(world, subject="Andere vraag")
+    client.force_login(world["sam"])
+    assert references(client.get("/admin/questions/?view=mine")) == [mine.reference]
+    assert references(client.get("/admin/questions/?view=unassigned")) == [other.reference]
+    assert references(client.get(f"/admin/questions/?assignee={world['sam'].pk}")) == [
+        mine.reference
+    ]
+    assert references(client.get("/admin/questions/?contact_language=AR")) == [
+        mine.reference,
+        other.reference,
+    ]
+    assert references(client.get("/admin/questions/?status=closed")) == []
+    for ordering in ("subject", "-priority", "effective_due", "assignee__username", "created_at"):
+        assert client.get(f"/admin/questions/?ordering={ordering}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_listing_query_count_does_not_grow_with_the_page(client, world, monkeypatch):
+    for index in range(40):
+        question = ask(world, subject=f"Vraag {index}")
+        lifecycle.assign(question, world["sam" if index % 2 else "noor"], actor=world["sam"])
+    client.force_login(world["sam"])
+
+    from tickets.wagtail_hooks import QuestionIndexView
+
+    def queries(per_page):
+        monkeypatch.setattr(QuestionIndexView, "get_paginate_by", lambda view, qs: per_page)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/admin/questions/")
+        assert response.status_code == 200
+        return len(captured), response
+
+    few, small = queries(5)
+    many, large = queries(40)
+    assert len(references(small)) == 5 and len(references(large)) == 40
+    assert many <= few
+
+
+@pytest.mark.django_db
+def test_the_count_is_capped(client, world, monkeypatch):
+    from tickets.wagtail_hooks import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for index in range(5):
+        ask(world, subject=f"Vraag {index}")
+    client.force_login(world["sam"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/admin/questions/?status=new")
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts)
+    html = response.content.decode()
+    assert html.count("More than 3 questions") == 2  # above the table and in the pager
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_export_is_limited_to_my_regions_and_audited(client, world, export_format):
+    ask(world, subject="Antwerpse vraag")
+    ask(world, "gent", subject="Gentse vraag")
+    client.force_login(world["sam"])
+    response = client.get(f"/admin/questions/?export={export_format}")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if export_format == "csv":
+        text = content.decode()
+        assert "Antwerpse vraag" in text and "Gentse vraag" not in text
+        assert "@" not in text  # no e-mail addresses leave in an export
+    else:
+        assert content[:2] == b"PK"
+    event = AuditEvent.objects.get(action="question.export")
+    assert event.actor == world["sam"] and event.details["format"] == export_format
+
+
+@pytest.mark.django_db
+def test_bulk_assign_priority_and_close(client, world):
+    first, second = ask(world), ask(world)
+    client.force_login(world["sam"])
+    ids = [first.pk, second.pk]
+    response = client.post(
+        "/admin/questions/bulk/",
+        {"action": "assign", "assignee": world["noor"].pk, "question": ids, "next": "/admin/x/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/x/"
+    assert set(Question.objects.values_list("assignee__username", flat=True)) == {"noor"}
+    client.post("/admin/questions/bulk/", {"action": "priority", "priority": 4, "question": ids})
+    assert set(Question.objects.values_list("priority", flat=True)) == {4}
+    refused = client.post("/admin/questions/bulk/", {"action": "close", "question": ids})
+    assert refused.status_code == 302
+    assert not Question.objects.filter(status=Status.CLOSED).exists()  # outcome required
+    client.post(
+        "/admin/questions/bulk/",
+        {"action": "close", "outcome": Outcome.OUT_OF_SCOPE, "question": ids},
+    )
+    assert set(Question.objects.values_list("status", "outcome")) == {
+        (Status.CLOSED, Outcome.OUT_OF_SCOPE)
+    }
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"question.triage", "question.status"} <= actions
+
+
+@pytest.mark.django_db
+def test_bulk_actions_refuse_questions_outside_my_regions_and_foreign_assignees(client, world):
+    mine, theirs = ask(world), ask(world, "gent")
+    client.force_login(world["sam"])
+    client.post(
+        "/admin/questions/bulk/",
+        {"action": "priority", "priority": 4, "question": [mine.pk, theirs.pk]},
+    )
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert theirs.priority == 2 and mine.priority == 2  # the whole request is refused
+    client.post(
+        "/admin/questions/bulk/",
+        {"action": "assign", "assignee": world["piet"].pk, "question": [mine.pk]},
+    )
+    mine.refresh_from_db()
+    assert mine.assignee is None  # a specialist of another region cannot handle it
+
+
+@pytest.mark.django_db
+def test_take_triage_and_close_in_the_workspace(client, world):
+    question = ask(world)
+    url = f"/admin/questions/{question.pk}/workspace/"
+    client.force_login(world["sam"])
+    page = client.get(url).content.decode()
+    assert "Take this question" in page
+    assert "piet" not in page  # assignee choices: specialists of the question's region
+    client.post(url, {"action": "take"})
+    question.refresh_from_db()
+    assert question.assignee == world["sam"]
+    refused = client.post(
+        url,
+        {"action": "triage", "legal_domain": question.legal_domain_id, "priority": 2,
+         "assignee": world["piet"].pk},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    response = client.post(url, {"action": "close", "outcome": Outcome.OTHER_SERVICE})
+    assert response.status_code == 400  # which service?
+    client.post(url, {"action": "close", "outcome": Outcome.OTHER_SERVICE, "service": "CAW"})
+    question.refresh_from_db()
+    assert (question.status, question.outcome_service) == (Status.CLOSED, "CAW")
+    client.post(url, {"action": "status", "status": Status.OPEN})
+    question.refresh_from_db()
+    assert question.status == Status.OPEN and question.outcome == ""
+
+
+@pytest.mark.django_db
+def test_audit_trail_is_shown_to_coordinators_only(client, world):
+    question = ask(world)
+    url = f"/admin/questions/{question.pk}/workspace/"
+    client.force_login(world["sam"])
+    assert "Audit trail" not in client.get(url).content.decode()
+    client.force_login(world["coco"])
+    page = client.get(url).content.decode()
+    assert "Audit trail" in page and "question.create" in page
+
+
+@pytest.mark.django_db
+def test_a_second_answer_is_warned_and_kept_not_duplicated(client, world):
+    question = ask(world)
+    url = f"/admin/questions/{question.pk}/workspace/"
+    client.force_login(world["noor"])
+    seen = client.get(url).context["form"].initial["last_seen"]
+    # Meanwhile sam answers.
+    lifecycle.add_message(
+        question, body="Antwoord van Sam", author_kind="staff", author=world["sam"]
+    )
+    response = client.post(
+        url, {"body": "Antwoord van Noor", "internal": "0", "last_seen": seen, "intent": "send"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Antwoord van Noor" in html  # the text is kept
+    assert "while you were writing" in html
+    assert question.messages.count() == 1
+    newer = response.context["form"]["last_seen"].value()
+    confirmed = client.post(
+        url, {"body": "Antwoord van Noor", "internal": "0", "last_seen": newer, "intent": "send"}
+    )
+    assert confirmed.status_code == 302
+    assert list(question.messages.values_list("body", flat=True)) == [
+        "Antwoord van Sam",
+        "Antwoord van Noor",
+    ]
+
+
+@pytest.mark.django_db
+def test_internal_notes_are_not_held_back_by_the_check(client, world):
+    question = ask(world)
+    lifecycle.add_message(question, body="Antwoord", author_kind="staff", author=world["sam"])
+    client.force_login(world["noor"])
+    response = client.post(
+        f"/admin/questions/{question.pk}/workspace/",
+        {"body": "Notitie", "internal": "1", "last_seen": 0, "intent": "send"},
+    )
+    assert response.status_code == 302
+    assert question.messages.filter(kind=Message.Kind.INTERNAL).count() == 1
+
+
+@pytest.mark.django_db
+def test_draft_preview_and_template_without_javascript(client, world):
+    question = ask(world, deadline=timezone.localdate() + timedelta(days=9))
+    AnswerTemplate.objects.create(
+        title="Beroep",
+        legal_domain=question.legal_domain,
+        language="nl",
+        body="Uw vraag {reference} ({region}): beroep vóór {deadline}.",
+    )
+    url = f"/admin/questions/{question.pk}/workspace/"
+    client.force_login(world["sam"])
+    client.post(url, {"body": "Half *klaar*", "internal": "0", "intent": "draft"})
+    assert MessageDraft.objects.get(question=question, author=world["sam"]).body == "Half *klaar*"
+    reopened = client.get(url)
+    assert reopened.context["form"].initial["body"] == "Half *klaar*"
+    preview = client.post(url, {"body": "Half *klaar*", "intent": "preview"}).content.decode()
+    assert "<em>klaar</em>" in preview
+    template = AnswerTemplate.objects.get()
+    inserted = client.post(url, {"body": "Hallo", "intent": "template", "template": template.pk})
+    body = inserted.context["form"].initial["body"]
+    assert body.startswith("Hallo\n\nUw vraag " + question.reference + " (Antwerpen)")
+    assert question.legal_deadline.strftime("%d/%m/%Y") in body
+    client.post(url, {"body": "Klaar", "internal": "0", "intent": "send"})
+    assert not MessageDraft.objects.filter(question=question).exists()
+    assert not question.messages.filter(body__contains="{reference}").exists()
+
+
+@pytest.mark.django_db
+def test_preview_endpoint_sanitises(client, world):
+    client.force_login(world["sam"])
+    response = client.post(
+        "/admin/questions/preview/", {"body": "**vet** <script>alert(1)</script>"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>vet</strong>" in html and "<script" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("narrowed", [False, True])
+def test_specialists_can_be_narrowed_to_their_domains(client, world, settings, narrowed):
+    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = narrowed
+    region = world["regions"]["antwerpen"]
+    housing_only = make_user(roles.SPECIALIST, "huisvesting", regions=[region], domains=["housing"])
+    residence = ask(world)  # residence
+    housing = lifecycle.create_question(
+        legal_domain=LegalDomain.objects.get(slug="housing"),
+        subject="Huurwaarborg",
+        body="Vraag",
+        contact_language="nl",
+        processing_consent=True,
+        municipality=region.municipalities.first(),
+    ).question
+    from tickets.access import staff_questions
+
+    seen = set(staff_questions(housing_only).values_list("pk", flat=True))
+    assert seen == ({housing.pk} if narrowed else {housing.pk, residence.pk})
+    # Coordinators and specialists without domains keep the whole region.
+    assert set(staff_questions(world["coco"])) == {residence, housing}
+    assert set(staff_questions(world["sam"])) == {residence, housing}
+    assert lifecycle.can_be_assigned(residence, housing_only) is not narrowed

@@ -1,0 +1,140 @@
+"""The queue's helpers in the admin: quick-view links, bulk actions (assign, priority, close)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from backoffice import roles
+from backoffice.models import Region
+from tickets import access, lifecycle, sla
+from tickets.models import Outcome, Priority
+
+
+def visible_regions(user):
+    if user is None or not user.is_authenticated:
+        return Region.objects.none()
+    if user.is_superuser:
+        return Region.objects.all()
+    return user.profile.regions.all()
+
+
+def staff_of_regions(regions):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.SPECIALIST, profile__regions__in=regions)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def age_label(created_at, now) -> str:
+    days = (now - created_at).days
+    if days < 1:
+        hours = int((now - created_at).total_seconds() // 3600)
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
+def quick_view_links(request) -> list[dict]:
+    current = request.GET.get("view", "")
+    return [
+        {"name": name, "label": label, "url": f"?view={name}", "current": name == current}
+        for name, label in sla.QUICK_VIEWS.items()
+    ]
+
+
+class _UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("assign", gettext_lazy("Assign to")),
+        ("priority", gettext_lazy("Change priority")),
+        ("close", gettext_lazy("Close with outcome")),
+    ]
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=ACTIONS)
+    assignee = _UserChoiceField(
+        label=gettext_lazy("Assignee"), queryset=get_user_model().objects.none(), required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=gettext_lazy("Priority"), choices=Priority.choices, coerce=int, required=False
+    )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"), choices=[("", "—"), *Outcome.choices], required=False
+    )
+    service = forms.CharField(
+        label=gettext_lazy("Referred to (service)"), max_length=200, required=False
+    )
+    question = forms.ModelMultipleChoiceField(queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_of_regions(visible_regions(user))
+        self.fields["question"].queryset = access.staff_questions(user)
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose whom to assign the questions to."))
+        if action == "priority" and not data.get("priority"):
+            self.add_error("priority", _("Choose a priority."))
+        if action == "close" and not data.get("outcome"):
+            self.add_error("outcome", _("Choose how the questions ended."))
+        return data
+
+
+@require_POST
+def bulk_action(request):
+    """Apply one action to the checked questions, each through the lifecycle service (audited);
+    questions the user may not see are not in the form's choices, so they are refused."""
+    if not request.user.has_perm("tickets.change_question"):
+        raise Http404
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = reverse("questions:index")
+    form = BulkForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    data = form.cleaned_data
+    done, refused = 0, []
+    for question in data["question"].select_related("region"):
+        try:
+            if data["action"] == "assign":
+                lifecycle.assign(question, data["assignee"], actor=request.user, request=request)
+            elif data["action"] == "priority":
+                question.priority = data["priority"]
+                lifecycle.update_triage(question, ["priority"], actor=request.user, request=request)
+            else:
+                lifecycle.close(
+                    question,
+                    data["outcome"],
+                    service=data["service"],
+                    actor=request.user,
+                    request=request,
+                )
+        except ValidationError as error:
+            refused.append(f"{question.reference}: {' '.join(error.messages)}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)d question changed.", "%(count)d questions changed.", done)
+            % {"count": done},
+        )
+    for line in refused:
+        messages.error(request, line)
+    return redirect(back)

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install lint format messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,17 @@ format: install
 test: install lint
 	DEBUG=true $(MANAGE) compile_translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmark (minutes; not part of make test): see NOTES-bench.md. BENCH_ARGS e.g.
+# "--db sqlite,postgres --sizes 10000,100000" (postgres needs DATABASE_URL).
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	DEBUG=true $(MANAGE) compile_translations
+	bench/run $(BENCH_ARGS)
 
 # Refresh the .po catalogues from the source (needs GNU gettext: apt-get install gettext).
 messages: install

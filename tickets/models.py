@@ -176,6 +176,14 @@ class Question(models.Model):
                 name="question_unescalated_idx",
                 condition=models.Q(escalated_at__isnull=True),
             ),
+            # The staff queue lists newest first, filtered by status and/or legal domain: these
+            # let the database walk the rows in order instead of sorting every row of a region
+            # (bench/run: the sort grew with the number of questions).
+            models.Index(fields=["status", "-created_at"], name="question_status_new_idx"),
+            models.Index(fields=["legal_domain", "-created_at"], name="question_domain_new_idx"),
+            models.Index(
+                fields=["status", "legal_domain", "-created_at"], name="question_status_domain_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

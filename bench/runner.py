@@ -1,0 +1,424 @@
+"""bench/run: build a data set, serve it as production would, measure every page of
+bench/endpoints.py with locust, print a table and write var/bench/results-<db>-<size>.json.
+
+See NOTES-bench.md. Everything it starts (gunicorn, qcluster, locust) is stopped at the end.
+"""
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from endpoints import ENDPOINTS, GROWTH_LIMIT, INTAKE_MIN_RPS  # noqa: E402
+
+BIN = Path(sys.executable).parent
+BENCH_DIR = ROOT / "var" / "bench"
+PASSWORD = "bench-" + "password-of-generated-accounts"
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url(kind: str, size: int) -> str:
+    """A fresh database for this run; never the one DATABASE_URL names itself."""
+    if kind == "sqlite":
+        path = BENCH_DIR / f"bench-{size}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("--db postgres needs DATABASE_URL=postgres://user:pass@host:5432/name")
+    import psycopg
+
+    parts = urlsplit(base)
+    name = f"{parts.path.lstrip('/') or 'wegwijs'}_bench_{size}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def environment(db_url: str, var_dir: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": db_url,
+            "VAR_DIR": str(var_dir),
+            "STATIC_ROOT": str(BENCH_DIR / "static"),
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DEMO_PASSWORD": PASSWORD,
+            # Every simulated client comes from 127.0.0.1: the per-connection limits of the
+            # public forms would stop the benchmark, not an abuser.
+            "INTAKE_LIMIT_PER_HOUR": "100000000",
+            "FOLLOW_UP_ATTEMPTS_PER_15_MIN": "100000000",
+            # Persistent connections: with 0, django-q2's ORM broker closes the request's
+            # connection at every queued task (close_old_connections), and SQLite checkpoints
+            # its WAL on each close: ~30 ms more per intake POST (measured in-process).
+            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def manage(env, *args, **kwargs):
+    return subprocess.run(
+        [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs
+    )
+
+
+def count_questions(env) -> int:
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        "from tickets.models import Question; print(Question.objects.count())",
+        capture_output=True,
+        text=True,
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                found.append(child)
+                todo.append(child)
+    return found
+
+
+def wait_for(url: str, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (our own loopback server)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (503 = worker not yet seen)
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def run_locust(env, host, endpoint, manifest_path, users, seconds, out_prefix) -> dict:
+    status_file = Path(f"{out_prefix}.status.json")
+    status_file.unlink(missing_ok=True)
+    locust_env = dict(
+        env,
+        BENCH_ENDPOINT=endpoint.key,
+        BENCH_MANIFEST=str(manifest_path),
+        BENCH_STATUS_FILE=str(status_file),
+        BENCH_PASSWORD=PASSWORD,
+    )
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            host,
+            "--csv",
+            str(out_prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--stop-timeout",
+            "5",
+        ],
+        cwd=ROOT,
+        env=locust_env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=open(f"{out_prefix}.log", "w"),
+    )
+    if status_file.exists():
+        return json.loads(status_file.read_text())
+    rows = list(csv.DictReader(open(f"{out_prefix}_stats.csv")))
+    row = next((r for r in rows if r["Name"] == endpoint.key), None)
+    if row is None or not int(row["Request Count"]):
+        return {"skipped": f"no request completed (see {out_prefix}.log)"}
+
+    def number(key):
+        value = row.get(key, "N/A")
+        return None if value in ("N/A", "") else float(value)
+
+    return {
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "p50_ms": number("50%"),
+        "p95_ms": number("95%"),
+        "p99_ms": number("99%"),
+        "rps": round(number("Requests/s") or 0, 1),
+    }
+
+
+def bench_one(db: str, size: int, args) -> dict:
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    var_dir = BENCH_DIR / f"{db}-{size}"
+    manifest_path = var_dir / "manifest.json"
+    reuse = args.reuse and manifest_path.exists() and db == "sqlite"
+    if reuse:
+        db_url = f"sqlite:///{BENCH_DIR / f'bench-{size}.sqlite3'}"
+        log(f"{db} {size:,}: reusing the data set in {db_url}")
+        env = environment(db_url, var_dir)
+        env["SECRET_KEY"] = (var_dir / "secret_key").read_text()
+        manage(env, "migrate", "--noinput", "-v0", stdout=subprocess.DEVNULL)
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from backoffice.tasks import refresh_query_statistics; refresh_query_statistics()",
+        )
+    else:
+        shutil.rmtree(var_dir, ignore_errors=True)
+        var_dir.mkdir(parents=True)
+        db_url = database_url(db, size)
+        env = environment(db_url, var_dir)
+        # The access code hashes are keyed with SECRET_KEY: the server must use the same one.
+        (var_dir / "secret_key").write_text(env["SECRET_KEY"])
+        log(f"{db} {size:,}: migrate")
+        manage(env, "migrate", "--noinput", "-v0", stdout=subprocess.DEVNULL)
+        log(f"{db} {size:,}: generate_data --questions {size}")
+        started = time.monotonic()
+        manage(
+            env,
+            "generate_data",
+            "--questions",
+            str(size),
+            "--seed",
+            str(args.seed),
+            "--password",
+            PASSWORD,
+            "--manifest",
+            str(manifest_path),
+        )
+        log(f"generated in {time.monotonic() - started:.0f} s")
+    if not (BENCH_DIR / "static" / "staticfiles.json").exists():
+        log("collectstatic")
+        manage(env, "collectstatic", "--noinput", "-v0")
+    manifest = json.loads(manifest_path.read_text())
+
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    logs = var_dir / "logs"
+    logs.mkdir(exist_ok=True)
+    server = worker = None
+    try:
+        worker = subprocess.Popen(
+            [str(BIN / "python"), "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=env,
+            stdout=open(logs / "qcluster.log", "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "backoffice.wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--forwarded-allow-ips",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=open(logs / "gunicorn.log", "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(f"{host}/health/")
+        log(f"warm-up ({args.warmup} s per endpoint)")
+        results = {}
+        for endpoint in ENDPOINTS:
+            if args.only and endpoint.key not in args.only:
+                continue
+            prefix = logs / f"{endpoint.key}"
+            if args.warmup:
+                run_locust(env, host, endpoint, manifest_path, 1, args.warmup, f"{prefix}-warm")
+            before = count_questions(env) if endpoint.session == "intake" else 0
+            result = run_locust(
+                env, host, endpoint, manifest_path, args.users, args.duration, prefix
+            )
+            if endpoint.session == "intake" and "skipped" not in result:
+                stored = count_questions(env) - before
+                succeeded = result["requests"] - result["failures"]
+                result["stored"] = stored
+                result["lost"] = max(0, succeeded - stored)
+            result["label"] = endpoint.label
+            result["target_p95_ms"] = endpoint.target_p95_ms
+            results[endpoint.key] = result
+            shown = result.get("skipped") or f"p95 {result['p95_ms']} ms, {result['rps']} req/s"
+            log(f"  {endpoint.label}: {shown}")
+        memory = {
+            "gunicorn_workers_rss_mib": [
+                round(rss_kib(pid) / 1024, 1) for pid in descendants(server.pid)
+            ],
+            "gunicorn_master_rss_mib": round(rss_kib(server.pid) / 1024, 1),
+            "qcluster_processes_rss_mib": [
+                round(rss_kib(pid) / 1024, 1) for pid in descendants(worker.pid)
+            ],
+            "qcluster_main_rss_mib": round(rss_kib(worker.pid) / 1024, 1),
+        }
+    finally:
+        stop(server)
+        stop(worker)
+    return {
+        "db": db,
+        "size": size,
+        "users": args.users,
+        "duration_s": args.duration,
+        "machine": machine(),
+        "data": {k: manifest.get(k) for k in ("questions", "messages", "attachments", "articles")},
+        "generate_seconds": manifest.get("seconds_questions"),
+        "endpoints": results,
+        "memory": memory,
+    }
+
+
+def machine() -> dict:
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    return {"cores": os.cpu_count(), "loadavg_at_end": load, "time": time.strftime("%F %T %Z")}
+
+
+def table(report: dict) -> str:
+    load = " ".join(report["machine"]["loadavg_at_end"])
+    lines = [
+        f"\n{report['db']}, {report['size']:,} questions, {report['users']} clients, "
+        f"{report['duration_s']} s per endpoint, load average {load}",
+        f"{'endpoint':<26}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}"
+        f"{'fail':>6}  target p95",
+    ]
+    for result in report["endpoints"].values():
+        if "skipped" in result:
+            lines.append(f"{result['label']:<26}  skipped: {result['skipped']}")
+            continue
+        target = result["target_p95_ms"]
+        verdict = ""
+        if target:
+            verdict = f"≤ {target} ms " + ("met" if result["p95_ms"] <= target else "MISSED")
+        if "lost" in result:
+            verdict += f"; {result['stored']} stored, {result['lost']} lost"
+            verdict += f"; {'≥' if result['rps'] >= INTAKE_MIN_RPS else '<'} {INTAKE_MIN_RPS}/s"
+        lines.append(
+            f"{result['label']:<26}{result['p50_ms']:>8.0f}{result['p95_ms']:>8.0f}"
+            f"{result['p99_ms']:>8.0f}{result['rps']:>8.1f}{result['failures']:>6}  {verdict}"
+        )
+    memory = report["memory"]
+    lines.append(
+        f"RSS after the run: gunicorn workers {memory['gunicorn_workers_rss_mib']} MiB, "
+        f"qcluster {memory['qcluster_main_rss_mib']} MiB + processes "
+        f"{memory['qcluster_processes_rss_mib']} MiB"
+    )
+    return "\n".join(lines)
+
+
+def growth(reports: list[dict]) -> str:
+    lines = []
+    by = {(r["db"], r["size"]): r for r in reports}
+    for db in sorted({r["db"] for r in reports}):
+        sizes = sorted(size for d, size in by if d == db)
+        if len(sizes) < 2:
+            continue
+        small, large = by[(db, sizes[0])], by[(db, sizes[-1])]
+        lines.append(f"\ngrowth of p95, {db}, {sizes[0]:,} → {sizes[-1]:,} (limit ×{GROWTH_LIMIT})")
+        for key, result in large["endpoints"].items():
+            before = small["endpoints"].get(key, {})
+            if "p95_ms" not in result or not before.get("p95_ms"):
+                continue
+            factor = result["p95_ms"] / before["p95_ms"]
+            verdict = "met" if factor <= GROWTH_LIMIT else "MISSED"
+            lines.append(f"{result['label']:<26}×{factor:.2f} {verdict}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="sqlite", help="sqlite, postgres or both: sqlite,postgres")
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated question counts")
+    parser.add_argument("--users", type=int, default=4, help="concurrent clients")
+    parser.add_argument("--duration", type=int, default=20, help="seconds per endpoint")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", help="comma-separated endpoint keys (default: all)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="SQLite: keep a data set built by an earlier run"
+    )
+    args = parser.parse_args()
+    args.only = set(args.only.split(",")) if args.only else None
+    reports = []
+    for db in args.db.split(","):
+        for size in (int(s.replace("_", "")) for s in args.sizes.split(",")):
+            report = bench_one(db, size, args)
+            path = BENCH_DIR / f"results-{db}-{size}.json"
+            path.write_text(json.dumps(report, indent=2))
+            print(table(report), flush=True)
+            log(f"written {path}")
+            reports.append(report)
+    print(growth(reports))
+
+
+if __name__ == "__main__":
+    main()

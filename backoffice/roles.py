@@ -26,6 +26,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PLATFORM_VIEW,
         "tickets.view_question",
         "tickets.change_question",
+        "search.view_recurring",
         "tickets.view_slapolicy",
         "tickets.view_answertemplate",
         "tickets.add_answertemplate",
@@ -36,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [
         "wagtailadmin.access_admin",
         *_PLATFORM_VIEW,
+        "search.view_recurring",
         "wagtailimages.add_image",
         "wagtailimages.change_image",
         "wagtailimages.choose_image",
@@ -60,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "backoffice.view_auditevent",
         "tickets.view_question",
         "tickets.change_question",
+        "search.view_recurring",
         "tickets.view_slapolicy",
         "tickets.add_slapolicy",
         "tickets.change_slapolicy",

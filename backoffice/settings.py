@@ -160,6 +160,8 @@ HEALTH_CHECKS = {
 
 # --- Search
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Indexes are "<prefix>-<kind>" aliases (e.g. wegwijs-question) over timestamped indexes.
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wegwijs")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Mail

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", include("tickets.urls")),
+    path("search/", include("search.urls")),
     path("", include("knowledge.urls")),
     # Wagtail's page tree last: it serves every remaining path of the public site.
     path("", include(wagtail_urls)),

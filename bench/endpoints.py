@@ -52,7 +52,7 @@ ENDPOINTS = [
         session="staff",
         target_p95_ms=100,
     ),
-    # The queue's own search until the search issue lands its staff search (then its URL).
+    # The queue's search box goes through the search service (search.service.matching_ids).
     Endpoint(
         "staff_search",
         "staff search",

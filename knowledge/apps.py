@@ -15,7 +15,8 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from knowledge import signals
+        from knowledge import search_index, signals
 
         signals.connect()
+        search_index.register_kinds()
         post_migrate.connect(_after_migrate, sender=self)

@@ -8,11 +8,14 @@ logger = logging.getLogger(__name__)
 
 
 def check_search_backend() -> dict:
-    """The database backend is healthy when the database is; Elasticsearch must answer a ping."""
+    """The database backend is healthy when the database is; Elasticsearch must answer a ping,
+    and no query may have fallen back to the database in the last minutes."""
     url = settings.ELASTICSEARCH_URL
     if not url:
         return {"status": "ok", "backend": "database"}
     from elasticsearch import Elasticsearch
+
+    from search.service import degraded_since
 
     try:
         client = Elasticsearch(url, request_timeout=2, max_retries=0)
@@ -23,4 +26,12 @@ def check_search_backend() -> dict:
     if not reachable:
         # Queries fall back to the database backend, so the site works, but slower and poorer.
         return {"status": "degraded", "backend": "elasticsearch", "fallback": "database"}
+    fallback = degraded_since()
+    if fallback:
+        return {
+            "status": "degraded",
+            "backend": "elasticsearch",
+            "fallback": "database",
+            "last_fallback": fallback,
+        }
     return {"status": "ok", "backend": "elasticsearch"}

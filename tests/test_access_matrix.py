@@ -42,6 +42,12 @@ MATRIX = {
     "/nl/pro/new/": {"*": DENIED, "anonymous": LOGIN, "professional": OK},
     # Questions (staff side)
     "/admin/questions/": {**STAFF_OK, "editor": DENIED},
+    # Search
+    "/nl/search/": {"*": OK},
+    "/nl/search/?q=verblijf": {"*": OK},
+    "/ar/search/?q=verblijf": {"*": OK},
+    "/nl/search/suggestions/?q=verblijf": {"*": OK},
+    "/admin/search/recurring/": STAFF_OK,
     # Knowledge base review listings (editors)
     "/admin/knowledge/due-for-review/": {**STAFF_OK, "specialist": DENIED, "coordinator": DENIED},
     "/admin/knowledge/outdated-translations/": {

@@ -14,6 +14,10 @@ class TicketsConfig(AppConfig):
 
         post_migrate.connect(ensure_document_schedules, sender=self)
 
+        from tickets import search_index
+
+        search_index.register_kinds()
+
 
 def _ensure_schedules(sender, **kwargs):
     from django_q.models import Schedule

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from backoffice import roles
 from backoffice.audit import record_event
+from search import service as search_service
 from tickets import access, lifecycle, notifications, staging
 from tickets.access_codes import access_code_matches
 from tickets.attachments import check_uploads, private_storage
@@ -84,6 +85,8 @@ def ask(request):
         form = AskForm(initial=AskForm.initial_for(language, request.GET.get("domain", "")))
         return render(request, "tickets/ask.html", {"form": form, "kept_files": []})
 
+    if request.POST.get("check_kb"):
+        return _check_knowledge_base(request, language)
     form = AskForm(request.POST, request.FILES)
     if not form.is_valid():
         _keep_valid_uploads(request, form)
@@ -119,6 +122,30 @@ def ask(request):
         "tickets/ask.html",
         {"form": form, "kept_files": staging.staged_list(request)},
         status=400,
+    )
+
+
+def _check_knowledge_base(request, language):
+    """The no-JavaScript path of the live suggestions: show the articles that may answer what
+    was typed, with the form as it was (nothing is sent, nothing is checked yet)."""
+    kept = []
+    for upload in request.FILES.getlist("files"):
+        try:
+            kept.extend(check_uploads([upload]))
+        except ValidationError:
+            continue  # a file we cannot take is reported when the question is sent
+    staging.stage(request, kept)
+    form = AskForm(initial={**AskForm.initial_for(language), **request.POST.dict()})
+    text = f"{request.POST.get('subject', '')}\n{request.POST.get('body', '')}"
+    return render(
+        request,
+        "tickets/ask.html",
+        {
+            "form": form,
+            "kept_files": staging.staged_list(request),
+            "suggestions": search_service.suggest(text, language, request.user),
+            "asked": bool(text.strip()),
+        },
     )
 
 

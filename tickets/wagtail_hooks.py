@@ -4,6 +4,7 @@ and answer templates."""
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from backoffice.audit import record_event
 from backoffice.models import LegalDomain, Region
+from search import service as search_service
 from tickets import access, lifecycle, promotion_views, queue_views, sla, workspace
 from tickets.models import AnswerTemplate, Priority, Question, RequesterKind, SLAPolicy, Status
 
@@ -207,6 +209,14 @@ class QuestionIndexView(generic.IndexView):
     def stream_csv(self, queryset):
         # Streams in chunks instead of loading every row.
         return super().stream_csv(queryset.iterator(chunk_size=2000))
+
+    def search_queryset(self, queryset):
+        # Through the search service (full text of subject, question and thread, or the
+        # reference), within what the user may see; the listing keeps its own order.
+        if not self.is_searching:
+            return queryset
+        ids = search_service.matching_ids(self.search_query, "question", self.request.user)
+        return queryset.filter(Q(reference__iexact=self.search_query.strip()) | Q(pk__in=ids))
 
 
 class VisibleQuestionMixin:

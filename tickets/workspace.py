@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from backoffice.audit import record_event
 from backoffice.models import AuditEvent
+from search import registry as search_registry
+from search import service as search_service
 from tickets import access, lifecycle
 from tickets.forms import MultipleFileField
 from tickets.models import AnswerTemplate, Message, MessageDraft, Outcome, Question, Status
@@ -72,6 +74,28 @@ class CloseForm(forms.Form):
         if data.get("outcome") == Outcome.OTHER_SERVICE and not data.get("service", "").strip():
             self.add_error("service", _("Name the service the requester was referred to."))
         return data
+
+
+def related_items(question, user) -> dict:
+    """Suggested articles and similar earlier questions with their last public answer, for
+    templates/tickets/admin/_related.html (through the search service, within what the user
+    may read)."""
+    articles = []
+    if "article" in search_registry.kinds():
+        articles = search_service.similar(question, ["article"], user)
+    hits = search_service.similar(question, ["question"], user)
+    answers = {
+        str(message.question_id): message
+        for message in Message.objects.filter(
+            question_id__in=[hit.object_id for hit in hits],
+            kind=Message.Kind.PUBLIC,
+            author_kind=Message.AuthorKind.STAFF,
+        ).order_by("created_at")
+    }
+    return {
+        "suggested_articles": articles,
+        "similar_questions": [(hit, answers.get(hit.object_id)) for hit in hits],
+    }
 
 
 def _visible_question(request, pk) -> Question:
@@ -207,6 +231,7 @@ def workspace(request, pk):
             ],
             "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
             "header_title": question.reference,
+            **related_items(question, request.user),
         },
         status=status,
     )

@@ -1,0 +1,70 @@
+"""What the search service indexes of the knowledge base, and who may find it.
+
+Only live articles are indexed (saving a draft re-indexes the live version, unpublishing or
+deleting removes it). Who may read an article is THE audience rule,
+knowledge.audiences.readable_audiences(user), given to every backend as terms on the
+`audience` facet, so it is applied inside the query.
+"""
+
+from wagtail.signals import page_published, page_unpublished
+
+from backoffice.models import LegalDomain
+from knowledge.audiences import readable_audiences
+from knowledge.models import ArticlePage
+from search.registry import Entry, Kind, Visibility, register
+from search.signals import schedule
+
+
+class ArticleKind(Kind):
+    name = "article"
+    model = ArticlePage
+    public = True
+    suggestible = True
+
+    def get_queryset(self):
+        return (
+            ArticlePage.objects.live()
+            .select_related("locale")
+            .prefetch_related("legal_domains", "tagged_items__tag")
+        )
+
+    def get(self, pk):
+        return ArticlePage.objects.filter(pk=pk).select_related("locale").first()
+
+    def should_index(self, page) -> bool:
+        return page.live
+
+    def entry(self, page) -> Entry:
+        tags = " ".join(item.tag.name for item in page.tagged_items.all())
+        return Entry(
+            title=page.title,
+            text="\n".join(filter(None, [page.summary, page.body_text(), tags])),
+            language=page.locale.language_code,
+            url=page.get_url() or page.url_path,
+            date=page.last_published_at,
+            facets={
+                "legal_domain": [domain.slug for domain in page.legal_domains.all()],
+                "audience": [page.audience],
+            },
+        )
+
+    def visibility(self, user) -> Visibility:
+        return Visibility(terms={"audience": readable_audiences(user)})
+
+    def facet_label(self, facet, value):
+        if facet == "legal_domain":
+            domain = LegalDomain.objects.filter(slug=value).first()
+            return domain.name if domain else value
+        return value
+
+
+def _publication_changed(sender, instance, **kwargs):
+    # Publishing saves the page (post_save does the work); these catch the paths that may
+    # save only the base Page row.
+    schedule("index_object", ArticleKind.name, instance.pk)
+
+
+def register_kinds():
+    register(ArticleKind())
+    page_published.connect(_publication_changed, sender=ArticlePage, dispatch_uid="search-pub")
+    page_unpublished.connect(_publication_changed, sender=ArticlePage, dispatch_uid="search-unpub")

@@ -1,0 +1,32 @@
+"""What every backend offers the service (search.service), in neutral terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class RawHit:
+    kind: str
+    object_id: str
+    title: str
+    text: str
+    url: str
+    language: str
+    date: datetime | None = None
+    score: float | None = None
+    # Highlighted HTML made by the backend itself (Elasticsearch); the service makes it otherwise.
+    title_html: str | None = None
+    snippet_html: str | None = None
+
+
+@dataclass
+class RawResults:
+    hits: list[RawHit]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class BackendUnavailable(Exception):
+    """The backend cannot answer now (e.g. Elasticsearch is unreachable)."""

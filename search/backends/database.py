@@ -1,0 +1,257 @@
+"""Database backend: Wagtail's search framework (modelsearch) over search.SearchDocument.
+
+SQLite: FTS5 with BM25 ranking, no stemming. PostgreSQL: full text search with ts_rank and the
+configured text search configuration (modelsearch's default, 'simple' unless
+WAGTAILSEARCH_BACKENDS sets SEARCH_CONFIG: one configuration for all languages). Accents are
+folded by us before indexing and querying, so both behave the same way for é/è/ë.
+
+Permission filters, facet filters and facet counts are ordinary SQL on the queryset that
+modelsearch returns, in the same query as the match (nothing is dropped afterwards).
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast
+from modelsearch.backends import get_search_backend
+
+from search.backends.base import RawHit, RawResults
+from search.models import SearchDocument, SearchFacet
+from search.registry import Entry, Visibility
+from search.text import terms
+
+
+def _index():
+    return get_search_backend("default")
+
+
+class DatabaseBackend:
+    name = "database"
+
+    @property
+    def stemmed_languages(self) -> set[str]:
+        """Languages whose word forms this backend reduces to a stem (none on SQLite)."""
+        if connection.vendor != "postgresql":
+            return set()
+        config = (getattr(_index(), "config", None) or "").lower().removeprefix("pg_catalog.")
+        return {"dutch": {"nl"}, "french": {"fr"}, "english": {"en"}}.get(config, set())
+
+    # --- writing
+
+    def index(self, kind: str, object_id: str, entry: Entry) -> None:
+        with transaction.atomic():
+            document, _created = SearchDocument.objects.update_or_create(
+                kind=kind,
+                object_id=str(object_id),
+                defaults={
+                    "language": entry.language or "",
+                    "display_title": entry.title[:300],
+                    "text": entry.text,
+                    "url": entry.url[:500],
+                    "date": entry.date,
+                },
+            )
+            document.facets.all().delete()
+            SearchFacet.objects.bulk_create(self._facet_rows(document, entry))
+            _index().add(document)
+
+    def index_many(self, kind: str, items: list[tuple[str, Entry]]) -> None:
+        """Bulk form of `index` for rebuilds (existing rows of these objects are replaced)."""
+        with transaction.atomic():
+            self._delete(kind, [str(object_id) for object_id, _entry in items])
+            documents = SearchDocument.objects.bulk_create(
+                [
+                    SearchDocument(
+                        kind=kind,
+                        object_id=str(object_id),
+                        language=entry.language or "",
+                        display_title=entry.title[:300],
+                        text=entry.text,
+                        url=entry.url[:500],
+                        date=entry.date,
+                    )
+                    for object_id, entry in items
+                ]
+            )
+            if documents and documents[0].pk is None:  # backends without RETURNING
+                documents = list(
+                    SearchDocument.objects.filter(
+                        kind=kind, object_id__in=[str(object_id) for object_id, _e in items]
+                    )
+                )
+            by_id = {document.object_id: document for document in documents}
+            rows = []
+            for object_id, entry in items:
+                rows.extend(self._facet_rows(by_id[str(object_id)], entry))
+            SearchFacet.objects.bulk_create(rows, batch_size=2000)
+            _index().add_bulk(SearchDocument, documents)
+
+    def remove(self, kind: str, object_id: str) -> None:
+        with transaction.atomic():
+            self._delete(kind, [str(object_id)])
+
+    def reset(self, kind: str) -> None:
+        with transaction.atomic():
+            self._delete(kind, None)
+
+    def count(self, kind: str) -> int:
+        return SearchDocument.objects.filter(kind=kind).count()
+
+    @staticmethod
+    def _facet_rows(document, entry: Entry) -> list[SearchFacet]:
+        facets = {**entry.facets, "language": [entry.language or ""]}
+        return [
+            SearchFacet(document=document, name=name, value=str(value)[:100])
+            for name, values in facets.items()
+            for value in dict.fromkeys(values)
+            if value not in (None, "")
+        ]
+
+    @staticmethod
+    def _delete(kind: str, object_ids: list[str] | None) -> None:
+        from modelsearch.conf import get_app_config
+
+        IndexEntry = get_app_config().get_model("IndexEntry")  # noqa: N806
+        documents = SearchDocument.objects.filter(kind=kind)
+        if object_ids is not None:
+            documents = documents.filter(object_id__in=object_ids)
+        IndexEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(SearchDocument),
+            object_id__in=documents.annotate(_id=Cast("pk", CharField())).values("_id"),
+        ).delete()
+        documents.delete()
+
+    # --- reading
+
+    @staticmethod
+    def visible_q(visibilities: dict[str, Visibility]) -> Q:
+        """Documents of the given kinds that the user may read, as one condition."""
+        condition = None
+        for kind, visibility in visibilities.items():
+            if visibility.nothing:
+                continue
+            part = Q(kind=kind)
+            if visibility.queryset is not None:
+                ids = (
+                    visibility.queryset.order_by()
+                    .annotate(_search_id=Cast("pk", CharField()))
+                    .values("_search_id")
+                )
+                part &= Q(object_id__in=ids)
+            elif visibility.terms is not None:
+                for name, values in visibility.terms.items():
+                    part &= Q(
+                        Exists(
+                            SearchFacet.objects.filter(
+                                document=OuterRef("pk"), name=name, value__in=list(values)
+                            )
+                        )
+                    )
+            condition = part if condition is None else condition | part
+        return condition if condition is not None else Q(pk__in=[])
+
+    @staticmethod
+    def filters_q(filters: dict[str, list[str]] | None) -> Q:
+        condition = Q()
+        for name, values in (filters or {}).items():
+            values = [str(value) for value in values if value not in (None, "")]
+            if values:
+                condition &= Q(
+                    Exists(
+                        SearchFacet.objects.filter(
+                            document=OuterRef("pk"), name=name, value__in=values
+                        )
+                    )
+                )
+        return condition
+
+    def _matching(self, words: list[str], language: str | None, operator: str, autocomplete=False):
+        base = SearchDocument.objects.all()
+        if language:
+            base = base.filter(language=language)
+        if not words:
+            return base.order_by("-date", "-pk")
+        backend = _index()
+        method = backend.autocomplete if autocomplete else backend.search
+        return method(" ".join(words), base, operator=operator).get_queryset()
+
+    def search(
+        self,
+        query,
+        visibilities,
+        filters=None,
+        language=None,
+        offset=0,
+        limit=10,
+        facets=True,
+        fallback_or=True,
+    ) -> RawResults:
+        # Stop words ("hoe", "ik", "le", "the") would make every-word queries fail and
+        # any-word queries match everything; they are dropped unless nothing else is left.
+        words = terms(query, drop_stopwords=True) or terms(query)
+        queryset = self._restrict(self._matching(words, language, "and"), visibilities, filters)
+        total = queryset.count()
+        if total == 0 and len(words) > 1 and fallback_or:
+            # No document has every word: rank those that have some of them.
+            queryset = self._restrict(self._matching(words, language, "or"), visibilities, filters)
+            total = queryset.count()
+        hits = [self._hit(document) for document in queryset[offset : offset + limit]]
+        return RawResults(hits, total, self._facets(queryset) if facets else {})
+
+    def _restrict(self, queryset, visibilities, filters):
+        return queryset.filter(self.visible_q(visibilities)).filter(self.filters_q(filters))
+
+    @staticmethod
+    def _facets(queryset) -> dict[str, dict[str, int]]:
+        rows = (
+            SearchFacet.objects.filter(document__in=queryset.order_by().values("pk"))
+            .values("name", "value")
+            .annotate(count=Count("id"))
+            .order_by("name", "-count", "value")
+        )
+        facets: dict[str, dict[str, int]] = {}
+        for row in rows:
+            facets.setdefault(row["name"], {})[row["value"]] = row["count"]
+        return facets
+
+    def suggest(self, text, language, visibilities, limit=5) -> list[RawHit]:
+        words = terms(text, drop_stopwords=True)
+        if not words:
+            return []
+        queryset = self._restrict(self._matching(words, language, "or"), visibilities, None)
+        hits = list(queryset[:limit])
+        if not hits and len(words) <= 2:
+            # Still typing the last word: complete it.
+            queryset = self._restrict(
+                self._matching(words, language, "and", autocomplete=True), visibilities, None
+            )
+            hits = list(queryset[:limit])
+        return [self._hit(document) for document in hits]
+
+    def similar(self, kind, object_id, entry: Entry, words, visibilities, limit=5) -> list[RawHit]:
+        if not words:
+            return []
+        queryset = self._restrict(self._matching(words, None, "or"), visibilities, None).exclude(
+            kind=kind, object_id=str(object_id)
+        )
+        return [self._hit(document) for document in queryset[:limit]]
+
+    def matching_ids(self, query, kind, visibility, limit=1000) -> list[str]:
+        words = terms(query)
+        queryset = self._restrict(self._matching(words, None, "and"), {kind: visibility}, None)
+        return list(queryset.values_list("object_id", flat=True)[:limit])
+
+    @staticmethod
+    def _hit(document) -> RawHit:
+        return RawHit(
+            kind=document.kind,
+            object_id=document.object_id,
+            title=document.display_title,
+            text=document.text,
+            url=document.url,
+            language=document.language,
+            date=document.date,
+            score=getattr(document, "_score", None),
+        )

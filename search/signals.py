@@ -1,0 +1,65 @@
+"""Index on commit: a change to an object of a registered kind (or to one of its dependents,
+e.g. a message of a question) queues a django-q2 task once the transaction commits. Queueing
+problems are logged, never raised: a save never fails because search is down."""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+_receivers: dict[str, list] = {}
+
+
+def _enqueue(task: str, kind: str, object_id) -> None:
+    try:
+        from django_q.tasks import async_task
+
+        async_task(f"search.tasks.{task}", kind, str(object_id), group="search")
+    except Exception:
+        logger.warning("Search: could not queue %s %s:%s", task, kind, object_id, exc_info=True)
+
+
+def schedule(task: str, kind: str, object_id) -> None:
+    transaction.on_commit(partial(_enqueue, task, kind, object_id))
+
+
+def connect(kind) -> None:
+    disconnect(kind)
+    receivers = []
+
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            schedule("index_object", kind.name, instance.pk)
+
+    def deleted(sender, instance, **kwargs):
+        schedule("remove_object", kind.name, instance.pk)
+
+    if kind.model is not None and hasattr(kind.model, "_meta"):
+        post_save.connect(saved, sender=kind.model, weak=False)
+        post_delete.connect(deleted, sender=kind.model, weak=False)
+        receivers += [(post_save, saved, kind.model), (post_delete, deleted, kind.model)]
+
+    for model, parent_of in kind.dependents.items():
+
+        def changed(sender, instance, raw=False, _parent_of=parent_of, **kwargs):
+            if raw:
+                return
+            try:
+                parent = _parent_of(instance)
+            except Exception:  # the parent is being deleted too
+                return
+            if parent is not None and parent.pk is not None:
+                schedule("index_object", kind.name, parent.pk)
+
+        post_save.connect(changed, sender=model, weak=False)
+        post_delete.connect(changed, sender=model, weak=False)
+        receivers += [(post_save, changed, model), (post_delete, changed, model)]
+    _receivers[kind.name] = receivers
+
+
+def disconnect(kind) -> None:
+    for signal, receiver, model in _receivers.pop(kind.name, []):
+        signal.disconnect(receiver, sender=model)

@@ -1,0 +1,118 @@
+"""Language-neutral text helpers: accent folding, terms, highlighting.
+
+The database backend indexes folded text (accents removed, case folded) and folds the query the
+same way, so "reunification" finds "réunification" on SQLite and on PostgreSQL alike. Highlights
+are made here: the text is escaped first, then the matched words are wrapped in <mark>.
+"""
+
+import re
+import unicodedata
+from collections import Counter
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+# Words too common to say anything about a question (used only for OR queries: suggestions,
+# similar items and clustering; the main search keeps every word the user typed).
+STOPWORDS = set(
+    """
+    de het een en of in op aan van voor met bij als dat die dit deze is zijn was wordt worden
+    ik je jij u we wij ze zij hij mijn mij me ons onze uw hun hoe wat wie waar wanneer waarom
+    niet geen ook nog al maar om te tot naar over uit door kan kunnen moet moeten wil willen
+    heb hebt heeft hebben ben bent er hier daar dan nu zo wel
+    le la les un une des du et ou en dans sur pour avec par au aux ce cet cette ces est sont
+    je tu il elle nous vous ils elles mon ma mes ton ta tes son sa ses notre votre leur comment
+    que qui quoi quand pourquoi pas ne plus peut puis dois doit veux faire
+    the a an and or in on at of for with by to from is are was be been i you he she we they my
+    your our their how what who where when why not can could should would do does have has
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Réunification' -> 'reunification'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def terms(text: str, drop_stopwords: bool = False) -> list[str]:
+    """The folded words of a text, in order, without repeats."""
+    seen = []
+    for word in WORD.findall(fold(text)):
+        if len(word) < 2 or (drop_stopwords and (word in STOPWORDS or len(word) < 3)):
+            continue
+        if word not in seen:
+            seen.append(word)
+    return seen
+
+
+def key_terms(title: str, text: str, limit: int = 12) -> list[str]:
+    """The words that characterise a text: frequent, not stopwords, title words count double."""
+    counts = Counter()
+    for word in WORD.findall(fold(title)):
+        if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
+            counts[word] += 2
+    for word in WORD.findall(fold(text)):
+        if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
+            counts[word] += 1
+    return [word for word, _count in counts.most_common(limit)]
+
+
+def _folded_with_map(text: str) -> tuple[str, list[int]]:
+    folded, positions = [], []
+    for index, char in enumerate(text):
+        piece = fold(char)
+        folded.append(piece)
+        positions.extend([index] * len(piece))
+    return "".join(folded), positions
+
+
+def match_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Spans of `text` where a word starts with one of `words` (accent- and case-blind)."""
+    if not words or not text:
+        return []
+    folded, positions = _folded_with_map(text)
+    alternatives = "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.UNICODE)
+    spans = []
+    for match in pattern.finditer(folded):
+        if match.end() > match.start():
+            spans.append((positions[match.start()], positions[match.end() - 1] + 1))
+    return spans
+
+
+def highlight(text: str, words: list[str], length: int = 240) -> SafeString:
+    """An escaped excerpt of about `length` characters around the first match, with the
+    matching words in <mark>. Without a match, the start of the text."""
+    text = " ".join((text or "").split())
+    spans = match_spans(text, words)
+    if len(text) <= length:
+        start, end = 0, len(text)
+    else:
+        centre = spans[0][0] if spans else 0
+        start = max(0, centre - length // 3)
+        end = min(len(text), start + length)
+        start = max(0, min(start, end - length))
+        # Do not cut words in half.
+        if start > 0:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < start + 20 else start
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            end = space if space > end - 20 else end
+    parts = ["…" if start > 0 else ""]
+    cursor = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        parts.append(escape(text[cursor:span_start]))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    parts.append(escape(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text was escaped above

@@ -1,0 +1,201 @@
+"""The search contract: every backend must pass these on the same fixture corpus.
+
+The database half always runs (SQLite here, PostgreSQL in CI). The Elasticsearch half runs
+against a real node when ELASTICSEARCH_URL is set and is skipped with that reason otherwise.
+"""
+
+import os
+import uuid
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from search import service
+from tests.search_corpus import fake_articles, make_questions
+from tickets.models import Question
+
+ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def backend(request, settings):
+    if request.param == "elasticsearch":
+        if not ES_URL:
+            pytest.skip("Elasticsearch: ELASTICSEARCH_URL is not set")
+        settings.ELASTICSEARCH_URL = ES_URL
+        settings.ELASTICSEARCH_INDEX_PREFIX = f"wegwijs-test-{uuid.uuid4().hex[:8]}"
+    else:
+        settings.ELASTICSEARCH_URL = ""
+    yield request.param
+    if request.param == "elasticsearch":
+        from elasticsearch import Elasticsearch
+
+        Elasticsearch(ES_URL).options(ignore_status=404).indices.delete(
+            index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*"
+        )
+
+
+@pytest.fixture
+def corpus(db, backend):
+    with fake_articles() as articles:
+        questions, users, regions = make_questions()
+        service.rebuild("question")
+        service.rebuild("article")
+        yield {"questions": questions, "users": users, "regions": regions, "articles": articles}
+
+
+def refresh(backend_name):
+    if backend_name == "elasticsearch":
+        primary = service.primary()
+        for kind in ("question", "article"):
+            primary.refresh(kind)
+
+
+def ids(hits, kind=None):
+    return {hit.object_id for hit in hits if kind is None or hit.kind == kind}
+
+
+def test_backend_in_use(corpus, backend):
+    assert service.search("gezinshereniging", kinds=["article"]).backend == backend
+
+
+def test_dutch_matches_with_and_without_accents(corpus):
+    anonymous = AnonymousUser()
+    found = service.search("financiele steun", kinds=["article"], user=anonymous)
+    assert "1" in ids(found.hits)  # the text says "Financiële"
+    superuser = corpus["users"]["superuser"]
+    found = service.search("financiële", kinds=["article"], user=superuser)
+    assert "2" in ids(found.hits)  # the text says "financiele"
+    found = service.search("procedure demarches", kinds=["article"], language="fr")
+    assert ids(found.hits) == {"4"}
+
+
+def test_plural_forms_where_the_backend_stems(corpus):
+    if "nl" not in service.primary().stemmed_languages:
+        pytest.skip("this backend does not stem Dutch (SQLite FTS5 matches whole words only)")
+    found = service.search("kaarten", kinds=["article"], language="nl")
+    assert "5" in ids(found.hits)
+
+
+def test_articles_by_audience(corpus):
+    users = corpus["users"]
+    everything = "gezinshereniging leefloon interne kaart regroupement"
+
+    def visible(user):
+        results = service.search(everything, kinds=["article"], user=user)
+        return ids(results.hits)
+
+    assert visible(AnonymousUser()) == {"1", "4", "5"}
+    assert visible(users["professional"]) == {"1", "2", "4", "5"}
+    assert visible(users["editor"]) == {"1", "2", "3", "4", "5"}
+    # An article that is not live is not indexed at all.
+    assert "6" not in visible(users["superuser"])
+
+
+def test_questions_by_role(corpus):
+    users, questions = corpus["users"], corpus["questions"]
+
+    def visible(user):
+        return ids(service.search("", kinds=["question"], user=user).hits)
+
+    all_ids = {str(question.pk) for question in questions.values()}
+    gent = {str(questions["card_gent"].pk)}
+    assert visible(users["superuser"]) == all_ids
+    assert visible(users["specialist_antw"]) == all_ids - gent
+    assert visible(users["specialist_gnt"]) == gent
+    assert visible(users["editor"]) == set()
+    assert visible(users["professional"]) == set()
+    assert visible(AnonymousUser()) == set()
+    # The total counts only what the user may see (filtered inside the query).
+    assert service.search("", kinds=["question"], user=users["specialist_gnt"]).total == 1
+
+
+def test_facets_and_filters(corpus):
+    users, regions = corpus["users"], corpus["regions"]
+    results = service.search("", kinds=["question"], user=users["superuser"])
+    facets = {name: {v.value: v.count for v in values} for name, values in results.facets.items()}
+    assert facets["legal_domain"] == {"residence": 3, "social-law": 1}
+    assert facets["region"] == {str(regions["antw"].pk): 3, str(regions["gnt"].pk): 1}
+    assert facets["status"] == {"new": 4}
+    assert facets["language"] == {"nl": 3, "ar": 1}
+    labels = {v.value: v.label for v in results.facets["region"]}
+    assert labels[str(regions["gnt"].pk)] == "Gnt"
+
+    filtered = service.search(
+        "", kinds=["question"], user=users["superuser"], filters={"legal_domain": ["social-law"]}
+    )
+    assert filtered.total == 1
+    assert filtered.hits[0].object_id == str(corpus["questions"]["leefloon"].pk)
+
+    articles = service.search("", kinds=["article"], user=users["editor"])
+    audience = {v.value: v.count for v in articles.facets["audience"]}
+    assert audience == {"public": 3, "professionals": 1, "internal": 1}
+
+
+def test_highlighted_snippets_are_escaped(corpus):
+    results = service.search("gemeente", kinds=["article"])
+    hit = next(hit for hit in results.hits if hit.object_id == "5")
+    assert "<mark>gemeente</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html
+    assert "<mark>" in service.search("gezinshereniging", kinds=["article"]).hits[0].title_html
+
+
+def test_suggestions(corpus):
+    hits = service.suggest(
+        "Hoe kan ik gezinshereniging aanvragen voor mijn echtgenote?", "nl", AnonymousUser()
+    )
+    assert hits and hits[0].object_id == "1"
+    assert len(hits) <= 5
+    assert {hit.kind for hit in hits} == {"article"}
+    assert "2" not in ids(hits)  # professionals only
+    # While typing a word.
+    assert "1" in ids(service.suggest("gezinsher", "nl", AnonymousUser()))
+
+
+def test_similar_articles_and_questions(corpus):
+    questions, users = corpus["questions"], corpus["users"]
+    hits = service.similar(
+        questions["reunion"], kinds=["article", "question"], user=users["specialist_antw"]
+    )
+    assert str(questions["reunion_kids"].pk) in ids(hits, "question")
+    assert "1" in ids(hits, "article")
+    assert str(questions["reunion"].pk) not in ids(hits, "question")
+    # Another region's questions stay out, even when they are alike.
+    gent_hits = service.similar(
+        questions["reunion"], kinds=["question"], user=users["specialist_gnt"]
+    )
+    assert ids(gent_hits) <= {str(questions["card_gent"].pk)}
+
+
+def test_saving_and_deleting_update_the_index_on_commit(
+    corpus, backend, django_capture_on_commit_callbacks
+):
+    superuser = corpus["users"]["superuser"]
+    question = corpus["questions"]["leefloon"]
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        question.subject = "Leefloon en huurwaarborg"
+        question.save()
+    # Nothing changes before the commit...
+    assert service.search("huurwaarborg", ["question"], superuser).total == 0
+    # ...then the queued task runs (django-q2 in sync mode in the tests).
+    for callback in pending:
+        callback()
+    refresh(backend)
+    assert str(question.pk) in ids(service.search("huurwaarborg", ["question"], superuser).hits)
+
+    pk = question.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        question.consents.all().delete()
+        Question.objects.filter(pk=pk).delete()
+    refresh(backend)
+    assert service.search("huurwaarborg", ["question"], superuser).total == 0
+    assert service.status()["kinds"]["question"]["database"] == 3
+
+
+def test_unpublished_article_is_removed(corpus, backend):
+    article = corpus["articles"].store[1]
+    article.live = False
+    service.index(article)
+    refresh(backend)
+    assert "1" not in ids(service.search("gezinshereniging", kinds=["article"]).hits)
+    article.live = True

@@ -17,10 +17,11 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
 @pytest.fixture
 def scene(site_server, django_db_blocker):
-    from django.apps import apps
-    from wagtail.models import Page
+    from wagtail.models import Locale
 
-    from backoffice.models import HomePage, LegalDomain, Municipality, Region
+    from backoffice.models import LegalDomain, Municipality, Region
+    from knowledge import tree
+    from knowledge.models import ArticlePage
     from tickets import lifecycle
     from tickets.models import AnswerTemplate
 
@@ -51,17 +52,21 @@ def scene(site_server, django_db_blocker):
             language="nl",
             defaults={"body": "Wij behandelen uw vraag {reference} in {region}."},
         )
-        # The article to link to: a knowledge-base article once that page type exists.
-        home = HomePage.objects.get(locale__language_code="nl")
+        # The article to link to: a published knowledge base article.
         title = "Verblijfskaart verlengen"
-        article = Page.objects.filter(title=title).first()
+        article = ArticlePage.objects.filter(title=title).first()
         if article is None:
-            try:
-                model = apps.get_model("knowledge", "ArticlePage")
-            except LookupError:
-                model = Page
-            article = home.add_child(instance=model(title=title, slug="verblijfskaart-verlengen"))
-            article.save_revision().publish()
+            index_page = tree.ensure_index(
+                Locale.objects.get(language_code="nl"), LegalDomain.objects.get(slug="residence")
+            )
+            article = ArticlePage(
+                title=title,
+                slug="verblijfskaart-verlengen",
+                summary="Vraag de verlenging aan bij uw gemeente.",
+            )
+            article.legal_domains = [LegalDomain.objects.get(slug="residence")]
+            index_page.add_child(instance=article)
+            article.save_revision().publish()  # reviewed test content, like an import
     return {"specialist": specialist, "question": created.question, "code": created.access_code}
 
 

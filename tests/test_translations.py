@@ -32,11 +32,15 @@ def test_placeholders_survive_translation(path):
 
     placeholder = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
     for entry in polib.pofile(str(path)).translated_entries():
-        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-        for translation in translations:
-            assert sorted(set(placeholder.findall(entry.msgid))) == sorted(
-                set(placeholder.findall(translation))
-            ), entry.msgid
+        expected = set(placeholder.findall(entry.msgid))
+        if not entry.msgid_plural:
+            assert expected == set(placeholder.findall(entry.msgstr)), entry.msgid
+            continue
+        # A plural form may name the count where the English singular does not ("One article
+        # found." is "%(counter)s article found" for Ukrainian 21), but never invent one.
+        allowed = expected | set(placeholder.findall(entry.msgid_plural))
+        for translation in entry.msgstr_plural.values():
+            assert set(placeholder.findall(translation)) <= allowed, entry.msgid
 
 
 @pytest.mark.skipif(

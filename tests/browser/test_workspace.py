@@ -70,6 +70,14 @@ def scene(site_server, django_db_blocker):
     return {"specialist": specialist, "question": created.question, "code": created.access_code}
 
 
+def in_dutch(text: str) -> str:
+    """The admin speaks the browser's language (nl-BE): labels as a Dutch specialist sees them."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        return translation.gettext(text)
+
+
 def test_specialist_takes_and_answers_with_an_article_link(
     page, browser, site_server, scene, django_db_blocker, artifacts_dir
 ):
@@ -77,25 +85,25 @@ def test_specialist_takes_and_answers_with_an_article_link(
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in_to_admin(page, scene["specialist"])
     page.goto("/admin/questions/")
-    page.get_by_role("link", name="Unassigned in my regions").click()
+    page.get_by_role("link", name=in_dutch("Unassigned in my regions")).click()
     page.wait_for_url("**/admin/questions/?view=unassigned")
     page.screenshot(path=str(artifacts_dir / "questions-unassigned.png"))
     page.get_by_role("link", name=question.reference).click()
     page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
 
-    page.get_by_role("button", name="Take this question").click()
+    page.get_by_role("button", name=in_dutch("Take this question")).click()
     page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
     assert page.get_by_text("Samira El Amrani").first.is_visible()
 
     # One click inserts a template, its placeholders filled in, without a page load.
     page.select_option("#id_template", label="Ontvangst (browsertest) (nl)")
-    page.get_by_role("button", name="Insert template").click()
+    page.get_by_role("button", name=in_dutch("Insert template")).click()
     expected = f"Wij behandelen uw vraag {question.reference} in Wachtrij Antwerpen."
     assert page.locator("#id_body").input_value() == expected
     assert page.url.endswith(f"/admin/questions/{question.pk}/workspace/")
     page.fill("#id_body", "Uw kaart blijft geldig zolang de verlenging loopt. Lees ook: ")
     page.locator("#id_body").press("End")
-    page.get_by_role("button", name="Insert a link to an article").click()
+    page.get_by_role("button", name=in_dutch("Insert a link to an article")).click()
     modal = page.locator(".modal-content")
     modal.locator("#id_q").fill("Verblijfskaart")
     modal.locator("a.choose-page", has_text="Verblijfskaart verlengen").first.click()

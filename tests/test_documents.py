@@ -15,8 +15,10 @@ from wagtail.images.models import Image
 from backoffice import roles
 from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
 from tests.conftest import make_user
+from tests.i18n import in_dutch
 from tests.test_tickets_model import PDF_BYTES
 from tickets import handover, lifecycle
+from tickets.consent_texts import HANDOVER_CLIENT_TEXT
 from tickets.demo import logo_png
 from tickets.documents import jobs
 from tickets.documents.docx_html import prepare_document, write_markdown
@@ -494,7 +496,7 @@ def test_professional_consents_for_their_client(client, world):
     assert "My client agreed" in page
     client.post(f"/nl/pro/{question.reference}/handover-consent/", {"agree": "1"})
     consent = Consent.objects.get(question=question, purpose=Consent.Purpose.HANDOVER)
-    assert consent.given_by == "professional" and consent.text.startswith("My client agreed")
+    assert consent.given_by == "professional" and consent.text == in_dutch(HANDOVER_CLIENT_TEXT)
     with pytest.raises(ValidationError):  # a requester cannot consent for a pro's client
         handover.record_consent(question, given_by=Message.AuthorKind.REQUESTER)
 

@@ -16,6 +16,7 @@ from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
 from knowledge import review, tree
 from knowledge.models import ArticlePage
 from tests.conftest import make_user
+from tests.i18n import in_dutch_html
 from tests.test_tickets_model import PDF_BYTES
 from tickets import lifecycle, promotion
 from tickets.models import ArticleProposal, Message, Status
@@ -239,8 +240,8 @@ def test_propose_from_the_workspace(client, answered):
     client.force_login(answered["specialist"])
     assert client.get(url).status_code == 405
     workspace = client.get(f"/admin/questions/{question.pk}/workspace/").content.decode()
-    assert "Propose as article" in workspace
+    assert in_dutch_html("Propose as article") in workspace
     response = client.post(url, follow=True)
     assert response.status_code == 200
     assert ArticleProposal.objects.filter(question=question).exists()
-    assert "Propose as article" not in response.content.decode()
+    assert in_dutch_html("Propose as article") not in response.content.decode()

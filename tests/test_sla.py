@@ -9,6 +9,7 @@ from django.utils import timezone
 from backoffice import roles
 from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
 from tests.conftest import make_user
+from tests.i18n import in_dutch_html
 from tickets import lifecycle, sla
 from tickets.models import Priority, Question, SLAPolicy, Status
 
@@ -203,7 +204,11 @@ def test_coordinators_edit_service_levels_and_duplicates_are_refused(client):
     data = {"legal_domain": "", "priority": "", "first_response_days": 2, "answer_days": 9}
     assert client.post("/admin/service_levels/new/", data).status_code == 302
     again = client.post("/admin/service_levels/new/", data)
-    assert again.status_code == 200 and "already a service level" in again.content.decode()
+    assert (
+        again.status_code == 200
+        and in_dutch_html("There is already a service level for this domain and priority.")
+        in again.content.decode()
+    )
     backwards = client.post(
         "/admin/service_levels/new/",
         {"legal_domain": "", "priority": 4, "first_response_days": 5, "answer_days": 1},

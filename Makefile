@@ -36,7 +36,7 @@ test: install lint
 	DEBUG=true $(MANAGE) compile_translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Benchmark (minutes; not part of make test): see NOTES-bench.md. BENCH_ARGS e.g.
+# Benchmark (minutes; not part of make test): see docs/benchmarks.md. BENCH_ARGS e.g.
 # "--db sqlite,postgres --sizes 10000,100000" (postgres needs DATABASE_URL).
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)

@@ -1,7 +1,7 @@
 """bench/run: build a data set, serve it as production would, measure every page of
 bench/endpoints.py with locust, print a table and write var/bench/results-<db>-<size>.json.
 
-See NOTES-bench.md. Everything it starts (gunicorn, qcluster, locust) is stopped at the end.
+See docs/benchmarks.md. Everything it starts (gunicorn, qcluster, locust) is stopped at the end.
 """
 
 import argparse

@@ -1,6 +1,6 @@
 """Import of knowledge base articles from Markdown files with front matter.
 
-The format is described in ARTICLE-FORMAT.md (one file per article and language,
+The format is described in docs/article-format.md (one file per article and language,
 `<dir>/<language>/<slug>.md`). Importing is idempotent: an article is matched by locale and
 slug, updated when its file changed, left alone when it did not (so re-running never makes
 translations look outdated), and never duplicated. Imported content counts as legally

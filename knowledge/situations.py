@@ -1,6 +1,6 @@
 """Life situations: how a newcomer browses the knowledge base (not by law).
 
-The keys are fixed (they are used in the article files, see ARTICLE-FORMAT.md); the labels are
+The keys are fixed (they are used in the article files, see docs/article-format.md); the labels are
 translated through gettext.
 """
 

@@ -1,4 +1,4 @@
-"""Check knowledge/content/<lang>/<slug>.md files against ARTICLE-FORMAT.md.
+"""Check knowledge/content/<lang>/<slug>.md files against docs/article-format.md.
 
 Usage: python bench/relevance/check_articles.py [ROOT]   (exit code 1 on any problem)
 Also checks bench/relevance/queries-*.json: expected slugs must exist.

@@ -8,7 +8,8 @@ from knowledge.importing import import_directory
 class Command(BaseCommand):
     help = (
         "Import knowledge base articles from Markdown files (DIR/<language>/<slug>.md, see "
-        "ARTICLE-FORMAT). Idempotent: changed files update their article, nothing is duplicated."
+        "docs/article-format.md). Idempotent: changed files update their article, nothing is "
+        "duplicated."
     )
 
     def add_arguments(self, parser):

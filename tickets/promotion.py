@@ -26,6 +26,11 @@ def promotable_answer(question) -> Message | None:
     )
 
 
+def can_propose(question) -> bool:
+    """Whether the workspace offers "Propose as article" (the service checks again)."""
+    return question.status in PROMOTABLE_STATUSES
+
+
 def _known_names(question, answer) -> list[str]:
     names = [question.client_pseudonym]
     for user in (question.professional, answer.author):
@@ -42,7 +47,7 @@ def propose_article(question, *, user, request=None) -> ArticleProposal:
     existing = ArticleProposal.objects.filter(question=question).select_related("article").first()
     if existing is not None:
         return existing
-    if question.status not in PROMOTABLE_STATUSES:
+    if not can_propose(question):
         raise ValidationError(
             _("Only an answered question can be proposed as an article."), code="not_answered"
         )

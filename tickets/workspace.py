@@ -20,7 +20,7 @@ from backoffice.audit import record_event
 from backoffice.models import AuditEvent
 from search import registry as search_registry
 from search import service as search_service
-from tickets import access, lifecycle
+from tickets import access, lifecycle, promotion
 from tickets.forms import MultipleFileField
 from tickets.models import AnswerTemplate, Message, MessageDraft, Outcome, Question, Status
 from tickets.rendering import render_markdown
@@ -231,6 +231,7 @@ def workspace(request, pk):
             ],
             "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
             "header_title": question.reference,
+            "can_propose_article": promotion.can_propose(question),
             **related_items(question, request.user),
         },
         status=status,

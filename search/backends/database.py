@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from modelsearch.backends import get_search_backend
 
 from search.backends.base import RawHit, RawResults
+from search.backends.matches import QuerysetMatches, SQLiteMatches
 from search.models import SearchDocument, SearchFacet
 from search.registry import Entry, Visibility
 from search.text import terms
@@ -167,15 +168,27 @@ class DatabaseBackend:
                 )
         return condition
 
-    def _matching(self, words: list[str], language: str | None, operator: str, autocomplete=False):
-        base = SearchDocument.objects.all()
-        if language:
-            base = base.filter(language=language)
+    def _matches(self, words, documents, operator: str, autocomplete=False):
+        """The documents of `documents` (already restricted) that match `words`, best first."""
         if not words:
-            return base.order_by("-date", "-pk")
+            return QuerysetMatches(documents.order_by("-date", "-pk"))
         backend = _index()
         method = backend.autocomplete if autocomplete else backend.search
-        return method(" ".join(words), base, operator=operator).get_queryset()
+        if connection.vendor == "sqlite":
+            # The compiler is built on the unrestricted model: modelsearch only accepts filters
+            # on declared filter fields; SQLiteMatches applies the restriction itself.
+            compiler = method(" ".join(words), SearchDocument, operator=operator).query_compiler
+            return SQLiteMatches(compiler, documents)
+        matched = method(" ".join(words), SearchDocument.objects.all(), operator=operator)
+        return QuerysetMatches(
+            matched.get_queryset().filter(pk__in=documents.order_by().values("pk"))
+        )
+
+    def _documents(self, language, visibilities, filters):
+        documents = SearchDocument.objects.all()
+        if language:
+            documents = documents.filter(language=language)
+        return documents.filter(self.visible_q(visibilities)).filter(self.filters_q(filters))
 
     def search(
         self,
@@ -191,22 +204,20 @@ class DatabaseBackend:
         # Stop words ("hoe", "ik", "le", "the") would make every-word queries fail and
         # any-word queries match everything; they are dropped unless nothing else is left.
         words = terms(query, drop_stopwords=True) or terms(query)
-        queryset = self._restrict(self._matching(words, language, "and"), visibilities, filters)
-        total = queryset.count()
+        documents = self._documents(language, visibilities, filters)
+        matches = self._matches(words, documents, "and")
+        total = matches.count()
         if total == 0 and len(words) > 1 and fallback_or:
             # No document has every word: rank those that have some of them.
-            queryset = self._restrict(self._matching(words, language, "or"), visibilities, filters)
-            total = queryset.count()
-        hits = [self._hit(document) for document in queryset[offset : offset + limit]]
-        return RawResults(hits, total, self._facets(queryset) if facets else {})
-
-    def _restrict(self, queryset, visibilities, filters):
-        return queryset.filter(self.visible_q(visibilities)).filter(self.filters_q(filters))
+            matches = self._matches(words, documents, "or")
+            total = matches.count()
+        hits = [self._hit(document) for document in matches.page(offset, limit)]
+        return RawResults(hits, total, self._facets(matches.pks()) if facets and total else {})
 
     @staticmethod
-    def _facets(queryset) -> dict[str, dict[str, int]]:
+    def _facets(pks) -> dict[str, dict[str, int]]:
         rows = (
-            SearchFacet.objects.filter(document__in=queryset.order_by().values("pk"))
+            SearchFacet.objects.filter(document_id__in=pks)
             .values("name", "value")
             .annotate(count=Count("id"))
             .order_by("name", "-count", "value")
@@ -220,28 +231,27 @@ class DatabaseBackend:
         words = terms(text, drop_stopwords=True)
         if not words:
             return []
-        queryset = self._restrict(self._matching(words, language, "or"), visibilities, None)
-        hits = list(queryset[:limit])
+        documents = self._documents(language, visibilities, None)
+        hits = self._matches(words, documents, "or").page(0, limit)
         if not hits and len(words) <= 2:
             # Still typing the last word: complete it.
-            queryset = self._restrict(
-                self._matching(words, language, "and", autocomplete=True), visibilities, None
-            )
-            hits = list(queryset[:limit])
+            hits = self._matches(words, documents, "and", autocomplete=True).page(0, limit)
         return [self._hit(document) for document in hits]
 
     def similar(self, kind, object_id, entry: Entry, words, visibilities, limit=5) -> list[RawHit]:
         if not words:
             return []
-        queryset = self._restrict(self._matching(words, None, "or"), visibilities, None).exclude(
+        documents = self._documents(None, visibilities, None).exclude(
             kind=kind, object_id=str(object_id)
         )
-        return [self._hit(document) for document in queryset[:limit]]
+        return [
+            self._hit(document) for document in self._matches(words, documents, "or").page(0, limit)
+        ]
 
     def matching_ids(self, query, kind, visibility, limit=1000) -> list[str]:
         words = terms(query)
-        queryset = self._restrict(self._matching(words, None, "and"), {kind: visibility}, None)
-        return list(queryset.values_list("object_id", flat=True)[:limit])
+        documents = self._documents(None, {kind: visibility}, None)
+        return self._matches(words, documents, "and").object_ids(limit)
 
     @staticmethod
     def _hit(document) -> RawHit:

@@ -39,11 +39,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def database_url(kind: str, size: int) -> str:
-    """A fresh database for this run; never the one DATABASE_URL names itself."""
+def database_url(kind: str, size: int, fresh: bool = True) -> str:
+    """The run's database (emptied when `fresh`); never the one DATABASE_URL names itself."""
     if kind == "sqlite":
         path = BENCH_DIR / f"bench-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm") if fresh else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     base = os.environ.get("DATABASE_URL", "")
@@ -54,6 +54,8 @@ def database_url(kind: str, size: int) -> str:
     parts = urlsplit(base)
     name = f"{parts.path.lstrip('/') or 'wegwijs'}_bench_{size}"
     admin = urlunsplit(parts._replace(path="/postgres"))
+    if not fresh:
+        return urlunsplit(parts._replace(path=f"/{name}"))
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
@@ -216,9 +218,9 @@ def bench_one(db: str, size: int, args) -> dict:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     var_dir = BENCH_DIR / f"{db}-{size}"
     manifest_path = var_dir / "manifest.json"
-    reuse = args.reuse and manifest_path.exists() and db == "sqlite"
+    reuse = args.reuse and manifest_path.exists()
     if reuse:
-        db_url = f"sqlite:///{BENCH_DIR / f'bench-{size}.sqlite3'}"
+        db_url = database_url(db, size, fresh=False)
         log(f"{db} {size:,}: reusing the data set in {db_url}")
         env = environment(db_url, var_dir)
         env["SECRET_KEY"] = (var_dir / "secret_key").read_text()
@@ -258,6 +260,14 @@ def bench_one(db: str, size: int, args) -> dict:
         started = time.monotonic()
         manage(env, "search_index", "rebuild", stdout=subprocess.DEVNULL)
         log(f"search index built in {time.monotonic() - started:.0f} s")
+        if db == "postgres":
+            # Fresh planner statistics after the bulk load, as autovacuum would give them later.
+            manage(
+                env,
+                "shell",
+                "-c",
+                "from django.db import connection; connection.cursor().execute('ANALYZE')",
+            )
     if not (BENCH_DIR / "static" / "staticfiles.json").exists():
         log("collectstatic")
         manage(env, "collectstatic", "--noinput", "-v0")
@@ -409,7 +419,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", help="comma-separated endpoint keys (default: all)")
     parser.add_argument(
-        "--reuse", action="store_true", help="SQLite: keep a data set built by an earlier run"
+        "--reuse",
+        action="store_true",
+        help="keep the data set an earlier run built (its manifest and database)",
     )
     args = parser.parse_args()
     args.only = set(args.only.split(",")) if args.only else None

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from backoffice import roles
 from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
 from tests.conftest import make_user
-from tests.i18n import in_dutch_html
+from tests.i18n import in_dutch, in_dutch_html
 from tickets import lifecycle
 from tickets.lifecycle import ConcurrentReply
 from tickets.models import AnswerTemplate, Message, MessageDraft, Outcome, Question, Status
@@ -67,6 +67,18 @@ def test_listing_puts_legal_deadlines_first_and_shows_the_columns(client, world)
     assert "Gent" not in references(response) and "Zonder termijn" in html
     for header in ("Legal deadline", "First response due", "Assignee", "Age"):
         assert in_dutch_html(header) in html
+
+
+@pytest.mark.django_db
+def test_rows_escape_what_the_requester_typed_and_link_the_workspace(client, world):
+    question = ask(world, subject='<img src=x onerror="alert(1)"> & verblijf')
+    client.force_login(world["sam"])
+    html = client.get("/admin/questions/").content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; verblijf" in html
+    assert f'<a href="/admin/questions/{question.pk}/workspace/">{question.reference}</a>' in html
+    label = in_dutch("Select %(reference)s") % {"reference": question.reference}
+    assert f'value="{question.pk}" form="question-bulk" aria-label="{label}"' in html
 
 
 @pytest.mark.django_db

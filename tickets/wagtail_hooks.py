@@ -6,15 +6,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -28,6 +25,14 @@ from backoffice.models import LegalDomain, Region
 from search import service as search_service
 from tickets import access, lifecycle, promotion_views, queue_views, sla, workspace
 from tickets.models import AnswerTemplate, Priority, Question, RequesterKind, SLAPolicy, Status
+from tickets.queue_columns import (
+    AgeColumn,
+    CheckboxColumn,
+    DayColumn,
+    PlainColumn,
+    QuestionTable,
+    ReferenceColumn,
+)
 
 
 class QuestionPermissionPolicy(ModelPermissionPolicy):
@@ -108,28 +113,9 @@ class QuestionFilterSet(WagtailFilterSet):
         return sla.quick_view(queryset, value, self.request.user)
 
 
-class CheckboxColumn(BaseColumn):
-    """A checkbox per row that belongs to the bulk-action form above the table."""
-
-    header_template_name = "tickets/admin/checkbox_header.html"
-    cell_template_name = "tickets/admin/checkbox_cell.html"
-
-
-class DayColumn(Column):
-    """A calendar day (Wagtail's DateColumn shows dates as "just now")."""
-
-    def get_value(self, instance):
-        value = super().get_value(instance)
-        return date_format(value, "SHORT_DATE_FORMAT") if value else ""
-
-
-class AgeColumn(Column):
-    def get_value(self, instance):
-        return queue_views.age_label(instance.created_at, timezone.now())
-
-
 class QuestionIndexView(generic.IndexView):
     paginator_class = CappedPaginator
+    table_class = QuestionTable
     template_name = "tickets/admin/question_index.html"
     results_template_name = "tickets/admin/question_results.html"
     filterset_class = QuestionFilterSet
@@ -167,24 +153,21 @@ class QuestionIndexView(generic.IndexView):
     def columns(self):
         return [
             CheckboxColumn("select", label=_("Select")),
-            TitleColumn(
-                "reference",
-                label=_("Reference"),
-                sort_key="reference",
-                get_url=lambda question: reverse("tickets_workspace", args=[question.pk]),
+            ReferenceColumn("reference", label=_("Reference"), sort_key="reference"),
+            PlainColumn("subject", label=_("Subject"), sort_key="subject"),
+            PlainColumn(
+                "legal_domain", label=_("Legal domain"), sort_key="legal_domain__sort_order"
             ),
-            Column("subject", label=_("Subject"), sort_key="subject"),
-            Column("legal_domain", label=_("Legal domain"), sort_key="legal_domain__sort_order"),
-            Column("region", label=_("Region"), sort_key="region__name"),
-            Column("get_status_display", label=_("Status"), sort_key="status"),
-            Column("get_priority_display", label=_("Priority"), sort_key="priority"),
+            PlainColumn("region", label=_("Region"), sort_key="region__name"),
+            PlainColumn("get_status_display", label=_("Status"), sort_key="status"),
+            PlainColumn("get_priority_display", label=_("Priority"), sort_key="priority"),
             DayColumn("legal_deadline", label=_("Legal deadline"), sort_key="legal_deadline"),
             DayColumn(
                 "first_response_due", label=_("First response due"), sort_key="first_response_due"
             ),
             DayColumn("effective_due", label=_("Due"), sort_key="effective_due"),
-            Column("assignee_label", label=_("Assignee"), sort_key="assignee__username"),
-            Column("contact_language", label=_("Language"), sort_key="contact_language"),
+            PlainColumn("assignee_label", label=_("Assignee"), sort_key="assignee__username"),
+            PlainColumn("contact_language", label=_("Language"), sort_key="contact_language"),
             AgeColumn("age", label=_("Age"), sort_key="created_at"),
         ]
 

@@ -13,3 +13,4 @@ class BackofficeConfig(AppConfig):
         post_migrate.connect(signals.bootstrap_after_migrate, sender=self)
         signals.connect()
         signals.connect_profile()
+        signals.connect_page_cache()

@@ -225,7 +225,29 @@ class WorkerHeartbeat(models.Model):
         return f"{self.cluster} {self.last_seen:%Y-%m-%d %H:%M:%S}"
 
 
-class HomePage(Page):
+class ContentGeneration(models.Model):
+    """One counter that any change to public content moves on: the key of every cached public
+    page holds it (backoffice.page_cache)."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.value)
+
+
+class PublicPageCacheMixin:
+    """Pages whose response may be kept for anonymous visitors (see backoffice.page_cache)."""
+
+    def serve(self, request, *args, **kwargs):
+        from backoffice.page_cache import mark_cacheable
+
+        return mark_cacheable(super().serve(request, *args, **kwargs))
+
+
+class HomePage(PublicPageCacheMixin, Page):
     """The public front door: what Wegwijs is, for whom, and how to ask."""
 
     lead = models.TextField(

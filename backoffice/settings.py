@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "backoffice.page_cache.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backoffice.middleware.NonStaffAdminRedirectMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -125,6 +126,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages (home, knowledge base, articles) kept for anonymous visitors: seconds a copy is
+# served at most (0 switches the cache off). Any content change makes copies stale at once
+# (backoffice.page_cache); the timeout bounds what no signal reports.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
+# A visitor with one of these cookies may be signed in, have messages waiting or have voted:
+# they get the page made for them.
+PUBLIC_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "wegwijs_visitor"]
 
 # --- Background work: one task system, django-q2 (ORM broker, or Redis with REDIS_URL).
 Q_CLUSTER = {

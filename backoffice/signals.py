@@ -53,3 +53,31 @@ def connect_profile():
     from django.db.models.signals import post_save
 
     post_save.connect(create_profile, sender=get_user_model(), dispatch_uid="create_profile")
+
+
+def page_cache_bump_on_delete(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        from backoffice.page_cache import bump
+
+        bump()
+
+
+def connect_page_cache():
+    """What public pages show changes: cached copies of them are stale (backoffice.page_cache).
+    Other apps connect their own public snippets with `page_cache.bump`."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Locale, PageViewRestriction, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from backoffice.models import LegalDomain
+    from backoffice.page_cache import bump
+
+    page_published.connect(bump, dispatch_uid="page_cache_published")
+    page_unpublished.connect(bump, dispatch_uid="page_cache_unpublished")
+    post_page_move.connect(bump, dispatch_uid="page_cache_moved")
+    post_delete.connect(page_cache_bump_on_delete, dispatch_uid="page_cache_page_deleted")
+    for model in (PageViewRestriction, Site, Locale, LegalDomain):
+        post_save.connect(bump, sender=model, dispatch_uid=f"page_cache_saved_{model.__name__}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"page_cache_deleted_{model.__name__}")

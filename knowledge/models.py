@@ -20,6 +20,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from backoffice.models import PublicPageCacheMixin
 from knowledge.blocks import ArticleBodyBlock
 from knowledge.panels import TranslationStatusPanel
 from knowledge.review import LegalReviewMixin
@@ -64,7 +65,7 @@ class LifeSituation(models.Model):
         return situation_description(self.key)
 
 
-class KnowledgeLandingPage(Page):
+class KnowledgeLandingPage(PublicPageCacheMixin, Page):
     """The public front of the knowledge base: browse by life situation, then by domain."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -86,7 +87,7 @@ class KnowledgeLandingPage(Page):
         return context
 
 
-class KnowledgeIndexPage(Page):
+class KnowledgeIndexPage(PublicPageCacheMixin, Page):
     """All articles of one legal domain in one language."""
 
     legal_domain = models.ForeignKey(
@@ -131,7 +132,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(LegalReviewMixin, Page):
+class ArticlePage(PublicPageCacheMixin, LegalReviewMixin, Page):
     """One knowledge base article in one language."""
 
     summary = models.TextField(

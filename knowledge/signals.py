@@ -18,7 +18,14 @@ def _article_published(sender, instance, **kwargs):
 
 
 def connect():
-    from knowledge.models import ArticlePage
+    from django.db.models.signals import post_delete, post_save
+
+    from backoffice.page_cache import bump
+    from knowledge.models import ArticlePage, LifeSituation
+
+    # Articles show their life situations: cached public pages are stale when one changes.
+    post_save.connect(bump, sender=LifeSituation, dispatch_uid="knowledge-situation-saved")
+    post_delete.connect(bump, sender=LifeSituation, dispatch_uid="knowledge-situation-deleted")
 
     copy_for_translation_done.connect(_translation_created, dispatch_uid="knowledge-copy")
     page_published.connect(_article_published, sender=ArticlePage, dispatch_uid="knowledge-pub")

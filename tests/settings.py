@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 
 ARTIFACTS_DIR = REPO / "tests" / "artifacts"
+PUBLIC_PAGE_CACHE_SECONDS = (
+    0  # on in tests/test_page_cache.py only: the cache outlives each test's rollback
+)

@@ -84,6 +84,8 @@ class AuditEventViewSet(ModelViewSet):
     search_fields = ["actor_label", "action", "target_label", "target_id"]
     inspect_view_enabled = True
     form_fields = []
+    # Wagtail's reference index would get a background task per audit event: nothing reads it.
+    add_to_reference_index = False
 
 
 register_permission_policy(AuditEvent, ViewOnlyPermissionPolicy(AuditEvent))

@@ -257,6 +257,9 @@ class QuestionViewSet(ModelViewSet):
     form_fields = list(lifecycle.TRIAGE_FIELDS)
     inspect_view_enabled = False
     list_per_page = 50
+    # Wagtail's reference index ("usage") would get two background tasks per new question
+    # and audit event, and list 100,000 questions under every region: nothing reads it.
+    add_to_reference_index = False
 
 
 class SLAPolicyViewSet(ModelViewSet):

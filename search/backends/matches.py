@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
-from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
 from modelsearch.conf import get_app_config
 
 from search.models import SearchDocument
@@ -23,6 +22,9 @@ class SQLiteMatches:
     compiled modelsearch query, best first."""
 
     def __init__(self, compiler, documents: QuerySet):
+        # Importable on SQLite only: the module looks up the FTS5 model when it is loaded.
+        from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+
         fts_entry = get_app_config().get_model("SQLiteFTSIndexEntry")
         search_query = compiler.build_search_query(normalize(compiler.query), config=None)
         match = MatchExpression(compiler.fields or compiler.FTS_TABLE_FIELDS, search_query)

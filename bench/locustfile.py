@@ -66,15 +66,21 @@ class Client(HttpUser):
             "long_thread_pk": thread.get("pk", 0),
             "domain_pk": next(iter(MANIFEST["form"]["domains"].values())),
         }
-        if ENDPOINT.session == "staff":
-            username = MANIFEST["specialist_by_region"][thread["region"]]
-            self._sign_in(username)
+        if ENDPOINT.session in ("staff", "letter"):
+            # bench/run signed the specialist in once; without it, each client signs in.
+            session = os.environ.get("BENCH_STAFF_SESSION")
+            if session:
+                self.client.cookies.set("sessionid", session)
+            else:
+                self._sign_in(MANIFEST["specialist_by_region"][thread["region"]])
         elif ENDPOINT.session == "follow_up":
             self._open_question(code)
         elif ENDPOINT.session == "intake":
             self.csrf = self._csrf("/nl/ask/")  # the CSRF cookie outlives each submission
         self.path = ENDPOINT.path.format(**self.values)
-        if ENDPOINT.session != "intake":
+        if ENDPOINT.session == "letter":
+            self.csrf = self._csrf(f"/admin/questions/{self.values['long_thread_pk']}/workspace/")
+        elif ENDPOINT.session != "intake":
             with self.client.get(self.path, name="probe", catch_response=True) as response:
                 if response.status_code == 404:
                     response.success()
@@ -120,10 +126,25 @@ class Client(HttpUser):
     def measure(self):
         if ENDPOINT.session == "intake":
             self._submit()
+        elif ENDPOINT.session == "letter":
+            self._letter()
         else:
             with self.client.get(self.path, name=ENDPOINT.key, catch_response=True) as response:
                 if response.status_code != 200:
                     response.failure(f"status {response.status_code}")
+
+    def _letter(self):
+        with self.client.post(
+            self.path,
+            data={"csrfmiddlewaretoken": self.csrf},
+            name=ENDPOINT.key,
+            catch_response=True,
+        ) as response:
+            docx = "officedocument.wordprocessingml" in response.headers.get("Content-Type", "")
+            if response.status_code == 200 and docx and response.content[:2] == b"PK":
+                response.success()
+            else:
+                response.failure(f"status {response.status_code}, not a DOCX")
 
     def _submit(self):
         form = MANIFEST["form"]

@@ -140,3 +140,24 @@ def test_recurring_listing_page(client, corpus):
 
 def test_search_interface_needs_no_user_for_public_kinds(corpus):
     assert service.search("leefloon", kinds=["article"], user=AnonymousUser()).total == 0
+
+
+def test_kept_suggestions_follow_the_readers_regions_at_once(client, corpus):
+    questions, users, regions = corpus["questions"], corpus["users"], corpus["regions"]
+    in_gent = lifecycle.create_question(
+        legal_domain=questions["reunion"].legal_domain,
+        subject="Gezinshereniging voor echtgenote uit Eritrea",
+        body="Mijn echtgenote woont in Eritrea. Hoe vraag ik gezinshereniging aan?",
+        contact_language="nl",
+        processing_consent=True,
+        municipality=regions["gnt"].municipalities.first(),
+    ).question
+    service.index(in_gent)
+    reader = users["specialist_antw"]
+    reader.profile.regions.add(regions["gnt"])
+    client.force_login(reader)
+    workspace = reverse("tickets_workspace", args=[questions["reunion"].pk])
+    assert in_gent.subject in client.get(workspace).content.decode()
+
+    reader.profile.regions.remove(regions["gnt"])
+    assert in_gent.subject not in client.get(workspace).content.decode()

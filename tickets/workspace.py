@@ -7,6 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -76,7 +77,32 @@ class CloseForm(forms.Form):
         return data
 
 
+RELATED_ITEMS_SECONDS = 600
+
+
 def related_items(question, user) -> dict:
+    """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
+    again after every reply, and finding similar texts among 100,000 questions is the slowest
+    part of the page. The key holds what decides what the user may read (account, roles,
+    regions, domains) and the question's last change, so a change of either is seen at once;
+    a newly indexed question or article shows up within the timeout."""
+    key = "related:{}:{}:{}:{}:{}:{}:{}".format(
+        question.pk,
+        question.updated_at.timestamp() if question.updated_at else "",
+        user.pk,
+        int(user.is_superuser),
+        sorted(user.groups.values_list("pk", flat=True)),
+        sorted(user.profile.regions.values_list("pk", flat=True)),
+        sorted(user.profile.legal_domains.values_list("pk", flat=True)),
+    )
+    items = cache.get(key)
+    if items is None:
+        items = find_related_items(question, user)
+        cache.set(key, items, RELATED_ITEMS_SECONDS)
+    return items
+
+
+def find_related_items(question, user) -> dict:
     """Suggested articles and similar earlier questions with their last public answer, for
     templates/tickets/admin/_related.html (through the search service, within what the user
     may read)."""

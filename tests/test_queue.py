@@ -82,6 +82,26 @@ def test_rows_escape_what_the_requester_typed_and_link_the_workspace(client, wor
 
 
 @pytest.mark.django_db
+def test_the_queue_is_the_open_work_and_closed_questions_are_an_archive(client, world):
+    open_question = ask(world, subject="Nog open")
+    older, newer = ask(world, subject="Eerder gesloten"), ask(world, subject="Later gesloten")
+    Question.objects.filter(pk__in=[older.pk, newer.pk]).update(status=Status.CLOSED)
+    Question.objects.filter(pk=newer.pk).update(created_at=timezone.now() + timedelta(hours=1))
+    client.force_login(world["sam"])
+    html = client.get("/admin/questions/").content.decode()
+    assert open_question.reference in html
+    assert older.reference not in html and newer.reference not in html
+    hint = "Closed questions: choose a status in the filters, or search by reference."
+    assert in_dutch_html(hint) in html
+
+    archive = client.get("/admin/questions/", {"status": Status.CLOSED}).content.decode()
+    assert open_question.reference not in archive
+    assert archive.index(newer.reference) < archive.index(older.reference)
+    found = client.get("/admin/questions/", {"q": older.reference}).content.decode()
+    assert older.reference in found
+
+
+@pytest.mark.django_db
 def test_filters_sorting_and_quick_views(client, world):
     mine = ask(world, subject="Mijn vraag")
     lifecycle.assign(mine, world["sam"], actor=world["sam"])

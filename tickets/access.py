@@ -29,7 +29,10 @@ def staff_questions(user) -> QuerySet:
     )
     if not held:
         return Question.objects.none()
-    visible = Question.objects.filter(region__in=user.profile.regions.all())
+    # The ids, not a subquery: knowing them, the database walks the queue's index in order
+    # (a deep page of 26,000 questions of one region: 16 ms instead of 250 ms on SQLite).
+    regions = list(user.profile.regions.values_list("pk", flat=True))
+    visible = Question.objects.filter(region__in=regions)
     if roles.COORDINATOR not in held and settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
         domains = list(user.profile.legal_domains.values_list("pk", flat=True))
         if domains:

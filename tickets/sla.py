@@ -106,6 +106,14 @@ def queue_order(queryset: QuerySet) -> QuerySet:
     )
 
 
+def listing_order(queryset: QuerySet, statuses) -> QuerySet:
+    """Open work by urgency (queue_order); a listing that shows closed questions too is an
+    archive: newest first (and the database walks an index instead of sorting every row)."""
+    if not statuses or set(statuses) <= set(OPEN_STATUSES):
+        return queue_order(queryset)
+    return queryset.order_by("-created_at", "-pk")
+
+
 # --- Quick views of the queue: one rule each, applied to what the user may already see.
 
 

@@ -50,7 +50,7 @@ class CappedPaginator(WagtailPaginator):
     """Counts at most CAP rows (COUNT over a LIMIT subquery): a page view never counts a
     100,000-row queue. Past the cap the listing says "more than CAP" and asks to filter."""
 
-    CAP = 1000
+    CAP = 5000  # 100 pages of 50
 
     @cached_property
     def count(self):
@@ -71,15 +71,22 @@ class QuestionFilterSet(WagtailFilterSet):
     view = django_filters.ChoiceFilter(
         label=_("Quick view"), choices=list(sla.QUICK_VIEWS.items()), method="filter_view"
     )
+    # distinct=False: a plain column needs no DISTINCT, which would sort every row of the region.
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"),
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     legal_domain = django_filters.ModelChoiceFilter(
         label=_("Legal domain"), queryset=LegalDomain.objects.all()
     )
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none())
     priority = django_filters.MultipleChoiceFilter(
-        label=_("Priority"), choices=Priority.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Priority"),
+        choices=Priority.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     legal_deadline = django_filters.DateFromToRangeFilter(
         label=_("Legal deadline"), widget=DateRangePickerWidget
@@ -144,9 +151,24 @@ class QuestionIndexView(generic.IndexView):
             )
         )
 
+    @cached_property
+    def open_only(self) -> bool:
+        """Without a status, quick view or search, the queue is the open work: closed questions
+        are found by search or the status filter."""
+        return not any(self.request.GET.get(name) for name in ("status", "view", "q"))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.open_only:
+            queryset = queryset.filter(status__in=sla.OPEN_STATUSES)
+        return queryset
+
     def order_queryset(self, queryset):
         if not self.ordering:
-            return sla.queue_order(queryset)
+            statuses = sla.OPEN_STATUSES if self.open_only else self.request.GET.getlist("status")
+            if self.request.GET.get("view") or self.request.GET.get("q"):
+                return sla.queue_order(queryset)
+            return sla.listing_order(queryset, statuses)
         return super().order_queryset(queryset).order_by(self.ordering, "pk")
 
     @cached_property

@@ -38,23 +38,48 @@ class SQLiteMatches:
             .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), None))
         )
 
-    def count(self) -> int:
-        return self.entries.count()
+    # A result page needs the count, the page and the facet counts: up to this many matches are
+    # read once, in rank order, and all three come from that one MATCH (it is the costly part).
+    READ_ALL_UP_TO = 5000
 
-    def pks(self) -> QuerySet:
-        """The matching documents' primary keys, as a subquery (for facet counts)."""
+    def _ranked(self) -> list[tuple[int, float]] | None:
+        """Every match as (document pk, score), best first; None when there are too many."""
+        if not hasattr(self, "_all"):
+            rows = list(
+                self.entries.order_by("score", "-index_entry__object_id").values_list(
+                    "index_entry__object_id", "score"
+                )[: self.READ_ALL_UP_TO + 1]
+            )
+            ranked = [(int(pk), score) for pk, score in rows]
+            self._all = ranked if len(ranked) <= self.READ_ALL_UP_TO else None
+        return self._all
+
+    def count(self) -> int:
+        ranked = self._ranked()
+        return len(ranked) if ranked is not None else self.entries.count()
+
+    def pks(self):
+        """The matching documents' primary keys (for facet counts)."""
+        ranked = self._ranked()
+        if ranked is not None:
+            return [pk for pk, _score in ranked]
         return self.entries.order_by().values("index_entry__object_id")
 
     def page(self, offset: int, limit: int) -> list[SearchDocument]:
-        rows = list(
-            self.entries.order_by("score", "-index_entry__object_id").values_list(
-                "index_entry__object_id", "score"
-            )[offset : offset + limit]
-        )
-        documents = SearchDocument.objects.in_bulk([int(pk) for pk, _score in rows])
+        ranked = getattr(self, "_all", None)
+        if ranked is not None:
+            rows = ranked[offset : offset + limit]
+        else:  # only the page: "similar" reads five of thousands of matches
+            rows = [
+                (int(pk), score)
+                for pk, score in self.entries.order_by(
+                    "score", "-index_entry__object_id"
+                ).values_list("index_entry__object_id", "score")[offset : offset + limit]
+            ]
+        documents = SearchDocument.objects.in_bulk([pk for pk, _score in rows])
         page = []
         for pk, score in rows:
-            document = documents.get(int(pk))
+            document = documents.get(pk)
             if document is not None:
                 document._score = score
                 page.append(document)

@@ -171,7 +171,7 @@ HEALTH_CHECKS = {
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Indexes are "<prefix>-<kind>" aliases (e.g. wegwijs-question) over timestamped indexes.
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wegwijs")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.title_norms"}}
 
 # --- Mail
 EMAIL_URL = os.environ.get("EMAIL_URL", "")

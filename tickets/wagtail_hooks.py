@@ -221,7 +221,9 @@ class QuestionIndexView(generic.IndexView):
         if not self.is_searching:
             return queryset
         ids = search_service.matching_ids(self.search_query, "question", self.request.user)
-        return queryset.filter(Q(reference__iexact=self.search_query.strip()) | Q(pk__in=ids))
+        # References are upper case ("WW-2026-000123"): an exact match can use the unique index.
+        reference = self.search_query.strip().upper()
+        return queryset.filter(Q(reference=reference) | Q(pk__in=ids))
 
 
 class VisibleQuestionMixin:

@@ -86,14 +86,18 @@ def related_items(question, user) -> dict:
     part of the page. The key holds what decides what the user may read (account, roles,
     regions, domains) and the question's last change, so a change of either is seen at once;
     a newly indexed question or article shows up within the timeout."""
+
+    def ids(queryset):
+        return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
+
     key = "related:{}:{}:{}:{}:{}:{}:{}".format(
         question.pk,
         question.updated_at.timestamp() if question.updated_at else "",
         user.pk,
         int(user.is_superuser),
-        sorted(user.groups.values_list("pk", flat=True)),
-        sorted(user.profile.regions.values_list("pk", flat=True)),
-        sorted(user.profile.legal_domains.values_list("pk", flat=True)),
+        ids(user.groups),
+        ids(user.profile.regions),
+        ids(user.profile.legal_domains),
     )
     items = cache.get(key)
     if items is None:

@@ -106,10 +106,17 @@ def queue_order(queryset: QuerySet) -> QuerySet:
     )
 
 
-def listing_order(queryset: QuerySet, statuses) -> QuerySet:
-    """Open work by urgency (queue_order); a listing that shows closed questions too is an
-    archive: newest first (and the database walks an index instead of sorting every row)."""
-    if not statuses or set(statuses) <= set(OPEN_STATUSES):
+def open_work_only(statuses, quick_view: str, query: str) -> bool:
+    """The queue shows the open work unless the user chose statuses, a quick view or searches
+    (search covers every status, so closed questions are found by reference or words)."""
+    return not (statuses or quick_view or query.strip())
+
+
+def default_order(queryset: QuerySet, statuses, quick_view: str, query: str) -> QuerySet:
+    """The queue's order when no column was chosen: open work by urgency (queue_order); a
+    listing of chosen statuses that include closed ones is an archive, newest first (and the
+    database walks an index instead of sorting every row)."""
+    if quick_view or query.strip() or set(statuses) <= set(OPEN_STATUSES):
         return queue_order(queryset)
     return queryset.order_by("-created_at", "-pk")
 

@@ -152,10 +152,15 @@ class QuestionIndexView(generic.IndexView):
         )
 
     @cached_property
+    def listing_choice(self) -> tuple[list[str], str, str]:
+        """The statuses, quick view and search the user chose (sla decides what they mean)."""
+        params = self.request.GET
+        statuses = [status for status in params.getlist("status") if status]
+        return statuses, params.get("view", ""), params.get("q", "")
+
+    @cached_property
     def open_only(self) -> bool:
-        """Without a status, quick view or search, the queue is the open work: closed questions
-        are found by search or the status filter."""
-        return not any(self.request.GET.get(name) for name in ("status", "view", "q"))
+        return sla.open_work_only(*self.listing_choice)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -165,10 +170,7 @@ class QuestionIndexView(generic.IndexView):
 
     def order_queryset(self, queryset):
         if not self.ordering:
-            statuses = sla.OPEN_STATUSES if self.open_only else self.request.GET.getlist("status")
-            if self.request.GET.get("view") or self.request.GET.get("q"):
-                return sla.queue_order(queryset)
-            return sla.listing_order(queryset, statuses)
+            return sla.default_order(queryset, *self.listing_choice)
         return super().order_queryset(queryset).order_by(self.ordering, "pk")
 
     @cached_property

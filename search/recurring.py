@@ -36,7 +36,9 @@ class Group:
     size: int
     terms: list[str]
     object_ids: list[str]
-    facets: dict[str, Counter] = field(default_factory=dict)
+    # facet name -> [(value, count)], most frequent first (plain lists: a template must not
+    # look into a Counter, whose missing keys read as 0).
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     first: object = None
     last: object = None
     # The members this user may open: (object_id, title, url).
@@ -86,8 +88,9 @@ def recurring_without_answer(kind_name: str, user=None, days: int = 90, limit: i
         .order_by("date")
         .values_list("pk", "object_id", "display_title", "text", "date", "url")
     )
+    # Anonymised questions have blank texts: they count for nothing and link nothing.
     documents = [
-        (object_id, key_terms(title, text.split("\n", 1)[0], limit=8))
+        (object_id, key_terms(title or "", (text or "").split("\n", 1)[0], limit=8))
         for _pk, object_id, title, text, _date, _url in rows
     ]
     backend = DatabaseBackend()
@@ -122,10 +125,15 @@ def recurring_without_answer(kind_name: str, user=None, days: int = 90, limit: i
             first=member_rows[0][4],
             last=member_rows[-1][4],
         )
+        counted: dict[str, Counter] = {}
         for name, value in SearchFacet.objects.filter(
             document_id__in=[row[0] for row in member_rows], name__in=["legal_domain", "language"]
         ).values_list("name", "value"):
-            group.facets.setdefault(name, Counter())[value] += 1
+            counted.setdefault(name, Counter())[value] += 1
+        group.facets = {
+            name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+            for name, counter in counted.items()
+        }
         group.visible = [
             (row[1], row[2], kind.url_for(row[1], user) or row[5])
             for row in member_rows

@@ -6,10 +6,12 @@ Method (term overlap, no model to train): each document is reduced to its key te
 words count double, stop words and numbers dropped, at most 8 terms). Two documents are linked
 when they share at least two key terms and those make up at least 40% of the smaller set
 (overlap coefficient); groups are the connected components of those links. Terms that occur in
-more than a fifth of all documents link nothing (they say nothing). A group counts as answered
-when one indexed answer document contains all of its (up to three) most shared terms.
+more than a fifth of all documents (and in more than 50) link nothing (they say nothing). A
+group counts as answered when one indexed answer document contains all of its (up to three)
+most shared terms.
 Candidate pairs come from an inverted index, so the work grows with shared terms, not with the
-square of the number of documents.
+square of the number of documents. (Below 250 documents the cut-off is 50 documents, so
+that a question which recurs often in a small corpus is still grouped.)
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from search.text import key_terms
 THRESHOLD = 0.4
 MIN_SHARED = 2
 MIN_GROUP = 2
+COMMON_FLOOR = 50
 
 
 @dataclass
@@ -59,7 +62,9 @@ def cluster(documents: list[tuple[str, list[str]]]) -> list[list[int]]:
     for position, words in enumerate(sets):
         for word in words:
             postings[word].append(position)
-    too_common = max(3, len(documents) // 5)
+    # A word shared by a fifth of a large corpus says nothing; in a small one (a region's last
+    # 90 days) a fifth may be just the question that keeps coming back, so there is a floor.
+    too_common = max(COMMON_FLOOR, len(documents) // 5)
     parent = list(range(len(documents)))
     checked = set()
     for members in postings.values():

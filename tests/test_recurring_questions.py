@@ -87,3 +87,14 @@ def test_a_deleted_question_leaves_the_listing_working(client, corpus):
     made[0].delete()
     client.force_login(corpus["users"]["editor"])
     assert client.get("/admin/search/recurring/").status_code == 200
+
+
+def test_a_question_that_recurs_often_still_forms_a_group():
+    """The more often a question comes back, the more it must show: the words it shares are
+    frequent among few documents, and that must not make them "too common to say anything"."""
+    from search.recurring import cluster
+
+    similar = [(str(n), ["verblijfskaart", "vervallen", "afspraak", f"extra{n}"]) for n in range(6)]
+    other = [(f"o{n}", [f"woord{n}", f"ander{n}"]) for n in range(6)]
+    groups = cluster(similar + other)
+    assert [len(group) for group in groups] == [6]

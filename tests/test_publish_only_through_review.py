@@ -354,3 +354,18 @@ def test_demo_data_has_two_editors():
     call_command("seed_demo", force=True)
     editors = get_user_model().objects.filter(groups__name=roles.EDITOR)
     assert editors.count() >= 2
+
+
+def test_bulk_moving_a_published_article_is_refused(client, editors):
+    article = make_article("verblijfskaart")
+    other = tree.ensure_index(
+        Locale.objects.get(language_code="nl"), LegalDomain.objects.get(slug="nationality")
+    )
+    client.force_login(editors[0])
+    response = client.post(
+        f"/admin/bulk/wagtailcore/page/move/?id={article.pk}&childOf={article.get_parent().pk}",
+        {"chooser": str(other.pk)},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.get_parent().pk != other.pk and article.live

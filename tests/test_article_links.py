@@ -168,3 +168,17 @@ def test_the_letter_prints_the_public_arabic_link(client, world, settings, tmp_p
     urls = [h.url for p in letter.paragraphs for h in p.hyperlinks]
     assert link.url in urls and all("/admin/" not in url for url in urls)
     assert link.url.startswith("https://wegwijs.example/ar/")
+
+
+@pytest.mark.parametrize("role", ["other_region", roles.EDITOR, roles.PROFESSIONAL, "anonymous"])
+def test_the_article_links_list_is_only_for_who_handles_the_question(client, world, role):
+    question = world["ask"]("ar")
+    url = f"/admin/questions/{question.pk}/article-links/"
+    if role == "other_region":
+        gent = Region.objects.create(name="Gent", slug="gent")
+        client.force_login(make_user(roles.SPECIALIST, "gina", regions=[gent]))
+    elif role != "anonymous":
+        client.force_login(make_user(role, f"{role}-user"))
+    response = client.get(url)
+    assert response.status_code in (302, 403, 404)
+    assert "تجديد بطاقة الإقامة" not in response.content.decode()

@@ -213,7 +213,6 @@ def _attach(question, message, checked_files):
         Attachment.objects.create(question=question, message=message, **attachments.store(checked))
 
 
-@transaction.atomic
 def requester_reader(question: Question) -> str:
     """Who reads the public replies of a question, for the articles they may be sent: the
     professional of a consult (public and professionals articles) or a newcomer (public)."""
@@ -232,6 +231,7 @@ def check_article_links(question: Question, body: str) -> None:
         raise ValidationError(linking.forbidden_links_message(refused), code="forbidden_link")
 
 
+@transaction.atomic
 def add_message(
     question: Question,
     *,

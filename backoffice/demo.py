@@ -81,6 +81,8 @@ USERS = {
         False,
     ),
     "editor": ("Eva", "Redactie", roles.EDITOR, None, [], [], "nl", False),
+    # A second editor: legal review has four eyes (the one who submits does not approve).
+    "editor2": ("Rik", "Nazicht", roles.EDITOR, None, [], [], "nl", False),
     "professional.ocmw": (
         "Olga",
         "Maatschappelijk Werker",

@@ -221,6 +221,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: it would send a hash of every staff e-mail address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Only an approval in "Legal review" publishes an article (knowledge.review): the approval checks
+# the text, records the review date and reviewer, then publishes the approved revision.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "knowledge.workflow_finish.publish_approved"
+# Four eyes: whoever submitted an article for legal review may not approve it themselves.
+LEGAL_REVIEW_ALLOW_SELF_APPROVAL = env_bool("LEGAL_REVIEW_ALLOW_SELF_APPROVAL", False)
 
 # --- Files
 STATIC_URL = "/static/"

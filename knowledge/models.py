@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -22,8 +23,8 @@ from wagtail.search import index
 
 from backoffice.models import PublicPageCacheMixin
 from knowledge.blocks import ArticleBodyBlock
-from knowledge.panels import TranslationStatusPanel
-from knowledge.review import LegalReviewMixin
+from knowledge.panels import LegalReviewStatusPanel, TranslationStatusPanel
+from knowledge.review import ArticleParentPermissionTester, LegalReviewMixin
 from knowledge.situations import SITUATION_CHOICES, situation_description, situation_label
 
 
@@ -125,6 +126,9 @@ class KnowledgeIndexPage(PublicPageCacheMixin, Page):
         context.update(listings.index_context(self, request))
         return context
 
+    def permissions_for_user(self, user):
+        return ArticleParentPermissionTester(user, self)
+
 
 class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey(
@@ -132,8 +136,36 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
+class ArticlePageForm(WagtailAdminPageForm):
+    """The article form: approving (or asking to publish) a text that is not complete yet shows
+    what is missing at the fields, and keeps what the editor typed."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        from knowledge import review
+
+        data = self.data
+        approving = data.get("action-workflow-action") and str(
+            data.get("workflow-action-name", "")
+        ).startswith("approve")
+        if approving:
+            problems = review.content_problems(
+                summary=cleaned_data.get("summary"),
+                body=cleaned_data.get("body"),
+                slug=cleaned_data.get("slug"),
+            )
+            for field_name, message in problems.items():
+                if field_name in self.fields:
+                    self.add_error(field_name, message)
+                else:
+                    self.add_error(None, message)
+        return cleaned_data
+
+
 class ArticlePage(PublicPageCacheMixin, LegalReviewMixin, Page):
     """One knowledge base article in one language."""
+
+    base_form_class = ArticlePageForm
 
     summary = models.TextField(
         _("summary"),
@@ -177,6 +209,7 @@ class ArticlePage(PublicPageCacheMixin, LegalReviewMixin, Page):
     import_checksum = models.CharField(max_length=64, blank=True, editable=False)
 
     content_panels = [
+        LegalReviewStatusPanel(),
         TranslationStatusPanel(),
         *Page.content_panels,
         FieldPanel("summary"),

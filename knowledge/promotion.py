@@ -17,11 +17,12 @@ from knowledge.models import ArticlePage
 
 @transaction.atomic
 def create_article_draft(
-    *, domain, language_code: str, title: str, summary: str, body_markdown: str, user
+    *, domain, language_code: str, title: str, body_markdown: str, user, summary: str = ""
 ) -> ArticlePage:
     """A draft (not live) article in the domain's index of that language, submitted to review.
 
-    Unknown languages fall back to the default locale: editors translate from there.
+    Unknown languages fall back to the default locale: editors translate from there. Without
+    a summary the draft gets the placeholder one, which cannot be approved as it is.
     """
     locale = Locale.objects.filter(language_code=language_code).first() or Locale.objects.get(
         language_code=settings.LANGUAGE_CODE
@@ -29,9 +30,10 @@ def create_article_draft(
     index_page = tree.ensure_index(locale, domain)
     article = ArticlePage(
         title=title[:255],
-        slug=find_available_slug(index_page, slugify(title)[:200] or "article"),
+        # Unicode slugs: an Arabic or Ukrainian title keeps a readable URL.
+        slug=find_available_slug(index_page, slugify(title, allow_unicode=True)[:200] or "article"),
         locale=locale,
-        summary=summary,
+        summary=summary or str(review.PLACEHOLDER_SUMMARY),
         body=[("rich_text", RichText(markdown_to_richtext(body_markdown)))],
         audience=PUBLIC,
         live=False,

@@ -6,10 +6,12 @@ Method (term overlap, no model to train): each document is reduced to its key te
 words count double, stop words and numbers dropped, at most 8 terms). Two documents are linked
 when they share at least two key terms and those make up at least 40% of the smaller set
 (overlap coefficient); groups are the connected components of those links. Terms that occur in
-more than a fifth of all documents link nothing (they say nothing). A group counts as answered
-when one indexed answer document contains all of its (up to three) most shared terms.
+more than a fifth of all documents (and in more than 50) link nothing (they say nothing). A
+group counts as answered when one indexed answer document contains all of its (up to three)
+most shared terms.
 Candidate pairs come from an inverted index, so the work grows with shared terms, not with the
-square of the number of documents.
+square of the number of documents. (Below 250 documents the cut-off is 50 documents, so
+that a question which recurs often in a small corpus is still grouped.)
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from search.text import key_terms
 THRESHOLD = 0.4
 MIN_SHARED = 2
 MIN_GROUP = 2
+COMMON_FLOOR = 50
 
 
 @dataclass
@@ -36,7 +39,9 @@ class Group:
     size: int
     terms: list[str]
     object_ids: list[str]
-    facets: dict[str, Counter] = field(default_factory=dict)
+    # facet name -> [(value, count)], most frequent first (plain lists: a template must not
+    # look into a Counter, whose missing keys read as 0).
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     first: object = None
     last: object = None
     # The members this user may open: (object_id, title, url).
@@ -57,7 +62,9 @@ def cluster(documents: list[tuple[str, list[str]]]) -> list[list[int]]:
     for position, words in enumerate(sets):
         for word in words:
             postings[word].append(position)
-    too_common = max(3, len(documents) // 5)
+    # A word shared by a fifth of a large corpus says nothing; in a small one (a region's last
+    # 90 days) a fifth may be just the question that keeps coming back, so there is a floor.
+    too_common = max(COMMON_FLOOR, len(documents) // 5)
     parent = list(range(len(documents)))
     checked = set()
     for members in postings.values():
@@ -86,8 +93,9 @@ def recurring_without_answer(kind_name: str, user=None, days: int = 90, limit: i
         .order_by("date")
         .values_list("pk", "object_id", "display_title", "text", "date", "url")
     )
+    # Anonymised questions have blank texts: they count for nothing and link nothing.
     documents = [
-        (object_id, key_terms(title, text.split("\n", 1)[0], limit=8))
+        (object_id, key_terms(title or "", (text or "").split("\n", 1)[0], limit=8))
         for _pk, object_id, title, text, _date, _url in rows
     ]
     backend = DatabaseBackend()
@@ -122,10 +130,15 @@ def recurring_without_answer(kind_name: str, user=None, days: int = 90, limit: i
             first=member_rows[0][4],
             last=member_rows[-1][4],
         )
+        counted: dict[str, Counter] = {}
         for name, value in SearchFacet.objects.filter(
             document_id__in=[row[0] for row in member_rows], name__in=["legal_domain", "language"]
         ).values_list("name", "value"):
-            group.facets.setdefault(name, Counter())[value] += 1
+            counted.setdefault(name, Counter())[value] += 1
+        group.facets = {
+            name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+            for name, counter in counted.items()
+        }
         group.visible = [
             (row[1], row[2], kind.url_for(row[1], user) or row[5])
             for row in member_rows

@@ -213,6 +213,24 @@ def _attach(question, message, checked_files):
         Attachment.objects.create(question=question, message=message, **attachments.store(checked))
 
 
+def requester_reader(question: Question) -> str:
+    """Who reads the public replies of a question, for the articles they may be sent: the
+    professional of a consult (public and professionals articles) or a newcomer (public)."""
+    from knowledge import linking
+
+    return linking.PROFESSIONAL if question.professional_id else linking.NEWCOMER
+
+
+def check_article_links(question: Question, body: str) -> None:
+    """A public reply never links to an article its reader may not read (an internal article;
+    a professionals article for a newcomer) nor to the admin."""
+    from knowledge import linking
+
+    refused = linking.forbidden_links(body, requester_reader(question))
+    if refused:
+        raise ValidationError(linking.forbidden_links_message(refused), code="forbidden_link")
+
+
 @transaction.atomic
 def add_message(
     question: Question,
@@ -236,6 +254,8 @@ def add_message(
         raise ValidationError(_("Only staff can write internal notes."), code="not_staff")
     if not body.strip():
         raise ValidationError(_("Write a message first."), code="empty")
+    if not internal and author_kind == AuthorKind.STAFF:
+        check_article_links(question, body)
     checked = attachments.check_uploads(list(files))
     question = Question.objects.select_for_update().get(pk=question.pk)
     if last_seen is not None and not internal:

@@ -64,7 +64,6 @@ def propose_article(question, *, user, request=None) -> ArticleProposal:
         domain=question.legal_domain,
         language_code=question.contact_language,
         title=subject,
-        summary=_("To be written: two or three plain sentences."),
         body_markdown=body,
         user=user,
     )

@@ -325,6 +325,11 @@ def register_workspace_urls():
     return [
         path("questions/<int:pk>/workspace/", workspace.workspace, name="tickets_workspace"),
         path("questions/preview/", workspace.preview, name="tickets_preview"),
+        path(
+            "questions/<int:pk>/article-links/",
+            workspace.article_links_view,
+            name="tickets_article_links",
+        ),
         path("questions/bulk/", queue_views.bulk_action, name="tickets_bulk"),
     ]
 

@@ -168,6 +168,58 @@ def answer_templates(question: Question) -> list[dict]:
     ]
 
 
+ARTICLE_LINKS_SHOWN = 30
+
+
+def article_links(question, query: str = "") -> list:
+    """The articles the requester of `question` may be sent, in their contact language first
+    (then originals, marked with their language), each with its public link."""
+    if not apps.is_installed("knowledge"):
+        return []
+    from knowledge import linking
+
+    return linking.linkable_articles(
+        question.contact_language,
+        lifecycle.requester_reader(question),
+        query=query,
+        limit=ARTICLE_LINKS_SHOWN,
+    )
+
+
+def suggested_links(question, suggested_articles) -> dict:
+    """For the suggested articles panel: object id -> the link to insert for this requester
+    (absent when the requester may not read the article)."""
+    if not apps.is_installed("knowledge") or not suggested_articles:
+        return {}
+    from knowledge import linking
+    from knowledge.models import ArticlePage
+
+    reader = lifecycle.requester_reader(question)
+    pages = ArticlePage.objects.filter(
+        pk__in=[hit.object_id for hit in suggested_articles if str(hit.object_id).isdigit()]
+    )
+    links = {}
+    for page in pages:
+        link = linking.link_for(page, question.contact_language, reader)
+        if link is not None:
+            links[str(page.pk)] = link
+    return links
+
+
+def article_links_view(request, pk):
+    """The "Insert a link to an article" list as an HTML fragment (filtered by `q`)."""
+    question = _visible_question(request, pk)
+    return TemplateResponse(
+        request,
+        "tickets/admin/_article_links.html",
+        {
+            "question": question,
+            "article_links": article_links(question, request.GET.get("q", "")[:100]),
+            "article_links_query": request.GET.get("q", "")[:100],
+        },
+    )
+
+
 def article_model_name() -> str:
     """Restrict the page chooser to knowledge articles once that page type exists."""
     try:
@@ -234,6 +286,10 @@ def workspace(request, pk):
     else:
         record_event("question.staff_view", request=request, target=question)
     can_read_audit = request.user.has_perm("backoffice.view_auditevent")
+    related = related_items(question, request.user)
+    links = suggested_links(question, related.get("suggested_articles"))
+    for hit in related.get("suggested_articles") or []:
+        hit.insert_link = links.get(str(hit.object_id))
     return TemplateResponse(
         request,
         "tickets/admin/workspace.html",
@@ -262,7 +318,9 @@ def workspace(request, pk):
             "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
             "header_title": question.reference,
             "can_propose_article": promotion.can_propose(question),
-            **related_items(question, request.user),
+            "article_links": article_links(question, request.GET.get("links", "")[:100]),
+            "article_links_query": request.GET.get("links", "")[:100],
+            **related,
         },
         status=status,
     )

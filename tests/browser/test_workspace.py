@@ -103,15 +103,16 @@ def test_specialist_takes_and_answers_with_an_article_link(
     assert page.url.endswith(f"/admin/questions/{question.pk}/workspace/")
     page.fill("#id_body", "Uw kaart blijft geldig zolang de verlenging loopt. Lees ook: ")
     page.locator("#id_body").press("End")
-    page.get_by_role("button", name=in_dutch("Insert a link to an article")).click()
-    modal = page.locator(".modal-content")
-    modal.locator("#id_q").fill("Verblijfskaart")
-    modal.locator("a.choose-page", has_text="Verblijfskaart verlengen").first.click()
+    page.get_by_text(in_dutch("Insert a link to an article")).click()
+    page.get_by_label(in_dutch("Find an article")).fill("Verblijfskaart")
+    choice = page.locator("[data-article-links-list] li", has_text="Verblijfskaart verlengen")
+    choice.get_by_role("button", name=in_dutch("Insert"), exact=True).click()
     body = page.locator("#id_body")
     page.wait_for_function(
         "document.querySelector('#id_body').value.includes('[Verblijfskaart verlengen](')"
     )
     assert "verblijfskaart-verlengen" in body.input_value()
+    assert "/nl/" in body.input_value() and "/admin/" not in body.input_value()
     # The live preview renders the link, sanitised, without a page load.
     preview_link = page.locator("[data-preview] a", has_text="Verblijfskaart verlengen")
     preview_link.wait_for()

@@ -48,17 +48,34 @@
     });
   }
 
-  const articleButton = form.querySelector("[data-insert-article]");
-  if (articleButton && window.PageChooserModal) {
-    articleButton.hidden = false;
-    articleButton.addEventListener("click", () => {
-      const modal = new window.PageChooserModal(form.dataset.chooserUrl);
-      modal.open({ modelNames: [form.dataset.articleModel] }, (page) => {
-        let url = page.url || "";
-        if (url.startsWith("/")) url = form.dataset.publicBase + url;
-        const title = (page.title || page.adminTitle || "").replace(/[[\]]/g, "");
-        insert(`[${title}](${url})`);
-      });
+  // Article links: one click inserts the Markdown link (public address, requester's language)
+  // from the "Insert a link to an article" list or the suggested articles panel.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-insert-link]");
+    if (!button) return;
+    event.preventDefault();
+    insert(button.dataset.insertLink);
+  });
+  const linksQuery = document.querySelector("[data-article-links-query]");
+  const linksList = document.querySelector("[data-article-links-list]");
+  if (linksQuery && linksList && form.dataset.articleLinksUrl) {
+    let linksTimer;
+    linksQuery.addEventListener("input", () => {
+      clearTimeout(linksTimer);
+      linksTimer = setTimeout(() => {
+        const url = `${form.dataset.articleLinksUrl}?q=${encodeURIComponent(linksQuery.value)}`;
+        fetch(url, { credentials: "same-origin" })
+          .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+          .then((html) => {
+            const fragment = new DOMParser().parseFromString(html, "text/html");
+            const list = fragment.querySelector("[data-article-links-list]");
+            if (list) linksList.replaceChildren(...list.childNodes);
+          })
+          .catch(() => {});
+      }, 250);
+    });
+    linksQuery.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault();
     });
   }
 })();

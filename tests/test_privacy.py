@@ -1,0 +1,364 @@
+"""Privacy kept as promised: anonymisation, retention, legal hold, erasure on request, the record
+of processing. Questions are made through the real views and services."""
+
+import io
+import re
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from backoffice import roles
+from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
+from search import service as search_service
+from search.models import SearchDocument
+from tests.conftest import make_user
+from tickets import anonymisation
+from tickets.models import (
+    Attachment,
+    Consent,
+    GeneratedDocument,
+    Handover,
+    Message,
+    MessageDraft,
+    Question,
+    SignInLink,
+    Status,
+    StatusChange,
+)
+
+CODE = re.compile(r'class="access-code">([A-Z-]+)<')
+REFERENCE = re.compile(r'class="reference">(WW-\d{4}-\d{6})<')
+
+# Every personal string the flows below put into the system. None may be found afterwards.
+PERSONAL = {
+    "subject": "Bevel voor Zorabel Quintanova",
+    "body": "Ik ben Zorabel Quintanova, geboren 1991, rijksregister 91.02.03-555.17.",
+    "email": "zorabel.quintanova@example.org",
+    "phone": "+32 470 98 76 54",
+    "file_name": "zorabel-quintanova-brief.pdf",
+    "reply": "Mijn dochter Yselde Quintanova zit in het derde leerjaar.",
+    "reply_file": "yselde-attest.pdf",
+    "note": "Interne notitie: cliënte Zorabel belde huilend, adres Kwakkelstraat 17.",
+    "answer": "Beste mevrouw Quintanova, u kunt beroep aantekenen binnen 30 dagen.",
+    "draft": "Concept: nog nakijken voor Quintanova-Brakvelde",
+    "consent_note": "Telefonisch toegestemd via tolk Barnabé Okonkwo-Lindqvist",
+    "recipient_contact": "advocaat.vervaeke-sluys@example.org",
+    "handover_note": "Dossier Quintanova: dringend, termijn loopt af.",
+    "pseudonym": "Gezin Dravnikova-Oyelaran",
+    "consult_body": "Gezin Dravnikova-Oyelaran, twee kinderen, vraagt naar gezinshereniging.",
+    "erasure_reason": "Ik wil niet dat mijn naam Zorabel Quintanova bewaard blijft.",
+}
+# Words that also show up stemmed in a full-text index (PostgreSQL tsvector, FTS5).
+TOKENS = ["quintanova", "zorabel", "yselde", "dravnikova", "oyelaran", "kwakkelstraat"]
+
+# Distinct bytes in each uploaded file: found on disk means the file is still there.
+FILE_MARK = b"ZORABEL-FILE-MARK"
+
+
+def pdf(mark: bytes) -> bytes:
+    return b"%PDF-1.4\n% " + FILE_MARK + mark + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen")
+    gent = Region.objects.create(name="Gent", slug="gent")
+    city = Municipality.objects.create(name="Antwerpen", postcode="2000", region=antwerpen)
+    ocmw = Organisation.objects.create(
+        name="OCMW Antwerpen", kind="ocmw", municipality=city, region=antwerpen
+    )
+    olga = make_user(roles.PROFESSIONAL, "olga")
+    olga.profile.organisation = ocmw
+    olga.profile.save()
+    return {
+        "antwerpen": antwerpen,
+        "gent": gent,
+        "city": city,
+        "ocmw": ocmw,
+        "olga": olga,
+        "sam": make_user(roles.SPECIALIST, "sam", regions=[antwerpen]),
+        "gina": make_user(roles.SPECIALIST, "gina", regions=[gent]),
+        "cora": make_user(roles.COORDINATOR, "cora", regions=[antwerpen]),
+    }
+
+
+def ask(client, world, **overrides):
+    data = {
+        "legal_domain": LegalDomain.objects.get(slug="residence").pk,
+        "subject": "Vraag over verblijf",
+        "body": "Wat moet ik doen met deze brief?",
+        "contact_language": "ar",
+        "municipality": world["city"].pk,
+        "processing_consent": "on",
+        "submission_token": str(uuid.uuid4()),
+        "email": "",
+        "phone": "",
+        "website": "",
+    }
+    data.update(overrides)
+    html = client.post("/nl/ask/", data, follow=True).content.decode()
+    reference = REFERENCE.search(html).group(1)
+    return Question.objects.get(reference=reference), CODE.search(html).group(1)
+
+
+def open_follow_up(client, question, code):
+    response = client.post("/nl/follow-up/", {"reference": question.reference, "code": code})
+    assert response.status_code == 302, response.status_code
+
+
+def full_history(client, world, capture):
+    """A newcomer's question through every flow that stores personal data, and a consult."""
+    sam = world["sam"]
+    with capture(execute=True):
+        question, code = ask(
+            client,
+            world,
+            subject=PERSONAL["subject"],
+            body=PERSONAL["body"],
+            email=PERSONAL["email"],
+            phone=PERSONAL["phone"],
+            files=[SimpleUploadedFile(PERSONAL["file_name"], pdf(b"1"))],
+        )
+    open_follow_up(client, question, code)
+    with capture(execute=True):
+        client.post(
+            f"/nl/follow-up/{question.reference}/",
+            {
+                "action": "reply",
+                "body": PERSONAL["reply"],
+                "files": [SimpleUploadedFile(PERSONAL["reply_file"], pdf(b"2"))],
+            },
+        )
+    client.force_login(sam)
+    workspace = f"/admin/questions/{question.pk}/workspace/"
+    with capture(execute=True):
+        client.post(workspace, {"body": PERSONAL["note"], "internal": "1"})
+        client.post(workspace, {"body": PERSONAL["answer"], "internal": "0"})
+        client.post(workspace, {"body": PERSONAL["draft"], "internal": "0", "intent": "draft"})
+        client.post(f"/admin/questions/{question.pk}/letter/")
+        client.post(f"/admin/questions/{question.pk}/case-file/", {"include_internal": "1"})
+        client.post(
+            f"/admin/questions/{question.pk}/handover/consent/", {"note": PERSONAL["consent_note"]}
+        )
+        consent = Consent.objects.get(question=question, purpose=Consent.Purpose.HANDOVER)
+        client.post(
+            f"/admin/questions/{question.pk}/handover/external/",
+            {
+                "recipient_name": "Advocatenkantoor (pro deo)",
+                "recipient_contact": PERSONAL["recipient_contact"],
+                "note": PERSONAL["handover_note"],
+                "consent": consent.pk,
+                "include_internal": "1",
+                "language": "nl",
+            },
+        )
+        client.post(workspace, {"action": "close", "outcome": "lawyer", "service": ""})
+    client.logout()
+
+    client.force_login(world["olga"])
+    with capture(execute=True):
+        client.post(
+            "/nl/pro/new/",
+            {
+                "client_pseudonym": PERSONAL["pseudonym"],
+                "legal_domain": LegalDomain.objects.get(slug="family-ipr").pk,
+                "subject": "Gezinshereniging",
+                "body": PERSONAL["consult_body"],
+                "contact_language": "nl",
+                "municipality": world["city"].pk,
+                "client_consent": "on",
+                "submission_token": str(uuid.uuid4()),
+            },
+        )
+    client.logout()
+    consult = Question.objects.get(professional=world["olga"])
+    for each in (question, consult):
+        search_service.index(each)
+        each.refresh_from_db()
+    return question, consult
+
+
+STATISTICS = (
+    "reference", "legal_domain_id", "region_id", "municipality_id", "contact_language",
+    "requester_kind", "professional_id", "organisation_id", "status", "priority",
+    "legal_deadline", "first_response_due", "answer_due", "escalated_at", "outcome",
+    "outcome_service", "helpful", "assignee_id", "created_at", "first_response_at",
+    "answered_at", "closed_at",
+)  # fmt: skip
+
+
+def statistics(question) -> dict:
+    question = Question.objects.get(pk=question.pk)
+    return {
+        "fields": {name: getattr(question, name) for name in STATISTICS},
+        "history": list(
+            StatusChange.objects.filter(question=question).values_list(
+                "from_status", "to_status", "actor_id", "actor_kind", "at"
+            )
+        ),
+        "messages": list(
+            Message.objects.filter(question=question).values_list(
+                "kind", "author_kind", "author_id", "created_at"
+            )
+        ),
+        "handovers": list(
+            Handover.objects.filter(question=question).values_list(
+                "kind", "from_region_id", "to_region_id", "recipient_name", "by_id", "at"
+            )
+        ),
+        "consents": list(
+            Consent.objects.filter(question=question).values_list(
+                "purpose", "text_version", "given_by", "given_at"
+            )
+        ),
+        "audit": list(
+            AuditEvent.objects.filter(target_id=str(question.pk))
+            .exclude(action="question.anonymise")
+            .values_list("action", "actor_id", "actor_label", "time")
+        ),
+    }
+
+
+def every_text_in_the_database():
+    """(table, column, value) of every value of every table, as text (sessions decoded)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                for column, value in zip(columns, row, strict=False):
+                    if value is None:
+                        continue
+                    if isinstance(value, bytes | memoryview):
+                        value = bytes(value).decode("utf-8", "ignore")
+                    text = str(value)
+                    if table == "django_session" and column == "session_data":
+                        text += str(SessionStore().decode(text))
+                    found.append((table, column, text))
+    return found
+
+
+def private_files() -> dict[str, bytes]:
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    return {
+        str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()
+    }
+
+
+def file_text(content: bytes) -> str:
+    """The bytes, and for DOCX (a ZIP) the text of every part inside."""
+    text = content.decode("utf-8", "ignore")
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            text += "".join(archive.read(n).decode("utf-8", "ignore") for n in archive.namelist())
+    return text
+
+
+def leaks() -> list:
+    needles = [value.lower() for value in PERSONAL.values()] + TOKENS
+    found = [
+        (table, column, needle)
+        for table, column, text in every_text_in_the_database()
+        for needle in needles
+        if needle in text.lower()
+    ]
+    for name, content in private_files().items():
+        text = file_text(content).lower()
+        found += [("file", name, needle) for needle in needles + [FILE_MARK.decode().lower()]
+                  if needle in text or needle in name.lower()]  # fmt: skip
+    return found
+
+
+@pytest.mark.django_db
+def test_anonymising_leaves_no_personal_string_anywhere_and_keeps_the_statistics(
+    client, world, django_capture_on_commit_callbacks
+):
+    question, consult = full_history(client, world, django_capture_on_commit_callbacks)
+    # The flows really stored what we look for, everywhere we look.
+    assert question.status == Status.CLOSED and question.outcome == "lawyer"
+    assert Attachment.objects.filter(question=question).count() == 2
+    assert GeneratedDocument.objects.filter(question=question, state="done").count() >= 3
+    assert Handover.objects.filter(question=question).exists()
+    assert SignInLink.objects.filter(question=question).exists()
+    assert MessageDraft.objects.filter(question=question).exists()
+    assert SearchDocument.objects.filter(kind="question").count() == 2
+    assert AuditEvent.objects.filter(target_id=str(question.pk)).exclude(ip_hash="").exists()
+    found_before = {needle for _where, _column, needle in leaks()}
+    assert {"quintanova", "dravnikova", FILE_MARK.decode().lower()} <= found_before
+    files_before = set(private_files())
+    assert len(files_before) >= 5
+    before = {q.pk: statistics(q) for q in (question, consult)}
+    counts_before = {
+        model.__name__: model.objects.count() for model in (Question, Message, StatusChange)
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = anonymisation.anonymise_questions(
+            [question.pk, consult.pk], reason="admin", actor=world["cora"]
+        )
+
+    assert result.questions == 2 and result.files >= 5 and result.bytes > 0
+    assert result.index_entries == 2
+    found = leaks()
+    assert found == [], sorted({(t, c) for t, c, _n in found})
+    assert private_files() == {}
+    assert not SearchDocument.objects.filter(kind="question").exists()
+    assert {q.pk: statistics(q) for q in (question, consult)} == before
+    assert counts_before == {
+        model.__name__: model.objects.count() for model in (Question, Message, StatusChange)
+    }
+    assert (
+        not AuditEvent.objects.filter(target_id=str(question.pk))
+        .exclude(action="question.anonymise")
+        .exclude(ip_hash="")
+        .exists()
+    )
+    event = AuditEvent.objects.get(action="question.anonymise", target_id=str(question.pk))
+    assert event.actor == world["cora"] and event.details == {"reason": "admin"}
+    # A second call finds nothing to do.
+    assert anonymisation.anonymise_questions([question.pk], reason="admin").questions == 0
+    assert AuditEvent.objects.filter(action="question.anonymise").count() == 2
+
+
+@pytest.mark.skipif(not settings.ELASTICSEARCH_URL, reason="ELASTICSEARCH_URL is not set")
+@pytest.mark.django_db
+def test_anonymising_removes_the_question_from_elasticsearch(
+    client, world, django_capture_on_commit_callbacks
+):
+    from search.registry import Visibility
+
+    question, _consult = full_history(client, world, django_capture_on_commit_callbacks)
+    backend = search_service.primary()
+    everything = Visibility.everything()
+    assert str(question.pk) in backend.matching_ids("Quintanova", "question", everything, 100)
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymisation.anonymise(question, reason="admin")
+    assert str(question.pk) not in backend.matching_ids("Quintanova", "question", everything, 100)
+
+
+@pytest.mark.django_db
+def test_the_workspace_suggestions_forget_an_anonymised_question(
+    client, world, django_capture_on_commit_callbacks
+):
+    question, _consult = full_history(client, world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        twin, _code = ask(client, world, subject=PERSONAL["subject"], body=PERSONAL["body"])
+    search_service.index(twin)
+    client.force_login(world["sam"])
+    page = client.get(f"/admin/questions/{twin.pk}/workspace/").content.decode()
+    assert "beroep aantekenen" in page  # the earlier answer, from the suggestions
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymisation.anonymise(question, reason="admin")
+    page = client.get(f"/admin/questions/{twin.pk}/workspace/").content.decode()
+    assert "beroep aantekenen" not in page

@@ -5,19 +5,22 @@ import io
 import re
 import uuid
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from backoffice import roles
 from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
 from search import service as search_service
 from search.models import SearchDocument
 from tests.conftest import make_user
-from tickets import anonymisation
+from tickets import anonymisation, retention
 from tickets.models import (
     Attachment,
     Consent,
@@ -26,6 +29,7 @@ from tickets.models import (
     Message,
     MessageDraft,
     Question,
+    RetentionPolicy,
     SignInLink,
     Status,
     StatusChange,
@@ -362,3 +366,154 @@ def test_the_workspace_suggestions_forget_an_anonymised_question(
         anonymisation.anonymise(question, reason="admin")
     page = client.get(f"/admin/questions/{twin.pk}/workspace/").content.decode()
     assert "beroep aantekenen" not in page
+
+
+# --- retention: the daily task and the command ---------------------------------------------
+
+
+def make_questions(world, count, *, closed_months_ago=None, files=True):
+    from tickets import lifecycle
+
+    made = []
+    for number in range(count):
+        created = lifecycle.create_question(
+            legal_domain=LegalDomain.objects.get(slug="residence"),
+            subject=f"Quintanova vraag {number}",
+            body="Zorabel schrijft over haar verblijf.",
+            contact_language="nl",
+            processing_consent=True,
+            municipality=world["city"],
+            email="zorabel.quintanova@example.org",
+            files=[SimpleUploadedFile("brief.pdf", pdf(str(number).encode()))] if files else [],
+        )
+        question = created.question
+        lifecycle.add_message(question, body="Antwoord.", author_kind="staff", author=world["sam"])
+        if closed_months_ago is not None:
+            lifecycle.close(question, "answered", actor=world["sam"])
+            closed_at = timezone.now() - timedelta(days=31 * closed_months_ago)
+            Question.objects.filter(pk=question.pk).update(closed_at=closed_at)
+        search_service.index(question)
+        made.append(question)
+    return made
+
+
+def personal_left(questions) -> int:
+    return Question.objects.filter(
+        pk__in=[q.pk for q in questions], anonymised_at__isnull=True
+    ).count()
+
+
+@pytest.mark.django_db
+def test_dry_run_changes_nothing_and_counts_what_would_go(world):
+    old = make_questions(world, 3, closed_months_ago=25)
+    recent = make_questions(world, 2, closed_months_ago=6)
+    files_before = private_files()
+    out = io.StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    assert "Would anonymise 3 questions: 3 files" in out.getvalue()
+    assert "3 search index entries" in out.getvalue()
+    assert personal_left(old + recent) == 5
+    assert private_files() == files_before
+    assert SearchDocument.objects.filter(kind="question").count() == 5
+    assert not AuditEvent.objects.filter(action="question.anonymise").exists()
+
+
+@pytest.mark.django_db
+def test_retention_follows_the_policy_skips_held_questions_and_runs_once(
+    world, django_capture_on_commit_callbacks
+):
+    old = make_questions(world, 3, closed_months_ago=25)
+    recent = make_questions(world, 1, closed_months_ago=13)
+    retention.place_hold(old[0], reason="Procedure bij de Raad van State", actor=world["cora"])
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = retention.apply_retention()
+    assert summary.questions == 2 and summary.skipped_on_hold == 1 and summary.files == 2
+    assert personal_left(old) == 1 and personal_left(recent) == 1
+    Question.objects.get(pk=old[0].pk).subject.startswith("Quintanova")
+    # The coordinator shortens the period: the 13-month-old question is due now.
+    policy = RetentionPolicy.load()
+    policy.closed_months = 12
+    policy.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention.run_daily().startswith("1 anonymised")
+        # Idempotent: the next day's run finds nothing new.
+        assert retention.run_daily().startswith("0 anonymised")
+    assert AuditEvent.objects.filter(action="question.anonymise").count() == 3
+    # Released, the held question goes at the next run.
+    retention.release_hold(old[0], reason="Procedure afgelopen", actor=world["cora"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention.run_daily().startswith("1 anonymised")
+    assert personal_left(old + recent) == 0
+    assert private_files() == {}
+
+
+@pytest.mark.django_db
+def test_questions_never_answered_are_closed_then_anonymised(world):
+    from tickets import lifecycle
+
+    stale = lifecycle.create_question(
+        legal_domain=LegalDomain.objects.get(slug="residence"),
+        subject="Quintanova wacht",
+        body="Geen antwoord gekregen.",
+        contact_language="nl",
+        processing_consent=True,
+        municipality=world["city"],
+    ).question
+    fresh = make_questions(world, 1)[0]
+    Question.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=400))
+    summary = retention.apply_retention()
+    stale.refresh_from_db()
+    assert summary.closed_first == 1 and summary.questions == 1
+    assert stale.status == Status.CLOSED and stale.outcome == "no_reaction" and stale.anonymised_at
+    assert personal_left([fresh]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crash_in_the_middle_is_finished_by_the_next_run(world):
+    questions = make_questions(world, 7, closed_months_ago=30)
+
+    class Crash(Exception):
+        pass
+
+    def crash_after_two_batches(summary):
+        if summary.batches == 2:
+            raise Crash
+
+    with pytest.raises(Crash):
+        retention.apply_retention(batch_size=3, after_batch=crash_after_two_batches)
+    # The committed batches are done, files included; the rest is untouched.
+    assert personal_left(questions) == 1
+    assert len(private_files()) == 1
+    out = io.StringIO()
+    call_command("apply_retention", "--batch-size", "3", stdout=out)
+    assert "Anonymised 1 questions: 1 files" in out.getvalue()
+    assert "1/1 questions" in out.getvalue()
+    assert personal_left(questions) == 0 and private_files() == {}
+    assert AuditEvent.objects.filter(action="question.anonymise").count() == 7
+
+
+@pytest.mark.django_db
+def test_files_left_by_a_crash_after_commit_are_swept(world):
+    import os
+
+    (question,) = make_questions(world, 1, closed_months_ago=30)
+    name = Attachment.objects.get(question=question).stored_name
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / name
+    # The rows are gone but the after-commit deletion never ran (the process died).
+    anonymisation.anonymise_questions([question.pk], reason="retention")
+    assert path.exists()
+    an_hour_ago = (timezone.now() - timedelta(hours=2)).timestamp()
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    summary = retention.apply_retention()
+    assert summary.orphan_files == 1 and not path.exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_task_is_scheduled():
+    from django_q.models import Schedule
+
+    from tickets.retention import ensure_schedule
+
+    ensure_schedule()
+    schedule = Schedule.objects.get(name="apply retention")
+    assert schedule.func == "tickets.retention.run_daily" and schedule.schedule_type == "D"

@@ -94,7 +94,8 @@ def due_unanswered(now=None, current: Policy | None = None) -> QuerySet:
 
 
 def on_hold() -> QuerySet:
-    return Question.objects.filter(legal_holds__released_at__isnull=True)
+    held = LegalHold.objects.filter(released_at__isnull=True).values("question_id")
+    return Question.objects.filter(pk__in=held)
 
 
 def due_ids(now=None) -> tuple[list[int], list[int]]:

@@ -19,13 +19,16 @@ from backoffice import roles
 from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
 from search import service as search_service
 from search.models import SearchDocument
+from tests.access import DENIED, outcome
 from tests.conftest import make_user
 from tickets import anonymisation, retention
 from tickets.models import (
     Attachment,
     Consent,
+    ErasureRequest,
     GeneratedDocument,
     Handover,
+    LegalHold,
     Message,
     MessageDraft,
     Question,
@@ -517,3 +520,195 @@ def test_the_daily_task_is_scheduled():
     ensure_schedule()
     schedule = Schedule.objects.get(name="apply retention")
     assert schedule.func == "tickets.retention.run_daily" and schedule.schedule_type == "D"
+
+
+# --- erasure on request, legal hold, the privacy page and the record -----------------------
+
+
+@pytest.mark.django_db
+def test_newcomer_asks_for_erasure_refused_with_a_reason_then_erased(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        question, code = ask(
+            client, world, subject=PERSONAL["subject"], body=PERSONAL["body"],
+            files=[SimpleUploadedFile(PERSONAL["file_name"], pdf(b"9"))],
+        )  # fmt: skip
+    open_follow_up(client, question, code)
+    page = client.get(f"/nl/follow-up/{question.reference}/").content.decode()
+    assert f"/nl/follow-up/{question.reference}/erase/" in page
+    url = f"/en/follow-up/{question.reference}/erase/"
+    # Not confirmed: a clear error, and what was typed is kept.
+    response = client.post(url, {"reason": PERSONAL["erasure_reason"]})
+    assert response.status_code == 400 and "Tick the box to confirm." in response.content.decode()
+    assert PERSONAL["erasure_reason"] in response.content.decode()
+    client.post(url, {"reason": PERSONAL["erasure_reason"], "confirm": "on"})
+    erasure = ErasureRequest.objects.get(question=question)
+    assert erasure.state == "pending" and erasure.requested_by == "requester"
+    assert "A specialist will decide soon" in client.get(url).content.decode()
+
+    staff = client_class_for(client, world["sam"])
+    assert question.reference in staff.get("/admin/privacy/").content.decode()
+    # A refusal needs a reason; the requester reads it.
+    staff.post(f"/admin/privacy/erasure/{erasure.pk}/", {"decision": "refuse", "reason": ""})
+    assert ErasureRequest.objects.get(pk=erasure.pk).state == "pending"
+    staff.post(
+        f"/admin/privacy/erasure/{erasure.pk}/",
+        {"decision": "refuse", "reason": "Uw beroepstermijn loopt nog tot 30 juni."},
+    )
+    assert "Uw beroepstermijn loopt nog tot 30 juni." in client.get(url).content.decode()
+    # Asked again, and confirmed: the question is erased with the one anonymisation function.
+    client.post(url, {"confirm": "on"})
+    again = ErasureRequest.objects.get(question=question, state="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"/admin/privacy/erasure/{again.pk}/", {"decision": "confirm"})
+    question.refresh_from_db()
+    assert question.anonymised_at and question.status == Status.CLOSED
+    assert AuditEvent.objects.get(action="question.anonymise").details == {"reason": "erasure"}
+    assert "was erased on" in client.get(url).content.decode()
+    assert leaks() == [] and private_files() == {}
+
+
+def client_class_for(client, user):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(user)
+    return other
+
+
+@pytest.mark.django_db
+def test_professional_asks_for_erasure_of_a_consult_and_a_held_question_is_not_erased(
+    client, world
+):
+    from tickets import lifecycle
+
+    consult = lifecycle.create_question(
+        legal_domain=LegalDomain.objects.get(slug="family-ipr"),
+        subject="Gezinshereniging",
+        body=PERSONAL["consult_body"],
+        contact_language="nl",
+        processing_consent=True,
+        municipality=world["city"],
+        professional=world["olga"],
+        client_pseudonym=PERSONAL["pseudonym"],
+        client_consent=True,
+    ).question
+    url = f"/nl/pro/{consult.reference}/erase/"
+    assert client.get(url).status_code == 302  # sign in first
+    client.force_login(make_user(roles.PROFESSIONAL, "other-pro"))
+    assert client.get(url).status_code == 403  # not their consult
+    client.force_login(world["olga"])
+    assert (
+        f"/nl/pro/{consult.reference}/erase/"
+        in client.get(f"/nl/pro/{consult.reference}/").content.decode()
+    )
+    client.post(url, {"confirm": "on"})
+    erasure = ErasureRequest.objects.get(question=consult)
+    assert erasure.requested_by == "professional"
+
+    coordinator = client_class_for(client, world["cora"])
+    coordinator.post(f"/admin/questions/{consult.pk}/hold/", {"reason": ""})
+    assert not LegalHold.objects.exists()  # a hold needs a reason
+    coordinator.post(f"/admin/questions/{consult.pk}/hold/", {"reason": "Gerechtelijk onderzoek"})
+    assert retention.active_hold(consult) is not None
+    # A specialist of another region cannot decide; one of the region cannot erase while held.
+    other = client_class_for(client, world["gina"])
+    refused = other.post(f"/admin/privacy/erasure/{erasure.pk}/", {"decision": "confirm"})
+    assert refused.status_code in (302, 404) and refused.get("Location") != "/admin/privacy/"
+    specialist = client_class_for(client, world["sam"])
+    specialist.post(f"/admin/privacy/erasure/{erasure.pk}/", {"decision": "confirm"})
+    consult.refresh_from_db()
+    assert consult.anonymised_at is None and consult.client_pseudonym == PERSONAL["pseudonym"]
+    assert ErasureRequest.objects.get(pk=erasure.pk).state == "pending"
+    # Specialists cannot place or release holds.
+    specialist.post(f"/admin/questions/{consult.pk}/hold/", {"action": "release"})
+    assert retention.active_hold(consult) is not None
+    coordinator.post(f"/admin/questions/{consult.pk}/hold/", {"action": "release"})
+    specialist.post(f"/admin/privacy/erasure/{erasure.pk}/", {"decision": "confirm"})
+    consult.refresh_from_db()
+    assert consult.anonymised_at and consult.client_pseudonym == ""
+    assert (
+        "This question was erased" in client.get(f"/nl/pro/{consult.reference}/").content.decode()
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "ar", "uk"])
+def test_privacy_page_gives_the_policy_in_every_language_and_the_consent_links_to_it(
+    client, language
+):
+    policy = RetentionPolicy.load()
+    policy.closed_months, policy.unanswered_months = 30, 9
+    policy.save()
+    page = client.get(f"/{language}/privacy/")
+    assert page.status_code == 200 and page["Content-Language"] == language
+    text = page.content.decode()
+    assert "30" in text and "9" in text and str(settings.GENERATED_DOCUMENT_DAYS) in text
+    form = client.get(f"/{language}/ask/").content.decode()
+    assert f'href="/{language}/privacy/#retention"' in form
+
+
+@pytest.mark.django_db
+def test_record_of_processing_and_report_are_for_coordinators(client, world):
+    import docx
+
+    make_questions(world, 2, closed_months_ago=25)
+    retention.apply_retention()
+    coordinator = client_class_for(client, world["cora"])
+    response = coordinator.get("/nl/privacy/") and coordinator.get("/admin/privacy/record/")
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "24" in text and "Antwerpen" in text
+    assert AuditEvent.objects.filter(action="privacy.record_download").exists()
+    desk = coordinator.get("/admin/privacy/").content.decode()
+    month = timezone.localtime().strftime("%Y-%m")
+    assert f'<th scope="row">{month}</th><td>2</td>' in desk
+    denied = client_class_for(client, world["sam"]).get("/admin/privacy/record/")
+    assert outcome(denied) == DENIED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", "login"), ("professional", DENIED), ("specialist", DENIED),
+     ("editor", DENIED), ("coordinator", "ok"), ("superuser", "ok")],
+)  # fmt: skip
+def test_only_coordinators_edit_the_retention_policy(client_for_role, role, expected):
+    client = client_for_role(role)
+    response = client.get("/admin/settings/tickets/retentionpolicy/", follow=True)
+    if expected == "ok":
+        assert response.status_code == 200 and 'name="closed_months"' in response.content.decode()
+        client.post(
+            response.request["PATH_INFO"], {"closed_months": "0", "unanswered_months": "12"}
+        )
+        assert RetentionPolicy.load().closed_months == 24  # refused, with a message
+        client.post(
+            response.request["PATH_INFO"], {"closed_months": "36", "unanswered_months": "12"}
+        )
+        assert RetentionPolicy.load().closed_months == 36
+    else:
+        assert 'name="closed_months"' not in response.content.decode()
+        if expected == "login":
+            assert "login" in response.redirect_chain[-1][0]
+
+
+@pytest.mark.django_db
+def test_object_urls_of_privacy_are_refused_to_those_who_may_not(client, world):
+    from tickets import lifecycle
+
+    question = lifecycle.create_question(
+        legal_domain=LegalDomain.objects.get(slug="residence"), subject="x", body="y",
+        contact_language="nl", processing_consent=True, municipality=world["city"],
+    ).question  # fmt: skip
+    erasure = retention.request_erasure(question)
+    for user in (None, world["olga"], world["gina"], make_user(roles.EDITOR, "ed")):
+        other = client_class_for(client, user) if user else client
+        other.post(f"/admin/questions/{question.pk}/hold/", {"reason": "x"})
+        other.post(f"/admin/privacy/erasure/{erasure.pk}/", {"decision": "confirm"})
+        assert outcome(other.get(f"/nl/follow-up/{question.reference}/erase/")) == DENIED
+    assert not LegalHold.objects.exists()
+    assert ErasureRequest.objects.get().state == "pending"

@@ -39,7 +39,9 @@ def main() -> None:
 
     started = time.monotonic()
     dry = retention.apply_retention(dry_run=True, now=later)
-    print(f"dry run: {dry.questions:,} due, {dry.files:,} files in {time.monotonic() - started:.1f} s")
+    print(
+        f"dry run: {dry.questions:,} due, {dry.files:,} files in {time.monotonic() - started:.1f} s"
+    )
 
     started = time.monotonic()
     summary = retention.apply_retention(now=later)
@@ -60,8 +62,9 @@ def main() -> None:
     seconds_rest = time.monotonic() - started
     print(f"the other {done:,} questions (open): {seconds_rest:.1f} s")
     left = Question.objects.filter(anonymised_at__isnull=True).count()
+    everything = seconds + seconds_rest
     print(
-        f"total: {summary.questions + done:,} questions anonymised in {seconds + seconds_rest:.1f} s;"
+        f"total: {summary.questions + done:,} questions anonymised in {everything:.1f} s;"
         f" not anonymised: {left}; search entries left: "
         f"{SearchDocument.objects.filter(kind='question').count()}"
     )

@@ -566,6 +566,16 @@ def test_newcomer_asks_for_erasure_refused_with_a_reason_then_erased(
     assert question.anonymised_at and question.status == Status.CLOSED
     assert AuditEvent.objects.get(action="question.anonymise").details == {"reason": "erasure"}
     assert "was erased on" in client.get(url).content.decode()
+    # The requester's session still opens the page, but nothing can be added any more.
+    reply = client.post(
+        f"/nl/follow-up/{question.reference}/", {"action": "reply", "body": PERSONAL["reply"]}
+    )
+    assert "ask a new question instead" in reply.content.decode()
+    assert not Message.objects.filter(question=question, body=PERSONAL["reply"]).exists()
+    # The code no longer opens it.
+    fresh = client_class_for(client, None)
+    response = fresh.post("/nl/follow-up/", {"reference": question.reference, "code": code})
+    assert response.status_code == 400
     assert leaks() == [] and private_files() == {}
 
 
@@ -573,7 +583,8 @@ def client_class_for(client, user):
     from django.test import Client
 
     other = Client()
-    other.force_login(user)
+    if user is not None:
+        other.force_login(user)
     return other
 
 

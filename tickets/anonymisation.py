@@ -222,9 +222,7 @@ def anonymise_questions(
 def _remove_from_database_index(ids) -> None:
     from search import service as search_service
 
-    backend = search_service.database()
-    for pk in ids:
-        backend.remove(SEARCH_KIND, str(pk))
+    search_service.remove_from_database(SEARCH_KIND, ids)
 
 
 def _after_commit(ids, files, compact: bool) -> None:

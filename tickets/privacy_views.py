@@ -133,6 +133,7 @@ def desk(request):
     """Erasure requests to decide; for coordinators also the holds and the retention report."""
     user = _staff(request)
     manage = user.has_perm("tickets.manage_privacy")
+    record_event("privacy.desk_view", request=request)  # it shows what requesters wrote
     visible = access.staff_questions(user)
     return TemplateResponse(
         request,

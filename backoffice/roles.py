@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.change_answertemplate",
         "tickets.export_question",
         "tickets.hand_over_question",
+        "tickets.decide_erasure",
     ],
     EDITOR: [
         "wagtailadmin.access_admin",
@@ -74,6 +75,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.add_letterhead",
         "tickets.change_letterhead",
         "tickets.view_letterhead",
+        "tickets.change_retentionpolicy",
+        "tickets.manage_privacy",
+        "tickets.decide_erasure",
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",

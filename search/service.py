@@ -259,6 +259,15 @@ def remove_id(kind_name: str, object_id) -> None:
         backend.remove(kind_name, str(object_id))
 
 
+def remove_from_database(kind_name: str, object_ids) -> None:
+    """Remove many objects of one kind from the database backend in a few statements, in the
+    caller's transaction (tickets.anonymisation; Elasticsearch is told by remove tasks)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        database()._delete(kind_name, [str(object_id) for object_id in object_ids])
+
+
 def _entries(kind, on_progress=None, batch=500):
     queryset = kind.get_queryset()
     objects = queryset.iterator(chunk_size=batch) if hasattr(queryset, "iterator") else queryset

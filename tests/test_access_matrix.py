@@ -72,6 +72,15 @@ MATRIX = {
     # Documents and handover (object URLs: tests/test_documents.py has their own matrix)
     "/admin/questions/handed-over/": {**STAFF_OK, "editor": DENIED},
     "/admin/snippets/tickets/letterhead/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    # Privacy: the public statement; the staff's desk (erasure decisions for specialists and
+    # coordinators; holds, report, record and the policy for coordinators). Object URLs (erase,
+    # hold, decide) and the policy setting are checked in tests/test_privacy.py.
+    "/nl/privacy/": {"*": OK},
+    "/ar/privacy/": {"*": OK},
+    "/nl/follow-up/WW-2026-000001/erase/": {"*": DENIED},  # sent back to the code form
+    "/nl/pro/WW-2026-000001/erase/": {"*": DENIED, "anonymous": LOGIN},
+    "/admin/privacy/": {**STAFF_OK, "editor": DENIED},
+    "/admin/privacy/record/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
 }
 
 # Staff endpoints that only accept POST: (URL, data) → expected per role. A refused bulk action

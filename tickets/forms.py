@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import LegalDomain, Municipality, Region
@@ -90,6 +91,18 @@ class QuestionFieldsMixin(forms.Form):
         return cleaned
 
 
+def _privacy_link() -> str:
+    """The consent text links to the privacy page, which gives the retention periods."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    return format_html(
+        '<a href="{}#retention">{}</a>',
+        reverse("tickets:privacy"),
+        _("How long we keep your data, and your rights"),
+    )
+
+
 class AskForm(QuestionFieldsMixin):
     """The newcomer's form: no account, contact details optional."""
 
@@ -106,6 +119,7 @@ class AskForm(QuestionFieldsMixin):
     )
     processing_consent = forms.BooleanField(
         label=PROCESSING_TEXT,
+        help_text=lazy(_privacy_link, str)(),
         error_messages={"required": _("We can only handle your question if you agree.")},
     )
     # A field people never see: automated submitters fill it in.

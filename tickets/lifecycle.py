@@ -258,6 +258,10 @@ def add_message(
         check_article_links(question, body)
     checked = attachments.check_uploads(list(files))
     question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.anonymised_at is not None:  # tickets.anonymisation: nothing is added any more
+        raise ValidationError(
+            _("This question was erased: ask a new question instead."), code="anonymised"
+        )
     if last_seen is not None and not internal:
         newer = question.messages.filter(kind=Message.Kind.PUBLIC, pk__gt=last_seen)
         if newer.exists():

@@ -153,6 +153,8 @@ class Question(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set by tickets.anonymisation: the personal data is gone, the statistics stay.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -183,6 +185,12 @@ class Question(models.Model):
             models.Index(fields=["legal_domain", "-created_at"], name="question_domain_new_idx"),
             models.Index(
                 fields=["status", "legal_domain", "-created_at"], name="question_status_domain_idx"
+            ),
+            # The daily retention task reads only questions not yet anonymised.
+            models.Index(
+                fields=["status", "closed_at"],
+                name="question_retention_idx",
+                condition=models.Q(anonymised_at__isnull=True),
             ),
         ]
         constraints = [
@@ -501,3 +509,6 @@ class ArticleProposal(models.Model):
 
 # Documents, letterheads and handovers live in their own module (tickets.document_models).
 from tickets.document_models import GeneratedDocument, Handover, Letterhead  # noqa: E402,F401
+
+# Retention policy, legal holds and erasure requests (tickets.privacy_models).
+from tickets.privacy_models import ErasureRequest, LegalHold, RetentionPolicy  # noqa: E402,F401

@@ -26,6 +26,10 @@ class QuestionKind(Kind):
             "messages"
         )
 
+    def should_index(self, question) -> bool:
+        # An anonymised question has no text left to find (tickets.anonymisation removes it).
+        return question.anonymised_at is None
+
     def entry(self, question) -> Entry:
         thread = "\n".join(message.body for message in question.messages.all())
         return Entry(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import document_views, views
+from tickets import document_views, privacy_views, views
 
 app_name = "tickets"
 
@@ -31,6 +31,10 @@ urlpatterns = [
         document_views.give_handover_consent,
         name="pro_handover_consent",
     ),
+    # Privacy: the statement with the retention periods, and erasure on request.
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("follow-up/<str:reference>/erase/", privacy_views.request_erasure, name="erasure"),
+    path("pro/<str:reference>/erase/", privacy_views.request_erasure, name="pro_erasure"),
     path("downloads/<uuid:pk>/", document_views.public_document, name="document"),
     path("downloads/<uuid:pk>/file/", document_views.public_document_file, name="document_file"),
 ]

@@ -345,5 +345,6 @@ def register_promotion_urls():
     ]
 
 
-# Documents and handover register their own admin URLs and menu item.
-from tickets import document_hooks  # noqa: E402,F401
+# Documents and handover, and privacy (erasure requests, legal holds, the retention report and
+# the record of processing) register their own admin URLs and menu items.
+from tickets import document_hooks, privacy_hooks  # noqa: E402,F401

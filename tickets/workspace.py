@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backoffice import page_cache
 from backoffice.audit import record_event
 from backoffice.models import AuditEvent
 from search import registry as search_registry
@@ -90,7 +91,10 @@ def related_items(question, user) -> dict:
     def ids(queryset):
         return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
 
-    key = "related:{}:{}:{}:{}:{}:{}:{}".format(
+    # The content generation: an anonymised question (tickets.anonymisation) moves it on, so
+    # no kept list shows its title or answer any more.
+    key = "related:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        page_cache.generation(),
         question.pk,
         question.updated_at.timestamp() if question.updated_at else "",
         user.pk,

@@ -1,0 +1,25 @@
+"""What the privacy panels need, so the views that include them pass nothing."""
+
+from django import template
+
+from tickets import retention
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def privacy_panel(context, question) -> dict:
+    """For the workspace: the legal hold and a pending erasure request of this question."""
+    user = context["request"].user
+    return {
+        "can_manage": retention.can_manage(user),
+        "can_decide": retention.can_decide(user, question),
+        "hold": retention.active_hold(question),
+        "pending": retention.pending_erasure(question),
+    }
+
+
+@register.simple_tag
+def erasure_state(question):
+    """For the requester's pages: their latest erasure request, if any."""
+    return retention.latest_erasure(question)

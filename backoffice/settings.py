@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "backoffice.users_app.WegwijsUsersConfig",  # wagtail.users with our role boundaries
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -17,7 +17,7 @@ from backoffice.audit import record_event
 from search import service as search_service
 from tickets import access, lifecycle, notifications, staging
 from tickets.access_codes import access_code_matches
-from tickets.attachments import check_uploads, private_storage
+from tickets.attachments import check_uploads, name_for_type, private_storage
 from tickets.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
 from tickets.models import Attachment, Message, Question, RequesterKind, SignInLink, Status
 from tickets.ratelimit import client_key, limit_reached
@@ -437,7 +437,8 @@ def download_attachment(request, pk):
     response = FileResponse(
         private_storage.open(attachment.stored_name, "rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        # Named for its checked content type, also for files kept before names were checked.
+        filename=name_for_type(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

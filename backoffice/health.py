@@ -1,5 +1,6 @@
 """Health checks behind /health/. Each check returns a dict with at least `status`."""
 
+import hmac
 import logging
 from datetime import timedelta
 
@@ -11,6 +12,28 @@ logger = logging.getLogger(__name__)
 
 OK = "ok"
 DEGRADED = "degraded"
+DOWN = "down"
+
+
+def overall_status(checks: dict) -> str:
+    """Down without a database (nothing works), degraded when another part is not ok."""
+    if checks.get("database", {}).get("status", OK) != OK:
+        return DOWN
+    return OK if all(check["status"] == OK for check in checks.values()) else DEGRADED
+
+
+def may_see_details(request) -> bool:
+    """The details (vendor, backend, heartbeat) help an attacker more than a passer-by: they are
+    for signed-in staff and for a monitor presenting settings.HEALTH_TOKEN."""
+    user = request.user
+    if user.is_authenticated and user.is_active and user.has_perm("wagtailadmin.access_admin"):
+        return True
+    expected = settings.HEALTH_TOKEN
+    if not expected:
+        return False
+    header = request.headers.get("Authorization", "")
+    given = header[len("Bearer ") :] if header.startswith("Bearer ") else request.GET.get("token")
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def check_database() -> dict:

@@ -51,3 +51,15 @@ class AdminScriptPolicyMiddleware:
         if request.path.startswith(ADMIN_PREFIX):
             response._csp_update = {"script-src": ["'unsafe-inline'"]}
         return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for, on every response: Permissions-Policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

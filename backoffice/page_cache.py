@@ -10,6 +10,10 @@ change to pages, their view restrictions or the snippets they show moves on (`bu
 web worker sees the change at its next request, with or without a shared cache. A timeout bounds
 anything no signal reports (a translation catalogue deployed, a clock-based notice).
 
+A served copy carries the same security headers as a fresh page: the middleware that sets them
+(security, CSP, X-Frame-Options, Permissions-Policy) sits above this one, and the copy keeps the
+page's own Vary and adds Vary: Cookie (tests/test_security_headers.py).
+
 The CSRF token of a cached form is not the next visitor's: it is replaced by a placeholder when
 stored and by the visitor's own token when served (Django then sets the visitor's CSRF cookie).
 """
@@ -23,11 +27,12 @@ from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 
 CACHEABLE_ATTRIBUTE = "wegwijs_public_cache"
 _TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"__wegwijs_csrf_token__"
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "Vary", "Cache-Control")
 
 
 def mark_cacheable(response):
@@ -107,4 +112,8 @@ class PublicPageCacheMiddleware:
         response = HttpResponse(content)
         for name, value in stored["headers"].items():
             response[name] = value
+        # The page differs for a visitor with a session (a copy is only given to those without),
+        # so shared caches must key on the cookie, as for a fresh page. The other security
+        # headers come from middleware above this one (settings.MIDDLEWARE).
+        patch_vary_headers(response, ("Cookie",))
         return response

@@ -173,3 +173,102 @@ def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(user.groups.values_list("name", flat=True))
+
+
+# --- Who may manage which account -------------------------------------------------------------
+#
+# The one rule for the user admin (Wagtail's user forms, its bulk actions, the People listing and
+# the Django admin all ask here). A superuser manages every account. A coordinator manages
+# accounts that hold platform roles only (no superuser status, no staff-admin rights, no
+# permission given to the account itself, no other group) and whose regions all lie among the
+# coordinator's own regions; they can hand out the platform roles and their own regions, nothing
+# more. "Every region" is, as in tickets.access.staff_questions, the superuser's alone: a
+# coordinator's reach is the regions listed on their profile. Everybody else manages no account.
+
+PLATFORM_ROLES = (PROFESSIONAL, SPECIALIST, EDITOR, COORDINATOR)
+MANAGE_USERS_PERMISSION = "auth.change_user"
+
+
+def _is_coordinator(actor) -> bool:
+    return (
+        actor.is_authenticated
+        and actor.is_active
+        and actor.has_perm(MANAGE_USERS_PERMISSION)
+        and actor.groups.filter(name=COORDINATOR).exists()
+    )
+
+
+def manageable_regions(actor):
+    """The regions an actor may give to (and must cover for) the accounts they manage."""
+    from backoffice.models import Region
+
+    if not actor.is_authenticated or not actor.is_active:
+        return Region.objects.none()
+    if actor.is_superuser:
+        return Region.objects.all()
+    if not _is_coordinator(actor):
+        return Region.objects.none()
+    return Region.objects.filter(pk__in=list(actor.profile.regions.values_list("pk", flat=True)))
+
+
+def assignable_groups(actor):
+    """The groups (roles) an actor may give or take away."""
+    from django.contrib.auth.models import Group
+
+    if not actor.is_authenticated or not actor.is_active:
+        return Group.objects.none()
+    if actor.is_superuser:
+        return Group.objects.all()
+    if not _is_coordinator(actor):
+        return Group.objects.none()
+    return Group.objects.filter(name__in=PLATFORM_ROLES)
+
+
+def manageable_users(actor):
+    """The accounts an actor may create, edit, (de)activate, give roles or a password to."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from backoffice.models import Region
+
+    User = get_user_model()
+    if not actor.is_authenticated or not actor.is_active:
+        return User.objects.none()
+    if actor.is_superuser:
+        return User.objects.all()
+    if not _is_coordinator(actor):
+        return User.objects.none()
+    regions = list(actor.profile.regions.values_list("pk", flat=True))
+    other_regions = Region.objects.exclude(pk__in=regions)
+    return (
+        User.objects.filter(is_superuser=False, is_staff=False)
+        .exclude(user_permissions__isnull=False)
+        .exclude(groups__in=Group.objects.exclude(name__in=PLATFORM_ROLES))
+        .exclude(profile__regions__in=other_regions)
+        .exclude(profile__organisation__region__in=other_regions)
+    )
+
+
+def can_manage_user(actor, target) -> bool:
+    """May `actor` change `target` (edit, deactivate, give roles or a password)?"""
+    if target is None or target.pk is None:
+        return can_create_users(actor)
+    return manageable_users(actor).filter(pk=target.pk).exists()
+
+
+def can_create_users(actor) -> bool:
+    return (
+        actor.is_authenticated
+        and actor.is_active
+        and (actor.is_superuser or (_is_coordinator(actor) and actor.has_perm("auth.add_user")))
+    )
+
+
+def can_delete_user(actor, target) -> bool:
+    """Deleting needs Django's delete permission as well (coordinators deactivate instead), and
+    nobody deletes their own account."""
+    return (
+        actor.pk != target.pk
+        and actor.has_perm("auth.delete_user")
+        and can_manage_user(actor, target)
+    )

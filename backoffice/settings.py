@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "backoffice.users_app.WegwijsUsersConfig",  # wagtail.users with our role boundaries
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the public page cache, so a kept copy gets the same headers as a fresh page.
+    "backoffice.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "backoffice.middleware.AdminScriptPolicyMiddleware",
@@ -72,7 +75,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "backoffice.page_cache.PublicPageCacheMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backoffice.middleware.NonStaffAdminRedirectMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -290,6 +292,17 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page of Wegwijs uses, switched off for every response (and any frame).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), ambient-light-sensor=(), autoplay=(), battery=(), bluetooth=(), "
+    "camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=(), interest-cohort=()"
+)
+# /health/ shows its details (database vendor, search backend, worker heartbeat) to signed-in
+# staff and to a request with this token (Authorization: Bearer <token>, or ?token=); anyone
+# else gets the bare status. Empty: no token opens the details.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

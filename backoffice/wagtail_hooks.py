@@ -1,13 +1,17 @@
 """The platform's place in the Wagtail admin: regions, organisations, domains, people, audit."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from backoffice import roles
 from backoffice.models import (
     AuditEvent,
     LegalDomain,
@@ -17,6 +21,7 @@ from backoffice.models import (
     UserProfile,
 )
 from backoffice.permissions import ViewOnlyPermissionPolicy
+from backoffice.user_admin import USER_BULK_ACTIONS
 
 
 class RegionViewSet(ModelViewSet):
@@ -65,14 +70,58 @@ class LegalDomainViewSet(ModelViewSet):
     search_fields = ["slug", "name_nl", "name_fr", "name_en"]
 
 
+class UserProfileForm(WagtailAdminModelForm):
+    """A coordinator gives only their own regions (backoffice.roles); others stay as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].queryset = roles.manageable_regions(self.for_user)
+
+    def save(self, commit=True):
+        kept = []
+        if self.instance.pk is not None:
+            kept = list(
+                self.instance.regions.exclude(pk__in=roles.manageable_regions(self.for_user))
+            )
+        profile = super().save(commit=commit)
+        if commit and kept:
+            profile.regions.add(*kept)
+        return profile
+
+
+class _ManageableProfiles:
+    """People listed and edited: only those whose account the actor manages."""
+
+    def get_queryset(self):
+        return UserProfile.objects.filter(user__in=roles.manageable_users(self.request.user))
+
+
+class UserProfileIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super().get_base_queryset().filter(user__in=roles.manageable_users(self.request.user))
+        )
+
+
+class UserProfileEditView(_ManageableProfiles, EditView):
+    pass
+
+
 class UserProfileViewSet(ModelViewSet):
     model = UserProfile
+    index_view_class = UserProfileIndexView
+    edit_view_class = UserProfileEditView
     icon = "user"
     menu_label = gettext_lazy("People")
     form_fields = ["organisation", "regions", "legal_domains", "preferred_language"]
     list_display = ["__str__", "user", "organisation", "preferred_language"]
     list_filter = ["organisation", "regions", "preferred_language"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+    def get_form_class(self, for_update=False):
+        from django.forms.models import modelform_factory
+
+        return modelform_factory(UserProfile, form=UserProfileForm, fields=self.form_fields)
 
 
 class AuditEventViewSet(ModelViewSet):
@@ -110,13 +159,29 @@ def register_platform_viewsets():
     return PlatformViewSetGroup()
 
 
-def _protect_superusers(request, user):
-    """Only a superuser may change or delete a superuser: it would hand over every right."""
-    if user.is_superuser and not request.user.is_superuser:
-        messages.error(request, _("Only a superuser can change this account."))
+def _refuse_unmanageable_account(request, user):
+    """Wagtail's edit and delete hooks ask the one rule (backoffice.roles); the views of
+    backoffice.user_admin ask it too, so the rule holds whichever view is in use."""
+    if not roles.can_manage_user(request.user, user):
+        messages.error(request, _("You cannot change this account."))
         return redirect("wagtailusers_users:index")
     return None
 
 
-hooks.register("before_edit_user", _protect_superusers)
-hooks.register("before_delete_user", _protect_superusers)
+def _refuse_unmanageable_bulk(request, action_type, objects, action):
+    """A bulk action on accounts goes ahead only when every account is the actor's to manage."""
+    if getattr(action, "model", None) is not get_user_model():
+        return None
+    check = roles.can_delete_user if action_type == "delete" else roles.can_manage_user
+    if not all(check(request.user, user) for user in objects):
+        messages.error(request, _("You cannot change one of these accounts."))
+        return redirect("wagtailusers_users:index")
+    return None
+
+
+hooks.register("before_edit_user", _refuse_unmanageable_account)
+hooks.register("before_delete_user", _refuse_unmanageable_account)
+hooks.register("before_bulk_action", _refuse_unmanageable_bulk)
+# Registered after Wagtail's own user bulk actions (order 0), so these replace them.
+for _bulk_action in USER_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _bulk_action, order=100)

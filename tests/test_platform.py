@@ -227,23 +227,31 @@ def test_production_mode_refuses_a_missing_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.fixture
+def health_client(client, settings):
+    """A monitor that presents HEALTH_TOKEN, so /health/ gives its details."""
+    settings.HEALTH_TOKEN = "monitor-token"
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer monitor-token"
+    return client
+
+
 def _heartbeat(when):
     WorkerHeartbeat.objects.all().delete()
     WorkerHeartbeat.objects.create(cluster="wegwijs", last_seen=when)
 
 
 @pytest.mark.django_db
-def test_health_is_degraded_without_any_heartbeat(client):
+def test_health_is_degraded_without_any_heartbeat(health_client):
     WorkerHeartbeat.objects.all().delete()
-    response = client.get("/health/")
+    response = health_client.get("/health/")
     assert response.status_code == 503
     assert response.json()["checks"]["worker"] == {"status": "degraded", "last_heartbeat": None}
 
 
 @pytest.mark.django_db
-def test_health_is_ok_with_a_recent_heartbeat(client):
+def test_health_is_ok_with_a_recent_heartbeat(health_client):
     _heartbeat(timezone.now())
-    response = client.get("/health/")
+    response = health_client.get("/health/")
     body = response.json()
     assert response.status_code == 200
     assert body["status"] == "ok"
@@ -254,18 +262,18 @@ def test_health_is_ok_with_a_recent_heartbeat(client):
 
 
 @pytest.mark.django_db
-def test_health_is_degraded_with_a_stale_worker(client):
+def test_health_is_degraded_with_a_stale_worker(health_client):
     _heartbeat(timezone.now() - timedelta(minutes=10))
-    response = client.get("/health/")
+    response = health_client.get("/health/")
     assert response.status_code == 503
     assert response.json()["checks"]["worker"]["status"] == "degraded"
 
 
 @pytest.mark.django_db
-def test_health_reports_unreachable_elasticsearch_as_degraded(client, settings):
+def test_health_reports_unreachable_elasticsearch_as_degraded(health_client, settings):
     _heartbeat(timezone.now())
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
-    response = client.get("/health/")
+    response = health_client.get("/health/")
     assert response.status_code == 503
     assert response.json()["checks"]["search"]["status"] == "degraded"
 

@@ -15,7 +15,16 @@ from django.utils import timezone
 from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
 from tickets import lifecycle
 from tickets.access_codes import ALPHABET, access_code_matches, new_access_code
-from tickets.attachments import DOCX, HEIC, JPEG, PDF, PNG, clean_file_name, private_storage
+from tickets.attachments import (
+    DOCX,
+    EXTENSIONS,
+    HEIC,
+    JPEG,
+    PDF,
+    PNG,
+    clean_file_name,
+    private_storage,
+)
 from tickets.models import Consent, Outcome, Question, ReferenceCounter, Status, StatusChange
 from tickets.references import next_reference
 from tickets.rendering import render_markdown
@@ -252,7 +261,8 @@ def test_attachments_are_typed_by_content_and_stored_privately(domain, place, co
     question = ask(domain, place, files=[upload]).question
     attachment = question.attachments.get()
     assert attachment.content_type == expected
-    assert attachment.original_name == "brief van OCMW.bin"
+    # The path is dropped and the extension is that of the content (issue 14).
+    assert attachment.original_name == "brief van OCMW" + EXTENSIONS[expected]
     assert attachment.stored_name != attachment.original_name
     assert len(attachment.sha256) == 64
     assert private_storage.exists(attachment.stored_name)

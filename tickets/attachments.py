@@ -23,6 +23,23 @@ PDF, JPEG, PNG, HEIC, DOCX = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", HEIC: ".heic", DOCX: ".docx"}
+# Extensions a person may have given a file of each type; any other is replaced.
+NAME_EXTENSIONS = {
+    PDF: {".pdf"},
+    JPEG: {".jpg", ".jpeg", ".jpe"},
+    PNG: {".png"},
+    HEIC: {".heic", ".heif"},
+    DOCX: {".docx"},
+}
+# An extension: a dot, then 1-5 letters or digits, at least one a letter ("3.4.2026" is none).
+_EXTENSION_LIKE = re.compile(r"\.(?=[A-Za-z0-9]{1,5}$)[0-9]*[A-Za-z][A-Za-z0-9]*$")
+
+# A DOCX is a ZIP archive: limits against archives that unpack to far more than they weigh.
+DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+DOCX_MAX_RATIO = 100  # unpacked / packed, for the archive and for any entry above 1 MB
+DOCX_MAX_ENTRIES = 2000
+_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "activex")
+_MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject", b"activex")
 HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
 
@@ -76,6 +93,80 @@ def clean_file_name(name: str) -> str:
     return name[-150:] or "file"
 
 
+def name_for_type(name: str, content_type: str) -> str:
+    """The name a file is kept and downloaded under: its extension is that of the type read
+    from its content (`letter.pdf.html` with PDF bytes: `letter.pdf`; `brief.hta`:
+    `brief.pdf`), so no download opens in another program than the one its content is for."""
+    allowed = NAME_EXTENSIONS[content_type]
+    if PurePath(name).suffix.lower() in allowed:
+        return name
+    stem = name[: -len(PurePath(name).suffix)] if _EXTENSION_LIKE.search(name) else name
+    stem = stem.rstrip(" .") or "file"
+    if PurePath(stem).suffix.lower() in allowed:
+        return stem[-150:]
+    extension = EXTENSIONS[content_type]
+    return stem[-(150 - len(extension)) :] + extension
+
+
+def office_file_problem(uploaded) -> str | None:
+    """Why a file detected as DOCX is refused, or None: "damaged" (not a sound ZIP or not an
+    Office document), "bomb" (unpacks to too much), "macros" (VBA or ActiveX)."""
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            entries = archive.infolist()
+            names = {entry.filename for entry in entries}
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                return "damaged"
+            if any(part in entry.filename.lower() for entry in entries for part in _MACRO_PARTS):
+                return "macros"
+            unpacked = sum(entry.file_size for entry in entries)
+            packed = sum(entry.compress_size for entry in entries) or 1
+            if (
+                len(entries) > DOCX_MAX_ENTRIES
+                or unpacked > DOCX_MAX_UNPACKED_BYTES
+                or unpacked / packed > DOCX_MAX_RATIO
+                or any(
+                    entry.file_size > 1024 * 1024
+                    and entry.file_size / (entry.compress_size or 1) > DOCX_MAX_RATIO
+                    for entry in entries
+                )
+            ):
+                return "bomb"
+            content_types = archive.read("[Content_Types].xml").lower()
+            if any(marker in content_types for marker in _MACRO_CONTENT_TYPES):
+                return "macros"
+            # Every entry unpacked once (bounded above): a damaged entry fails its checksum.
+            # zipfile stops at the declared size, so a lying header cannot unpack more.
+            if archive.testzip() is not None:
+                return "damaged"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        return "damaged"
+    except NotImplementedError:  # a compression method no Office program writes
+        return "damaged"
+    finally:
+        uploaded.seek(0)
+    return None
+
+
+def _office_file_error(problem: str, name: str) -> str:
+    messages = {
+        "damaged": _(
+            "“%(name)s” is not a Word document we can open: it may be damaged. Save it again "
+            "as a Word document (DOCX) or as PDF."
+        ),
+        "bomb": _(
+            "“%(name)s” unpacks to far more data than a letter holds, so we cannot accept it. "
+            "Save it as PDF, or take a photo of the letter."
+        ),
+        "macros": _(
+            "“%(name)s” contains macros or embedded programs, which we do not accept. Save it "
+            "as a Word document without macros (DOCX) or as PDF."
+        ),
+    }
+    return messages[problem] % {"name": name}
+
+
 @dataclass
 class CheckedFile:
     upload: object
@@ -117,7 +208,12 @@ def check_uploads(files: list) -> list[CheckedFile]:
                 % {"name": name}
             )
             continue
-        checked.append(CheckedFile(upload, content_type, name, upload.size))
+        if content_type == DOCX and (problem := office_file_problem(upload)):
+            errors.append(_office_file_error(problem, name))
+            continue
+        checked.append(
+            CheckedFile(upload, content_type, name_for_type(name, content_type), upload.size)
+        )
     if errors:
         raise ValidationError(errors)
     return checked

@@ -2,6 +2,7 @@
 answer text ever leaves by e-mail. Sent by the django-q2 worker, retried on failure."""
 
 import hashlib
+import hmac
 import logging
 import secrets
 from datetime import timedelta
@@ -15,7 +16,7 @@ from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from backoffice import roles
-from tickets.models import Question, SignInLink
+from tickets.models import Question, RequesterKind, SignInLink
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,49 @@ MAX_ATTEMPTS = 5
 
 def hash_link_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def spend_sign_in_link(token: str):
+    """Open a question with a one-click link, once: the link is spent in the same statement
+    that finds it, so two clicks (or two addresses) cannot both use it.
+
+    Returns (question, "ok"), or (None, "used") for a link already spent, or (None, "invalid")
+    for one that is unknown or expired."""
+    now = timezone.now()
+    token_hash = hash_link_token(token)
+    live = SignInLink.objects.filter(token_hash=token_hash, expires_at__gt=now)
+    if live.filter(used_at__isnull=True).update(used_at=now):
+        return SignInLink.objects.select_related("question").get(
+            token_hash=token_hash
+        ).question, "ok"
+    if live.filter(used_at__isnull=False).exists():
+        return None, "used"
+    return None, "invalid"
+
+
+def email_digest(email: str) -> str:
+    """A keyed hash of an address as a person types it (case and spaces forgiven): lets the
+    worker compare it with a question's address without the address sitting in the queue."""
+    key = hashlib.sha256(b"wegwijs-lost-code:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def request_new_link(reference: str, email: str) -> None:
+    """ "I lost my code": the same work whatever was typed. The request only queues a task; the
+    worker looks the question up and mails a link when reference and address match, so the
+    answer's timing tells nothing about whether they do (bench/lost_code_timing.py)."""
+    queue("send_lost_code_link", reference.strip().upper(), email_digest(email))
+
+
+def send_lost_code_link(reference: str, digest: str) -> str:
+    question = (
+        Question.objects.filter(reference=reference, requester_kind=RequesterKind.NEWCOMER)
+        .exclude(requester_email="")
+        .first()
+    )
+    if question is None or not hmac.compare_digest(email_digest(question.requester_email), digest):
+        return "no match"
+    return send_sign_in_link(question.pk, "lost_code")
 
 
 def queue(function: str, *args) -> None:

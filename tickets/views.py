@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -17,9 +17,9 @@ from backoffice.audit import record_event
 from search import service as search_service
 from tickets import access, lifecycle, notifications, staging
 from tickets.access_codes import access_code_matches
-from tickets.attachments import check_uploads, private_storage
+from tickets.attachments import check_uploads, name_for_type, private_storage
 from tickets.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
-from tickets.models import Attachment, Message, Question, RequesterKind, SignInLink, Status
+from tickets.models import Attachment, Message, Question, RequesterKind, Status
 from tickets.ratelimit import client_key, limit_reached
 
 DONE_SESSION_KEY = "question_just_created"
@@ -176,30 +176,32 @@ def follow_up(request):
             return render(request, "tickets/follow_up.html", {"form": form}, status=429)
         token = request.POST.get("link", "")
         if token:
-            link = (
-                SignInLink.objects.select_related("question")
-                .filter(
-                    token_hash=notifications.hash_link_token(token), expires_at__gt=timezone.now()
-                )
-                .first()
-            )
-            if link is not None:
-                access.open_in_session(request, link.question)
+            question, state = notifications.spend_sign_in_link(token)
+            if question is not None:
+                access.open_in_session(request, question)
                 record_event(
                     "question.requester_open",
                     request=request,
                     actor_label="requester",
-                    target=link.question,
+                    target=question,
                     details={"via": "link"},
                 )
-                return _follow_up_redirect(link.question)
-            form = FollowUpForm()
-            form.add_error(
-                None,
-                _(
+                return _follow_up_redirect(question)
+            if state == "used":
+                message = _(
+                    "This link has already been used: for your privacy a link opens your "
+                    "question only once. Ask for a new link, or use your reference and code."
+                )
+            else:
+                message = _(
                     "This link is no longer valid. Use your reference and code, "
                     "or ask for a new link."
-                ),
+                )
+            return render(
+                request,
+                "tickets/follow_up.html",
+                {"form": FollowUpForm(), "link_error": message},
+                status=400,
             )
         elif form.is_valid():
             question = Question.objects.filter(
@@ -270,13 +272,9 @@ def lost_code(request):
     form = LostCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not limit_reached("lost-code", client_key(request), 5, HOUR):
-            question = Question.objects.filter(
-                reference=form.cleaned_data["reference"].strip().upper(),
-                requester_kind=RequesterKind.NEWCOMER,
-                requester_email__iexact=form.cleaned_data["email"],
-            ).first()
-            if question is not None:
-                notifications.queue("send_sign_in_link", question.pk, "lost_code")
+            notifications.request_new_link(
+                form.cleaned_data["reference"], form.cleaned_data["email"]
+            )
         return render(request, "tickets/lost_code.html", {"sent": True})
     return render(
         request, "tickets/lost_code.html", {"form": form}, status=400 if form.errors else 200
@@ -437,7 +435,8 @@ def download_attachment(request, pk):
     response = FileResponse(
         private_storage.open(attachment.stored_name, "rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        # Named for its checked content type, also for files kept before names were checked.
+        filename=name_for_type(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -21,6 +21,7 @@ from search import service as search_service
 from search.models import SearchDocument
 from tests.access import DENIED, outcome
 from tests.conftest import make_user
+from tests.i18n import in_dutch_html
 from tickets import anonymisation, retention
 from tickets.models import (
     Attachment,
@@ -570,7 +571,9 @@ def test_newcomer_asks_for_erasure_refused_with_a_reason_then_erased(
     reply = client.post(
         f"/nl/follow-up/{question.reference}/", {"action": "reply", "body": PERSONAL["reply"]}
     )
-    assert "ask a new question instead" in reply.content.decode()
+    assert in_dutch_html("This question was erased: ask a new question instead.") in (
+        reply.content.decode()
+    )
     assert not Message.objects.filter(question=question, body=PERSONAL["reply"]).exists()
     # The code no longer opens it.
     fresh = client_class_for(client, None)
@@ -639,9 +642,8 @@ def test_professional_asks_for_erasure_of_a_consult_and_a_held_question_is_not_e
     specialist.post(f"/admin/privacy/erasure/{erasure.pk}/", {"decision": "confirm"})
     consult.refresh_from_db()
     assert consult.anonymised_at and consult.client_pseudonym == ""
-    assert (
-        "This question was erased" in client.get(f"/nl/pro/{consult.reference}/").content.decode()
-    )
+    erased = in_dutch_html("This question was erased: its text, answers and files are gone.")
+    assert erased in client.get(f"/nl/pro/{consult.reference}/").content.decode()
 
 
 @pytest.mark.django_db

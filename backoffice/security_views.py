@@ -38,13 +38,18 @@ def _next_url(request) -> str:
     return landing_url(request.user)
 
 
-def _code_error(request) -> str:
+def _throttle_error(request) -> str:
+    """The message while django-otp makes the user wait after wrong codes, or ""."""
     wait = mfa.throttled_seconds(request.user)
-    if wait:
-        return _(
-            "Too many wrong codes. Wait %(seconds)d seconds, then type the code your app "
-            "shows at that moment."
-        ) % {"seconds": wait}
+    if not wait:
+        return ""
+    return _(
+        "Too many wrong codes. Wait %(seconds)d seconds, then type the code your app "
+        "shows at that moment."
+    ) % {"seconds": wait}
+
+
+def _code_error() -> str:
     return _(
         "That code is not right. Type the 6 digits your authenticator app shows now "
         "(check that your phone's clock is right), or one of your recovery codes."
@@ -68,14 +73,15 @@ def mfa_setup(request):
     code = ""
     if request.method == "POST":
         code = request.POST.get("code", "").strip()
-        recovery_codes = mfa.confirm_enrolment(request, device, code)
+        error = _throttle_error(request)
+        recovery_codes = None if error else mfa.confirm_enrolment(request, device, code)
         if recovery_codes is not None:
             return render(
                 request,
                 "backoffice/security/recovery_codes.html",
                 {"codes": recovery_codes, "next": _next_url(request), "first_time": True},
             )
-        error = _code_error(request)
+        error = error or _code_error()
     return render(
         request,
         "backoffice/security/mfa_setup.html",
@@ -110,9 +116,10 @@ def mfa_verify(request):
         return redirect(_next_url(request))
     error = ""
     if request.method == "POST":
-        if mfa.verify(request, request.POST.get("code", "")):
+        error = _throttle_error(request)
+        if not error and mfa.verify(request, request.POST.get("code", "")):
             return redirect(_next_url(request))
-        error = _code_error(request)
+        error = error or _code_error()
     return render(
         request,
         "backoffice/security/mfa_verify.html",

@@ -13,6 +13,7 @@ ADMIN_OPEN_PATHS = (
     "/admin/password_reset/",
     # MFA and "sign out everywhere" (backoffice.security_views) serve professionals too.
     "/admin/security/",
+    "/admin/sprite/",
 )
 
 

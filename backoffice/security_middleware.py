@@ -19,6 +19,7 @@ MFA_OPEN_PATHS = (
     "/admin/logout/",
     "/django-admin/logout/",
     "/admin/jsi18n/",
+    "/admin/sprite/",  # the admin's icons, fetched by every admin page (also these)
     "/static/",
     "/media/",
     "/health/",

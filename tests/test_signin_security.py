@@ -459,3 +459,50 @@ def test_may_manage_security_rules(regions):
     assert not mfa.may_manage_security(
         make_user("specialist", "d", regions=[gent]), make_user("editor", "e")
     )
+
+
+# --- Newcomers' follow-up sessions ------------------------------------------------------------
+
+
+@pytest.fixture
+def opened_question(client, db):
+    from tests.test_intake import CODE, REFERENCE, ask
+
+    region = Region.objects.create(name="Leuven", slug="leuven")
+    from backoffice.models import Municipality
+
+    municipality = Municipality.objects.create(name="Leuven", postcode="3000", region=region)
+    html = ask(client, municipality).content.decode()
+    return REFERENCE.search(html).group(1), CODE.search(html).group(1)
+
+
+def test_follow_up_session_ends_after_the_idle_time(client, settings, opened_question):
+    from tickets.access import FOLLOW_UP_ACTIVITY_KEY
+
+    settings.FOLLOW_UP_SESSION_MINUTES = 30
+    reference, _code = opened_question
+    url = f"/nl/follow-up/{reference}/"
+    assert client.get(url).status_code == 200
+    assert 0 < client.session.get_expiry_age() <= 30 * 60  # the cookie goes soon too
+    session = client.session
+    session[FOLLOW_UP_ACTIVITY_KEY] = int(time.time()) - 29 * 60
+    session.save()
+    assert client.get(url).status_code == 200  # still active; activity renews it
+    session = client.session
+    session[FOLLOW_UP_ACTIVITY_KEY] = int(time.time()) - 31 * 60
+    session.save()
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/nl/follow-up/"
+
+
+def test_follow_up_page_has_a_sign_out_that_ends_it(client, opened_question):
+    reference, code = opened_question
+    url = f"/nl/follow-up/{reference}/"
+    page = client.get(url).content.decode()
+    assert 'action="/nl/follow-up/sign-out/"' in page
+    response = client.post("/nl/follow-up/sign-out/", follow=True)
+    assert response.redirect_chain[-1][0] == "/nl/follow-up/"
+    assert client.get(url).status_code == 302
+    assert client.get("/nl/follow-up/sign-out/").status_code == 405  # POST only (CSRF)
+    reopened = client.post("/nl/follow-up/", {"reference": reference, "code": code})
+    assert reopened.status_code == 302

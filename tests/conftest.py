@@ -93,7 +93,7 @@ def client():
     return MfaClient()
 
 
-DB_FIXTURES = {"db", "transactional_db", "site_server", "live_server"}
+DB_FIXTURES = {"db", "transactional_db", "site_server", "live_server", "django_db_setup"}
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ def _free_port() -> int:
 
 
 def _database_url() -> str:
-    db = connection.settings_dict
+    db = connection.settings_dict  # the test database, once django_db_setup has run
     if db["ENGINE"] == "django.db.backends.sqlite3":
         return f"sqlite:///{db['NAME']}"
     user = urllib.parse.quote(db["USER"] or "")
@@ -44,7 +44,10 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def two_workers(transactional_db, tmp_path):
+def two_workers(django_db_setup, django_db_blocker, tmp_path):
+    """gunicorn on the test database. Not `transactional_db`: its flush would empty what the
+    migrations made (groups, domains, home pages) for the browser tests that run later; this
+    test only adds rate-limit counters, which every test using the database starts without."""
     if not Path(GUNICORN).exists():
         pytest.skip("gunicorn is not installed (pip install -e '.[test]' installs it)")
     port = _free_port()

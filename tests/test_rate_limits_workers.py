@@ -6,10 +6,12 @@ many times. With the limits in the shared store (the database cache here), the 1
 within the window is refused whichever process answers it.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -87,20 +89,43 @@ def two_workers(django_db_setup, django_db_blocker, tmp_path):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "gunicorn.log").open("w"),
+        start_new_session=True,  # its own process group: stopped whole, workers included
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/nl/follow-up/", timeout=60)  # noqa: S310
+                break
+            except OSError:  # not listening yet
+                if process.poll() is not None:
+                    log_text = (tmp_path / "gunicorn.log").read_text()[-2000:]
+                    pytest.fail(f"gunicorn stopped: {log_text}")
+                time.sleep(0.3)
+        yield base, log
+    finally:
+        _stop(process)
+
+
+def _stop(process) -> None:
+    """Stop gunicorn and its workers, and let their database sessions end."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    deadline = time.time() + 30
+    while time.time() < deadline:  # the workers of the group, too
         try:
-            urllib.request.urlopen(f"{base}/nl/follow-up/", timeout=60)  # noqa: S310
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
             break
-        except OSError:  # not listening yet
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn stopped: {(tmp_path / 'gunicorn.log').read_text()[-2000:]}")
-            time.sleep(0.3)
-    yield base, log
-    process.terminate()
-    process.wait(timeout=30)
+        time.sleep(0.2)
+    time.sleep(1)  # PostgreSQL ends a closed connection's backend a moment later
 
 
 def test_follow_up_code_limit_holds_across_two_gunicorn_workers(two_workers):

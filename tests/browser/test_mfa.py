@@ -66,6 +66,7 @@ def test_coordinator_enrols_and_signs_in_with_a_totp_code(
         other.locator("main button[type=submit]").first.click()
     other.wait_for_url("**/admin/")
     other.screenshot(path=str(artifacts_dir / "mfa-signed-in.png"))
+    other.wait_for_load_state("networkidle")  # no request left open on the live server
     context.close()
     with django_db_blocker.unblock():
         from backoffice.models import AuditEvent
@@ -92,3 +93,4 @@ def test_wrong_passwords_lock_the_account_in_the_browser(page, site_server, djan
     alert = page.get_by_role("alert")
     assert "geblokkeerd" in alert.inner_text() or "blocked" in alert.inner_text()
     assert "/nl/login/" in page.url
+    page.wait_for_load_state("networkidle")

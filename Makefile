@@ -21,6 +21,7 @@ run: export DEBUG ?= true
 run: install
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 	$(MANAGE) devserver
 
@@ -32,6 +33,8 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The test database gets its tables (and the rate-limit cache table) from migrate and
+# createcachetable, both run by the test runner when it creates it.
 test: install lint
 	DEBUG=true $(MANAGE) compile_translations
 	$(BIN)/pytest $(PYTEST_ARGS)

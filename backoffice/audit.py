@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from backoffice.client_address import client_address
 from backoffice.models import AuditEvent
 
 
@@ -47,7 +48,7 @@ def record_event(
     if request is not None:
         event.request_method = (request.method or "")[:10]
         event.request_path = (request.path or "")[:500]
-        event.ip_hash = hash_client_address(request.META.get("REMOTE_ADDR", ""))
+        event.ip_hash = hash_client_address(client_address(request))
         event.user_agent = request.headers.get("User-Agent", "")[:200]
     event.save()
     return event

@@ -3,11 +3,12 @@
 Idempotent: running it again updates the same rows. Later features add their demo data here.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from backoffice import roles
+from backoffice import mfa, roles
 from backoffice.models import LegalDomain, Municipality, Organisation, Region
 from backoffice.site_setup import ensure_home_pages
 
@@ -153,6 +154,10 @@ def seed_demo(password: str) -> dict:
         profile.save()
         profile.regions.set([regions[slug] for slug in region_slugs])
         profile.legal_domains.set(LegalDomain.objects.filter(slug__in=domains))
+        if settings.DEBUG:
+            # One known authenticator secret for every demo account (seed_demo prints it;
+            # `manage.py demo_totp` prints the current code). Never outside DEBUG.
+            mfa.give_demo_device(user)
     return {
         "regions": len(regions),
         "municipalities": len(municipalities),

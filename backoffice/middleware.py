@@ -7,7 +7,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 ADMIN_PREFIX = "/admin/"
-ADMIN_OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/password_reset/")
+ADMIN_OPEN_PATHS = (
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/password_reset/",
+    # MFA and "sign out everywhere" (backoffice.security_views) serve professionals too.
+    "/admin/security/",
+    "/admin/sprite/",
+)
 
 
 class NonStaffAdminRedirectMiddleware:

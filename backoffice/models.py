@@ -157,6 +157,10 @@ class UserProfile(models.Model):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # Raised by "sign out everywhere": sessions made with an older value end (backoffice.sessions).
+    session_generation = models.PositiveIntegerField(
+        _("session generation"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("user profile")

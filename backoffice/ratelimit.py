@@ -1,28 +1,76 @@
-"""Per-client limits on public forms, counted in the cache (shared with Redis, if set).
+"""Per-client limits on public forms and sign-in, counted where every worker process sees them.
 
-In the platform so that every app (questions, knowledge base votes) counts the same way.
+In the platform so that every app (questions, knowledge base votes, sign-in) counts the same
+way. The counters live in the RATE_LIMIT_CACHE alias: Redis when REDIS_URL is set, otherwise a
+database table, so two gunicorn workers (or two hosts) share one count. The client is named by
+backoffice.client_address (TRUSTED_PROXIES), stored only as a keyed hash.
 """
 
 import time
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 
 from backoffice.audit import hash_client_address
+from backoffice.client_address import client_address
+
+
+def limits_cache():
+    return caches[settings.RATE_LIMIT_CACHE]
 
 
 def client_key(request) -> str:
-    return hash_client_address(request.META.get("REMOTE_ADDR", "")) or "unknown"
+    return hash_client_address(client_address(request)) or "unknown"
+
+
+def _count(cache_key: str, timeout: int) -> int:
+    """Add one to a counter that expires `timeout` seconds from now at the latest."""
+    cache = limits_cache()
+    if cache.add(cache_key, 1, timeout=timeout):
+        return 1
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=timeout)
+        return 1
+    # Django's generic incr (the database cache) writes the value back with the alias's
+    # default timeout: put the window's end back.
+    cache.touch(cache_key, timeout)
+    return count
+
+
+def count_attempt(scope: str, key: str, window_seconds: int) -> int:
+    """Count one attempt in the current fixed window; return the window's count so far."""
+    now = time.time()
+    bucket = int(now // window_seconds)
+    remaining = int((bucket + 1) * window_seconds - now) + 5
+    return _count(f"ratelimit:{scope}:{key}:{bucket}", remaining)
+
+
+def attempts(scope: str, key: str, window_seconds: int) -> int:
+    bucket = int(time.time() // window_seconds)
+    return limits_cache().get(f"ratelimit:{scope}:{key}:{bucket}", 0)
+
+
+def forget_attempts(scope: str, key: str, window_seconds: int) -> None:
+    bucket = int(time.time() // window_seconds)
+    limits_cache().delete(f"ratelimit:{scope}:{key}:{bucket}")
 
 
 def limit_reached(scope: str, key: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt; True when this attempt is over the limit of the current window."""
-    bucket = int(time.time() // window_seconds)
-    cache_key = f"ratelimit:{scope}:{key}:{bucket}"
-    if cache.add(cache_key, 1, timeout=window_seconds + 5):
-        return limit < 1
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window_seconds + 5)
-        count = 1
-    return count > limit
+    return count_attempt(scope, key, window_seconds) > limit
+
+
+def lock(scope: str, key: str, seconds: int) -> None:
+    limits_cache().set(f"lock:{scope}:{key}", int(time.time()) + seconds, timeout=seconds)
+
+
+def locked_until(scope: str, key: str) -> int | None:
+    """The Unix time a lock ends, or None when there is none."""
+    until = limits_cache().get(f"lock:{scope}:{key}")
+    return until if until and until > time.time() else None
+
+
+def unlock(scope: str, key: str) -> None:
+    limits_cache().delete(f"lock:{scope}:{key}")

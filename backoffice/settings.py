@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,7 +76,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "backoffice.security_middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "backoffice.security_middleware.MfaRequiredMiddleware",
     "backoffice.page_cache.PublicPageCacheMiddleware",
     "backoffice.middleware.NonStaffAdminRedirectMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -121,13 +127,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, process memory otherwise.
+# Rate limits, sign-in lockouts and MFA need counters that every worker process sees: their own
+# alias, in Redis when REDIS_URL is set, otherwise in a database table (`createcachetable`,
+# also run by backoffice's migration 0006).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+RATE_LIMIT_CACHE = "ratelimit"
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        RATE_LIMIT_CACHE: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wegwijs-limits",
+            "TIMEOUT": None,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        RATE_LIMIT_CACHE: {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wegwijs_rate_limits",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
+# Reverse proxies (addresses or networks, e.g. "10.0.0.0/8,192.0.2.10") whose X-Forwarded-For
+# is believed: the client is the rightmost address in it that is not one of them. Empty: the
+# connection's address (REMOTE_ADDR) is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 # Public pages (home, knowledge base, articles) kept for anonymous visitors: seconds a copy is
 # served at most (0 switches the cache off). Any content change makes copies stale at once
@@ -196,6 +227,38 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Every password check goes through the lockout (backoffice.signin): per account and per client.
+AUTHENTICATION_BACKENDS = ["backoffice.signin.ThrottledModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "backoffice.forms.AdminLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "backoffice.forms.AdminPasswordResetForm"  # noqa: S105
+# Failed sign-ins within SIGNIN_FAILURE_WINDOW_MINUTES: at the limit for one account (any
+# client) or one client (any account), sign-in is refused, even with the right password, for
+# SIGNIN_LOCKOUT_MINUTES.
+SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 5)
+SIGNIN_FAILURES_PER_CLIENT = env_int("SIGNIN_FAILURES_PER_CLIENT", 20)
+SIGNIN_FAILURE_WINDOW_MINUTES = env_int("SIGNIN_FAILURE_WINDOW_MINUTES", 15)
+SIGNIN_LOCKOUT_MINUTES = env_int("SIGNIN_LOCKOUT_MINUTES", 15)
+# Password-reset requests per client, and per e-mail address, an hour.
+PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 5)
+
+# MFA (backoffice.mfa, django-otp): TOTP with recovery codes, enrolled at the first sign-in.
+# Always for superusers and coordinators; for every account that opens the Wagtail or Django
+# admin unless switched off; for professionals (public site) only when switched on.
+MFA_REQUIRED_FOR_ALL_STAFF = env_bool("MFA_REQUIRED_FOR_ALL_STAFF", True)
+MFA_REQUIRED_FOR_PROFESSIONALS = env_bool("MFA_REQUIRED_FOR_PROFESSIONALS", False)
+MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = os.environ.get("MFA_ISSUER", "Wegwijs")
+# Wrong codes make each device wait longer (1 s, 2 s, 4 s, ...): django-otp's throttling.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Sessions (backoffice.sessions): staff (admin access) end after this many idle minutes and in
+# any case this many hours after signing in; professionals after their own idle time; a
+# newcomer's follow-up (a question opened with its code) after FOLLOW_UP_SESSION_MINUTES idle.
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
+PROFESSIONAL_SESSION_IDLE_MINUTES = env_int("PROFESSIONAL_SESSION_IDLE_MINUTES", 120)
+FOLLOW_UP_SESSION_MINUTES = env_int("FOLLOW_UP_SESSION_MINUTES", 30)
 
 # --- Languages: Dutch first; the public site is language-prefixed (/nl/, /ar/, ...).
 LANGUAGE_CODE = "nl"

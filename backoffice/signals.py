@@ -15,7 +15,11 @@ def bootstrap_after_migrate(sender, using="default", **kwargs):
 
 
 def audit_login(sender, request, user, **kwargs):
+    from backoffice import sessions, signin
+
     record_event("auth.login", request=request, actor=user)
+    signin.record_success(request, user)
+    sessions.start(request, user)
 
 
 def audit_logout(sender, request, user, **kwargs):
@@ -24,8 +28,9 @@ def audit_logout(sender, request, user, **kwargs):
 
 
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    # The attempted username is not kept: it may be someone's e-mail address or a typo of it.
-    record_event("auth.login_failed", request=request, actor_label="anonymous")
+    from backoffice import signin
+
+    signin.record_failure(request, credentials.get("username", ""))
 
 
 def heartbeat_on_spawn(sender, proc_name=None, **kwargs):

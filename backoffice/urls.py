@@ -6,11 +6,22 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from backoffice import views
+from backoffice import security_views, views
 from knowledge.sitemaps import sitemap
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    # Account security (backoffice.security_views) and the rate-limited password reset: before
+    # Wagtail's admin URLs, so these paths are ours.
+    path("admin/security/", security_views.account_security, name="account_security"),
+    path("admin/security/mfa/setup/", security_views.mfa_setup, name="mfa_setup"),
+    path("admin/security/mfa/verify/", security_views.mfa_verify, name="mfa_verify"),
+    path(
+        "admin/security/users/<int:user_id>/",
+        security_views.user_security,
+        name="user_security",
+    ),
+    path("admin/password_reset/", views.PasswordResetView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from wagtail.admin.views import account as wagtail_account
 
 from backoffice import health as health_checks
 from backoffice import roles
@@ -30,6 +31,11 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_form_class(self):
+        from backoffice.forms import PublicLoginForm
+
+        return PublicLoginForm
+
     def get_default_redirect_url(self):
         """Professionals to their consults, staff to the admin, others to the home page."""
         return landing_url(self.request.user)
@@ -45,3 +51,10 @@ def landing_url(user) -> str:
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordResetView(wagtail_account.PasswordResetView):
+    """Wagtail's password reset, with the request handed to the form for its limits."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

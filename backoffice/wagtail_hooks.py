@@ -185,3 +185,34 @@ hooks.register("before_bulk_action", _refuse_unmanageable_bulk)
 # Registered after Wagtail's own user bulk actions (order 0), so these replace them.
 for _bulk_action in USER_BULK_ACTIONS:
     hooks.register("register_bulk_action", _bulk_action, order=100)
+
+# --- Account security (backoffice.security_views): the user's own page, and a coordinator's
+# button on the users listing for accounts they may secure (backoffice.mfa.may_manage_security).
+@hooks.register("register_account_menu_item")
+def account_security_menu_item(request):
+    from django.urls import reverse
+
+    return {
+        "url": reverse("account_security"),
+        "label": _("Two-step sign-in and sessions"),
+        "help_text": _("Recovery codes, and signing out on all your devices."),
+    }
+
+
+@hooks.register("register_user_listing_buttons")
+def user_security_button(user, request_user):
+    from django.urls import reverse
+    from wagtail.admin.widgets.button import BaseButton
+
+    from backoffice.mfa import may_manage_security
+
+    if user.pk == request_user.pk or not may_manage_security(request_user, user):
+        return []
+    return [
+        BaseButton(
+            _("Sign-in security"),
+            reverse("user_security", args=[user.pk]),
+            icon_name="lock",
+            priority=60,
+        )
+    ]

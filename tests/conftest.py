@@ -84,12 +84,33 @@ def staff_roles():
     return roles.STAFF_ROLES
 
 
+@pytest.fixture
+def client():
+    """Django's test client; its force_login also marks the session as MFA-verified with a
+    real device (tests/mfa.py). MFA itself is tested with force_login(user, verified=False)."""
+    from tests.mfa import MfaClient
+
+    return MfaClient()
+
+
+DB_FIXTURES = {"db", "transactional_db", "site_server", "live_server", "django_db_setup"}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters live in the cache; every test starts with none."""
-    from django.core.cache import cache
+def _fresh_cache(request):
+    """Rate-limit counters and lockouts live in caches; every test starts with none.
+
+    The limits' cache is a database table: emptied for tests that use the database (its rows
+    are not rolled back for browser and transactional tests)."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    if DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("django_db_setup")
+        limits = caches[settings.RATE_LIMIT_CACHE]
+        if "redis" not in type(limits).__module__:  # never flush a shared Redis
+            with request.getfixturevalue("django_db_blocker").unblock():
+                limits.clear()
 
 
 @pytest.fixture(autouse=True)

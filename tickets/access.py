@@ -1,6 +1,7 @@
 """Who may see which question. The one place for this rule: views, downloads, the admin,
 search and exports all ask here."""
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from backoffice import roles
 from tickets.models import Question, RequesterKind
 
 FOLLOW_UP_SESSION_KEY = "follow_up_questions"
+FOLLOW_UP_ACTIVITY_KEY = "follow_up_last_activity"
 
 
 def staff_questions(user) -> QuerySet:
@@ -79,10 +81,28 @@ def professional_questions(user) -> QuerySet:
     return Question.objects.filter(own, requester_kind=RequesterKind.PROFESSIONAL)
 
 
+def _follow_up_alive(request) -> bool:
+    """A newcomer's follow-up lasts FOLLOW_UP_SESSION_MINUTES without activity; after that the
+    opened questions are forgotten and the code (or a new link) is needed again."""
+    if not request.session.get(FOLLOW_UP_SESSION_KEY):
+        return False
+    now = int(time.time())
+    last = request.session.get(FOLLOW_UP_ACTIVITY_KEY, 0)
+    if now - last > settings.FOLLOW_UP_SESSION_MINUTES * 60:
+        end_follow_up(request)
+        return False
+    if now - last >= 60:  # written at most once a minute
+        request.session[FOLLOW_UP_ACTIVITY_KEY] = now
+    return True
+
+
 def opened_in_session(request, question: Question) -> bool:
-    """A newcomer opened this question with its reference and code (or a sign-in link)."""
-    return question.requester_kind == RequesterKind.NEWCOMER and question.pk in request.session.get(
-        FOLLOW_UP_SESSION_KEY, []
+    """A newcomer opened this question with its reference and code (or a sign-in link), in
+    this session, and has not been away longer than the follow-up's lifetime."""
+    return (
+        question.requester_kind == RequesterKind.NEWCOMER
+        and _follow_up_alive(request)
+        and question.pk in request.session.get(FOLLOW_UP_SESSION_KEY, [])
     )
 
 
@@ -92,6 +112,18 @@ def open_in_session(request, question: Question) -> None:
     opened = request.session.get(FOLLOW_UP_SESSION_KEY, [])
     if question.pk not in opened:
         request.session[FOLLOW_UP_SESSION_KEY] = [*opened, question.pk][-20:]
+    request.session[FOLLOW_UP_ACTIVITY_KEY] = int(time.time())
+    if not request.user.is_authenticated:
+        # The cookie, too, goes soon: a shared or borrowed phone does not keep the question.
+        request.session.set_expiry(settings.FOLLOW_UP_SESSION_MINUTES * 60)
+
+
+def end_follow_up(request) -> None:
+    """Sign out of the follow-up: forget every question opened in this session."""
+    request.session.pop(FOLLOW_UP_SESSION_KEY, None)
+    request.session.pop(FOLLOW_UP_ACTIVITY_KEY, None)
+    if not request.user.is_authenticated:
+        request.session.flush()
 
 
 def can_see_internal(user, question: Question) -> bool:

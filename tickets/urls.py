@@ -9,6 +9,7 @@ urlpatterns = [
     path("ask/done/", views.ask_done, name="ask_done"),
     path("follow-up/", views.follow_up, name="follow_up"),
     path("follow-up/lost-code/", views.lost_code, name="lost_code"),
+    path("follow-up/sign-out/", views.follow_up_sign_out, name="follow_up_sign_out"),
     path("follow-up/<str:reference>/", views.follow_up_question, name="follow_up_question"),
     path("pro/", views.pro_home, name="pro_home"),
     path("pro/new/", views.pro_new_consult, name="pro_new_consult"),

@@ -264,6 +264,17 @@ def follow_up_question(request, reference):
     return _render_thread(request, "tickets/follow_up_question.html", question, reply_form)
 
 
+@require_http_methods(["POST"])
+def follow_up_sign_out(request):
+    """End the newcomer's follow-up session (the questions opened with a code or link)."""
+    access.end_follow_up(request)
+    messages.success(
+        request,
+        _("You are signed out. Use your reference and code to open your question again."),
+    )
+    return redirect("tickets:follow_up")
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lost_code(request):
@@ -406,6 +417,7 @@ def _render_thread(request, template, question, reply_form):
         "thread": thread,
         "question_files": question.attachments.filter(message__isnull=True),
         "reply_form": reply_form,
+        "follow_up_minutes": settings.FOLLOW_UP_SESSION_MINUTES,
     }
     return render(request, template, context, status=400 if reply_form.errors else 200)
 

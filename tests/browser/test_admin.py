@@ -1,3 +1,6 @@
+import base64
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -7,12 +10,53 @@ from tests.conftest import PASSWORD, make_user
 pytestmark = pytest.mark.browser
 
 
+# Recovery codes shown at each browser user's enrolment, used one per later sign-in.
+RECOVERY_CODES: dict[str, list[str]] = {}
+
+
 def sign_in_to_admin(page, user):
+    """Sign in as staff do: password, then the two-step sign-in (MFA). The first time, the
+    helper enrols an authenticator from the key on the page (TOTP computed here) and keeps the
+    recovery codes; later sign-ins use one of those codes."""
     page.goto("/admin/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/(security/mfa/(setup|verify)/.*)?$"))
+    if "/security/mfa/setup/" in page.url:
+        enrol_authenticator(page, user)
+        page.get_by_role("link", name=in_dutch("I have saved them, continue")).click()
+    elif "/security/mfa/verify/" in page.url:
+        page.fill("#id_code", RECOVERY_CODES[user.username].pop())
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").first.click()
     page.wait_for_url("**/admin/")
+
+
+def enrol_authenticator(page, user) -> str:
+    """On the enrolment page: read the key, type the app's code; return the key (base32)."""
+    secret = page.locator("[data-mfa-secret]").first.inner_text().strip()
+    page.fill("#id_code", totp_from_base32(secret))
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").first.click()
+    page.locator("[data-recovery-codes]").first.wait_for()
+    codes = page.locator("[data-recovery-codes]").first.locator("li")
+    RECOVERY_CODES[user.username] = codes.all_inner_texts()
+    return secret
+
+
+def totp_from_base32(secret: str, at: float | None = None) -> str:
+    from tests.mfa import code_for
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return code_for(key.hex(), at=at)
+
+
+def in_dutch(text: str) -> str:
+    from django.utils import translation
+
+    with translation.override("nl"):
+        return translation.gettext(text)
 
 
 @pytest.fixture

@@ -31,6 +31,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo accounts (password {settings.DEMO_PASSWORD!r}): {', '.join(sorted(USERS))}"
         )
+        if settings.DEBUG:
+            from backoffice.mfa import demo_secret
+
+            self.stdout.write(
+                f"Two-step sign-in (staff): authenticator key {demo_secret()}, or the code "
+                "of `.venv/bin/python manage.py demo_totp`."
+            )
         self.stdout.write("Press Ctrl-C to stop the web server and the worker.\n")
 
         stopping = False

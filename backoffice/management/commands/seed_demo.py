@@ -28,6 +28,14 @@ class Command(BaseCommand):
                 f"{summary['organisations']} organisations, {len(summary['users'])} accounts"
             )
         )
+        if settings.DEBUG:
+            from backoffice.mfa import demo_secret
+
+            self.stdout.write(
+                "Two-step sign-in of the demo accounts (staff need it; DEBUG only): add the key "
+                f"{demo_secret()} to an authenticator app (time-based, 6 digits), or run "
+                "`.venv/bin/python manage.py demo_totp` for the current code."
+            )
         # Each feature app may add demo data in its own `demo` module; the platform imports
         # none of them by name (apps depend on the platform, not the other way round).
         for app_config in apps.get_app_configs():

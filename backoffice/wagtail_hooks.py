@@ -186,6 +186,7 @@ hooks.register("before_bulk_action", _refuse_unmanageable_bulk)
 for _bulk_action in USER_BULK_ACTIONS:
     hooks.register("register_bulk_action", _bulk_action, order=100)
 
+
 # --- Account security (backoffice.security_views): the user's own page, and a coordinator's
 # button on the users listing for accounts they may secure (backoffice.mfa.may_manage_security).
 @hooks.register("register_account_menu_item")

@@ -62,6 +62,7 @@ MATRIX = {
     "/admin/questions/?view=waiting": {**STAFF_OK, "editor": DENIED},
     "/admin/questions/?export=csv": {**STAFF_OK, "editor": DENIED},
     "/admin/questions/?export=xlsx": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/?municipality=null": {**STAFF_OK, "editor": DENIED},
     "/admin/questions/results/": {**STAFF_OK, "editor": DENIED},
     # Service levels: coordinators edit them, specialists read them.
     "/admin/service_levels/": {**STAFF_OK, "editor": DENIED},

@@ -63,6 +63,10 @@ MATRIX = {
     "/admin/questions/?export=csv": {**STAFF_OK, "editor": DENIED},
     "/admin/questions/?export=xlsx": {**STAFF_OK, "editor": DENIED},
     "/admin/questions/?municipality=null": {**STAFF_OK, "editor": DENIED},
+    # The coordinators' dashboard and its downloads (their regions; a superuser all).
+    "/admin/dashboard/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    "/admin/dashboard/?export=csv": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    "/admin/dashboard/?export=xlsx": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
     "/admin/questions/results/": {**STAFF_OK, "editor": DENIED},
     # Service levels: coordinators edit them, specialists read them.
     "/admin/service_levels/": {**STAFF_OK, "editor": DENIED},

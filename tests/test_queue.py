@@ -417,7 +417,7 @@ def test_export_has_the_municipality_and_headings_in_the_readers_language(client
             str(translation.gettext(text))
             for text in ("Reference", "Subject", "Legal domain", "Region", "Municipality")
         ]
-        new = str(translation.gettext("New"))
+        new = str(Status.NEW.label)
     assert rows[0][:5] == expected
     assert all(heading[:1].isupper() for heading in rows[0]), rows[0]
     assert "_" not in "".join(rows[0]) and "." not in "".join(rows[0])

@@ -366,3 +366,4 @@ def register_promotion_urls():
 
 # Documents and handover register their own admin URLs and menu item.
 from tickets import document_hooks  # noqa: E402,F401
+from tickets.reports import wagtail_hooks as report_hooks  # noqa: E402,F401

@@ -36,6 +36,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation
 from tickets import access, languages, sla
 from tickets.models import ArticleProposal, Outcome, RequesterKind, Status
@@ -121,6 +122,13 @@ def last_month(today: date | None = None) -> tuple[date, date]:
     today = today or timezone.localdate()
     end = today.replace(day=1) - timedelta(days=1)
     return end.replace(day=1), end
+
+
+def may_see_figures(user) -> bool:
+    """The dashboard and reports are the coordinators' (of their regions) and superusers'."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=roles.COORDINATOR).exists()
 
 
 def scope(user, filters: Filters):

@@ -501,3 +501,6 @@ class ArticleProposal(models.Model):
 
 # Documents, letterheads and handovers live in their own module (tickets.document_models).
 from tickets.document_models import GeneratedDocument, Handover, Letterhead  # noqa: E402,F401
+
+# Policy signals live in their own module (tickets.signal_models; rules in tickets.policy_signals).
+from tickets.signal_models import PolicySignal, SignalCategory, SignalGroup  # noqa: E402,F401

@@ -192,7 +192,8 @@ def _day_pairs(queryset, end_field) -> dict[tuple[date, date], int]:
     return {(row["start_day"], row["end_day"]): row["n"] for row in rows}
 
 
-def compute(user, filters: Filters, today: date | None = None) -> Report:
+def compute(user, filters: Filters, today: date | None = None, sections: str = "all") -> Report:
+    """The figures; `sections="overview"` computes the headline table only (the home page)."""
     today = today or timezone.localdate()
     questions = scope(user, filters)
     begin, stop = filters.bounds
@@ -293,6 +294,8 @@ def compute(user, filters: Filters, today: date | None = None) -> Report:
             keys=keys,
         )
     )
+    if sections == "overview":
+        return report
     report.tables.extend(_trends(questions, filters, begin, stop))
     report.tables.extend(_distributions(received, questions, begin, stop))
     report.tables.append(_knowledge(questions, begin, stop))

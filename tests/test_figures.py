@@ -195,3 +195,35 @@ def test_suppression_of_small_counts(data):
     assert headline(report)["received"] == 4
     # The default comes from the setting.
     assert figures.suppressed(report).suppressed_below == 5
+
+
+@pytest.mark.django_db
+def test_searches_with_no_result_and_signals(data):
+    from django.utils import timezone
+
+    from search import querylog
+    from tickets import policy_signals
+
+    for _ in range(6):
+        querylog.record("  Gezinshereniging   Broer ", "nl", 0)
+    querylog.record("leefloon", "nl", 0)
+    querylog.record("verblijfskaart", "nl", 12)  # found something: not listed
+    assert not querylog.record("mijn nummer 85.07.30-033.61", "nl", 0)  # personal: not kept
+    policy_signals.create_signal(
+        author=data["coco"], category="waiting_time", description="Lange wachttijd",
+        municipality=data["berchem"],
+    )  # fmt: skip
+    today = timezone.localdate()
+    period = figures.Filters(start=today - timedelta(days=6), end=today)
+    report = figures.compute(data["coco"], period)
+    assert plain(report.table("searches")) == [
+        ["gezinshereniging broer", "nl", "6"],
+        ["leefloon", "nl", "1"],
+    ]
+    assert plain(report.table("signals"))[0][0] == "2600 Berchem"
+    assert plain(report.table("signals"))[0][2] == "1"
+    # Leaving the team: a rare search is left out altogether (its text could say too much).
+    assert plain(figures.suppressed(report).table("searches")) == [
+        ["gezinshereniging broer", "nl", "6"]
+    ]
+    assert plain(figures.suppressed(report).table("signals"))[0][2] == "< 5"

@@ -39,7 +39,7 @@ from django.utils.translation import pgettext_lazy
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation
 from tickets import access, languages, sla
-from tickets.models import ArticleProposal, Outcome, RequesterKind, Status
+from tickets.models import ArticleProposal, Outcome, RequesterKind, SignalCategory, Status
 
 COUNT, DAYS, PERCENT, TEXT, HIDDEN = "count", "days", "percent", "text", "hidden"
 
@@ -79,6 +79,9 @@ class Table:
     rows: list[list[Cell]]
     chart: str = ""  # "bar" (first column: labels, second: values), "line", or none
     keys: list[str] = field(default_factory=list)  # a stable name per row (the overview)
+    # Rows whose count is hidden are left out entirely when the label itself could say too
+    # much (the text people searched for).
+    drop_hidden_rows: bool = False
 
     def values(self) -> list[list[str]]:
         return [[str(cell) for cell in row] for row in self.rows]
@@ -299,7 +302,54 @@ def compute(user, filters: Filters, today: date | None = None, sections: str = "
     report.tables.extend(_trends(questions, filters, begin, stop))
     report.tables.extend(_distributions(received, questions, begin, stop))
     report.tables.append(_knowledge(questions, begin, stop))
+    report.tables.append(_searches(filters))
+    report.tables.append(_signals(user, filters))
     return report
+
+
+def _searches(filters: Filters) -> Table:
+    from search import querylog
+
+    return Table(
+        "searches",
+        str(_("Searches with no result")),
+        [str(_("Search")), str(_("Language")), str(_("Searches"))],
+        [
+            [Cell(query), Cell(language), Cell(count, COUNT)]
+            for query, language, count in querylog.top_without_result(
+                filters.start, filters.end, limit=20
+            )
+        ],
+        drop_hidden_rows=True,
+    )
+
+
+def _signals(user, filters: Filters) -> Table:
+    from tickets import policy_signals
+
+    signals = policy_signals.in_period(policy_signals.visible_to(user), filters.start, filters.end)
+    if filters.region:
+        signals = signals.filter(region=filters.region)
+    if filters.municipality == "none":
+        signals = signals.filter(municipality__isnull=True)
+    elif filters.municipality:
+        signals = signals.filter(municipality=filters.municipality)
+    categories = dict(SignalCategory.choices)
+    rows = [
+        [
+            Cell(f"{row['municipality__postcode']} {row['municipality__name']}"
+                 if row["municipality__name"] else str(_("Unknown"))),
+            Cell(str(categories.get(row["category"], row["category"]))),
+            Cell(row["n"], COUNT),
+        ]
+        for row in policy_signals.per_municipality(signals)
+    ]  # fmt: skip
+    return Table(
+        "signals",
+        str(_("Policy signals")),
+        [str(_("Municipality")), str(_("Category")), str(_("Signals"))],
+        rows,
+    )
 
 
 def _per_day(queryset, field_name, begin, stop) -> Counter:
@@ -460,8 +510,10 @@ def suppressed(report: Report, threshold: int | None = None) -> Report:
             return Cell(threshold, HIDDEN)
         return cell
 
-    tables = [
-        replace(table, rows=[[hide(cell) for cell in row] for row in table.rows])
-        for table in report.tables
-    ]
+    tables = []
+    for table in report.tables:
+        rows = [[hide(cell) for cell in row] for row in table.rows]
+        if table.drop_hidden_rows:
+            rows = [row for row in rows if not any(cell.kind == HIDDEN for cell in row)]
+        tables.append(replace(table, rows=rows))
     return replace(report, tables=tables, suppressed_below=threshold)

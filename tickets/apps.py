@@ -13,6 +13,9 @@ class TicketsConfig(AppConfig):
         from tickets.documents.jobs import ensure_schedules as ensure_document_schedules
 
         post_migrate.connect(ensure_document_schedules, sender=self)
+        from tickets.reports.monthly import ensure_schedules as ensure_report_schedules
+
+        post_migrate.connect(ensure_report_schedules, sender=self)
 
         from tickets import search_index
 

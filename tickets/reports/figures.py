@@ -39,7 +39,15 @@ from django.utils.translation import pgettext_lazy
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation
 from tickets import access, languages, sla
-from tickets.models import ArticleProposal, Outcome, RequesterKind, SignalCategory, Status
+from tickets.models import (
+    ArticleProposal,
+    Outcome,
+    PolicySignal,
+    Question,
+    RequesterKind,
+    SignalCategory,
+    Status,
+)
 
 COUNT, DAYS, PERCENT, TEXT, HIDDEN = "count", "days", "percent", "text", "hidden"
 
@@ -136,8 +144,9 @@ def may_see_figures(user) -> bool:
 
 def scope(user, filters: Filters):
     """The questions the figures are about: what the user may see, narrowed by the filters
-    (the period is applied per figure)."""
-    questions = access.staff_questions(user)
+    (the period is applied per figure). `user=None` is the system (the monthly report of the
+    worker, always for one region)."""
+    questions = Question.objects.all() if user is None else access.staff_questions(user)
     if filters.region:
         questions = questions.filter(region=filters.region)
     if filters.municipality == "none":
@@ -327,7 +336,8 @@ def _searches(filters: Filters) -> Table:
 def _signals(user, filters: Filters) -> Table:
     from tickets import policy_signals
 
-    signals = policy_signals.in_period(policy_signals.visible_to(user), filters.start, filters.end)
+    visible = PolicySignal.objects.all() if user is None else policy_signals.visible_to(user)
+    signals = policy_signals.in_period(visible, filters.start, filters.end)
     if filters.region:
         signals = signals.filter(region=filters.region)
     if filters.municipality == "none":

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from backoffice.audit import record_event
 from backoffice.models import LegalDomain, Organisation
 from tickets import languages, queue_views
+from tickets.attachments import private_storage
 from tickets.models import Outcome, RequesterKind
-from tickets.reports import charts, exports, figures
+from tickets.reports import charts, exports, figures, monthly
 
 
 class DashboardFilterForm(forms.Form):
@@ -118,8 +120,67 @@ def dashboard(request):
             "sections": [(table, charts.chart(table)) for table in report.tables],
             "query": query.urlencode(),
             "threshold": figures.suppressed(report).suppressed_below,
+            "report_url": _report_link(request.user, filters),
         },
     )
+
+
+def _report_link(user, filters) -> str:
+    """The monthly report of the month the period starts in, for the chosen region (or the
+    user's first) and municipality."""
+    regions = queue_views.visible_regions(user)
+    region = regions.filter(pk=filters.region).first() if filters.region else None
+    if region is None and isinstance(filters.municipality, int) and filters.municipality:
+        region = regions.filter(municipalities=filters.municipality).first()
+    region = region or regions.order_by("name").first()
+    if region is None:
+        return ""
+    url = reverse(
+        "tickets_monthly_report", args=[region.pk, filters.start.year, filters.start.month]
+    )
+    if isinstance(filters.municipality, int) and filters.municipality:
+        url += f"?municipality={filters.municipality}"
+    return url
+
+
+def monthly_report(request, region, year, month):
+    """A month's report of one region (optionally one municipality) as DOCX, CSV or XLSX: the
+    worker's stored DOCX when there is one, else made now. Small counts are hidden."""
+    if not figures.may_see_figures(request.user):
+        raise PermissionDenied
+    region = get_object_or_404(queue_views.visible_regions(request.user), pk=region)
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise Http404
+    export = request.GET.get("format", "docx")
+    if export not in monthly.FORMATS:
+        export = "docx"
+    municipality = None
+    if request.GET.get("municipality", "").isdigit():
+        municipality = get_object_or_404(
+            region.municipalities.all(), pk=int(request.GET["municipality"])
+        )
+    record_event(
+        "report.download",
+        request=request,
+        target=region,
+        details={"month": f"{year}-{month:02d}", "format": export,
+                 "municipality": municipality.pk if municipality else None},
+    )  # fmt: skip
+    stored = monthly.stored_name(region, year, month)
+    if export == "docx" and municipality is None and private_storage.exists(stored):
+        with private_storage.open(stored) as handle:
+            content = handle.read()
+        name = f"wegwijs-{region.slug}-{year}-{month:02d}.docx"
+    else:
+        content, name = monthly.render(region, year, month, export, municipality)
+    types = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[export])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def export_response(request, report, export: str, name: str) -> HttpResponse:

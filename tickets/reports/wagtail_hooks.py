@@ -13,6 +13,11 @@ from tickets.reports import figures, views
 def register_dashboard_urls():
     return [
         path("dashboard/", views.dashboard, name="tickets_dashboard"),
+        path(
+            "dashboard/report/<int:region>/<int:year>/<int:month>/",
+            views.monthly_report,
+            name="tickets_monthly_report",
+        ),
         path("signals/", signal_views.signal_list, name="tickets_signals"),
         path("signals/new/", signal_views.staff_signal, name="tickets_signal_new"),
         path("signals/<int:pk>/", signal_views.signal_detail, name="tickets_signal"),

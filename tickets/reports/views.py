@@ -23,10 +23,12 @@ from tickets.reports import charts, exports, figures, monthly
 
 class DashboardFilterForm(forms.Form):
     start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     region = forms.ModelChoiceField(
         label=gettext_lazy("Region"), queryset=None, required=False, empty_label=_("All")

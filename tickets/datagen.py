@@ -911,6 +911,11 @@ class Generator:
                 counter.save(update_fields=["last_number"])
 
 
+def generate_votes(options: Options) -> int:
+    """After the articles step: votes on them (see Generator.votes)."""
+    return Generator(options).votes()
+
+
 def generate(options: Options) -> dict:
     """Make the platform rows and the questions; returns the manifest (counts, accounts,
     known access codes, long threads) that the benchmark reads."""
@@ -918,7 +923,6 @@ def generate(options: Options) -> dict:
     with transaction.atomic():
         platform = generator.platform()
     summary = generator.questions(platform)
-    summary["article_votes"] = generator.votes()
     # A database that has been in use has planner statistics (the daily task): so does this one.
     refresh_query_statistics()
     return {

@@ -57,6 +57,10 @@ def test_coordinator_filters_the_dashboard_and_downloads_the_report(
     page.goto("/admin/dashboard/")
     assert page.locator("svg.ww-chart").count() >= 4
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+    for key in ("weeks", "languages"):
+        section = page.locator(f"#figure-{key}").locator("xpath=..")
+        section.scroll_into_view_if_needed()
+        section.screenshot(path=str(SCREENSHOTS / f"dashboard-chart-{key}.png"))
     assert serious_accessibility_violations(page) == []
 
     page.select_option("#id_municipality", label=str(places[1]))

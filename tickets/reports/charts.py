@@ -63,7 +63,7 @@ def line_chart(table: Table, series=(1, 2)) -> str:
         return bar_chart(table)
     height, top, bottom, left = 220, 10, 40, 40
     largest = max((row[col].number for row in rows for col in series), default=0) or 1
-    step = (WIDTH - left - 20) / (len(rows) - 1)
+    step = (WIDTH - left - 45) / (len(rows) - 1)  # room for the last date label
 
     def point(index, value):
         return left + index * step, top + (height - top - bottom) * (1 - value / largest)

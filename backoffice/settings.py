@@ -321,6 +321,8 @@ ARTICLE_VOTES_PER_HOUR = env_int("ARTICLE_VOTES_PER_HOUR", 30)
 SLA_DEFAULT_FIRST_RESPONSE_DAYS = env_int("SLA_DEFAULT_FIRST_RESPONSE_DAYS", 2)
 SLA_DEFAULT_ANSWER_DAYS = env_int("SLA_DEFAULT_ANSWER_DAYS", 10)
 SLA_DEADLINE_WARNING_DAYS = env_int("SLA_DEADLINE_WARNING_DAYS", 3)
+# Figures that leave the team (exports, monthly reports) hide counts below this number.
+FIGURES_MIN_COUNT = env_int("FIGURES_MIN_COUNT", 5)
 # Specialists who chose legal domains see (and are assigned) only those; off: their regions'.
 SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = env_bool("SPECIALISTS_SEE_ONLY_THEIR_DOMAINS", False)
 STORAGES = {

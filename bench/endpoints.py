@@ -9,7 +9,8 @@ articles yet), is skipped with a message; nothing else needs changing when it la
 `session`: what the simulated client does first: None (anonymous), "staff" (signs in as a
 specialist of the long threads' region), "follow_up" (opens a question with reference + code),
 "intake" (posts the question form with a small PDF instead of a GET), "letter" (a signed-in
-specialist posts the letter form and downloads the DOCX it redirects to).
+specialist posts the letter form and downloads the DOCX it redirects to), "coordinator" (signs
+in as the data set's first coordinator).
 `target_p95_ms`: the issue's target at 100,000 questions on 2 cores (None: no target).
 """
 
@@ -76,6 +77,15 @@ ENDPOINTS = [
         "/admin/questions/{long_thread_pk}/letter/",
         session="letter",
         needs="long_threads",
+    ),
+    # The coordinators' dashboard (tickets.reports.figures): the last 30 days of every region,
+    # as the first coordinator of the data set (who holds all regions) sees it.
+    Endpoint(
+        "dashboard",
+        "coordinator dashboard",
+        "/admin/dashboard/",
+        session="coordinator",
+        target_p95_ms=300,
     ),
     # Last: the background work each stored question queues (indexing, notifications) would
     # otherwise run during the next endpoints' measurements.

@@ -73,6 +73,12 @@ class Client(HttpUser):
                 self.client.cookies.set("sessionid", session)
             else:
                 self._sign_in(MANIFEST["specialist_by_region"][thread["region"]])
+        elif ENDPOINT.session == "coordinator":
+            session = os.environ.get("BENCH_COORDINATOR_SESSION")
+            if session:
+                self.client.cookies.set("sessionid", session)
+            else:
+                self._sign_in(MANIFEST["accounts"]["coordinator"][0])
         elif ENDPOINT.session == "follow_up":
             self._open_question(code)
         elif ENDPOINT.session == "intake":

@@ -333,6 +333,9 @@ def bench_one(db: str, size: int, args) -> dict:
         specialist = manifest.get("specialist_by_region", {}).get(thread.get("region"))
         if specialist:
             env = dict(env, BENCH_STAFF_SESSION=sign_in(host, specialist))
+        coordinators = manifest.get("accounts", {}).get("coordinator") or []
+        if coordinators and (not args.only or "dashboard" in args.only):
+            env = dict(env, BENCH_COORDINATOR_SESSION=sign_in(host, coordinators[0]))
         log(f"warm-up ({args.warmup} s per endpoint)")
         results = {}
         for endpoint in ENDPOINTS:

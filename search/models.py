@@ -62,3 +62,7 @@ class SearchFacet(models.Model):
 
     def __str__(self):
         return f"{self.name}={self.value}"
+
+
+# The log of public searches (searches with no result) lives in its own module.
+from search.querylog import SearchQuery  # noqa: E402,F401

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from search import service
+from search import querylog, service
 from search.registry import FACETS
 
 SHOWN_FACETS = ("legal_domain", "audience", "language")
@@ -36,6 +36,8 @@ def search_page(request):
             language=language,
             page=page,
         )
+        if query and page == 1:
+            querylog.record(query, language or _language(), results.total)
 
     def link(**changes):
         params = {"q": query, **filters}

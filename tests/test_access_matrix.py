@@ -62,6 +62,17 @@ MATRIX = {
     "/admin/questions/?view=waiting": {**STAFF_OK, "editor": DENIED},
     "/admin/questions/?export=csv": {**STAFF_OK, "editor": DENIED},
     "/admin/questions/?export=xlsx": {**STAFF_OK, "editor": DENIED},
+    "/admin/questions/?municipality=null": {**STAFF_OK, "editor": DENIED},
+    # The coordinators' dashboard and its downloads (their regions; a superuser all).
+    "/admin/dashboard/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    "/admin/dashboard/?export=csv": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    "/admin/dashboard/?export=xlsx": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    # Policy signals: coordinators review; specialists and coordinators write; professionals
+    # write on the professional pages. (Object URLs: tests/test_policy_signals.py,
+    # monthly reports: tests/test_monthly_report.py.)
+    "/admin/signals/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    "/admin/signals/new/": {**STAFF_OK, "editor": DENIED},
+    "/nl/pro/signal/": {"*": DENIED, "anonymous": LOGIN, "professional": OK},
     "/admin/questions/results/": {**STAFF_OK, "editor": DENIED},
     # Service levels: coordinators edit them, specialists read them.
     "/admin/service_levels/": {**STAFF_OK, "editor": DENIED},

@@ -127,3 +127,33 @@ def test_statistics_task_gives_sqlite_planner_statistics(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'tickets_question'")
         assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db
+def test_generated_questions_follow_the_real_rules(tmp_path):
+    """Due dates, assignees, outcomes and signals as the lifecycle and sla make them, so the
+    dashboard's figures on the benchmark data mean something."""
+    from django.utils import timezone
+
+    from tickets import sla
+    from tickets.models import PolicySignal, Status
+
+    manifest = generate(tmp_path, questions=400)
+    questions = list(Question.objects.select_related("assignee"))
+    for question in questions[:80]:
+        first, answer = sla.due_dates(question)
+        assert (question.first_response_due, question.answer_due) == (first, answer)
+        assert question.first_response_due >= timezone.localdate(question.created_at)
+    handled = [q for q in questions if q.status != Status.NEW]
+    assert handled and all(
+        q.assignee is not None and q.assignee.profile.regions.filter(pk=q.region_id).exists()
+        for q in handled
+    )
+    closed = [q for q in questions if q.status == Status.CLOSED]
+    assert closed and all(q.outcome for q in closed)
+    assert not any(q.outcome for q in questions if q.status != Status.CLOSED)
+    assert manifest["policy_signals"] == PolicySignal.objects.count() > 0
+    assert all(
+        signal.question.region_id == signal.region_id
+        for signal in PolicySignal.objects.select_related("question")
+    )

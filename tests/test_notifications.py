@@ -41,6 +41,8 @@ def test_staff_of_the_region_and_domain_are_told(question):
     (message,) = mail.outbox
     assert sorted(message.to) == ["all-domains@example.org", "housing@example.org"]
     assert "Mijn verhuurder" not in message.body and question.reference in message.subject
+    # Straight to the question, not to the admin home.
+    assert f"/admin/questions/{question.pk}/workspace/" in message.body
 
 
 @pytest.mark.django_db

@@ -368,3 +368,62 @@ def test_specialists_can_be_narrowed_to_their_domains(client, world, settings, n
     assert set(staff_questions(world["coco"])) == {residence, housing}
     assert set(staff_questions(world["sam"])) == {residence, housing}
     assert lifecycle.can_be_assigned(residence, housing_only) is not narrowed
+
+
+@pytest.mark.django_db
+def test_municipality_filter_and_column(client, world):
+    antwerpen = world["regions"]["antwerpen"]
+    berchem = Municipality.objects.create(name="Berchem", postcode="2600", region=antwerpen)
+    here = ask(world, subject="In Antwerpen")
+    there = ask(world, subject="In Berchem")
+    Question.objects.filter(pk=there.pk).update(municipality=berchem)
+    unknown = ask(world, subject="Zonder gemeente")
+    Question.objects.filter(pk=unknown.pk).update(municipality=None)
+    client.force_login(world["sam"])
+    html = client.get("/admin/questions/").content.decode()
+    assert in_dutch_html("Municipality") in html and "2600 Berchem" in html
+    assert references(client.get(f"/admin/questions/?municipality={berchem.pk}")) == [
+        there.reference
+    ]
+    assert references(client.get("/admin/questions/?municipality=null")) == [unknown.reference]
+    assert here.reference not in references(
+        client.get(f"/admin/questions/?municipality={berchem.pk}")
+    )
+    # Only the municipalities of the user's regions are offered; another one is refused.
+    gent = Municipality.objects.get(postcode="9000")
+    refused = client.get(f"/admin/questions/?municipality={gent.pk}")
+    gentse = ask(world, "gent", subject="Gentse vraag")
+    refused = client.get(f"/admin/questions/?municipality={gent.pk}")
+    assert "9000 Gent" not in refused.content.decode()
+    assert gentse.reference not in references(refused)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+def test_export_has_the_municipality_and_headings_in_the_readers_language(client, world, language):
+    import csv
+    import io
+
+    from django.utils import translation
+
+    question = ask(world, subject="Antwerpse vraag")
+    from wagtail.users.models import UserProfile
+
+    admin_profile = UserProfile.get_for_user(world["sam"])  # the admin's own language setting
+    admin_profile.preferred_language = language
+    admin_profile.save()
+    client.force_login(world["sam"])
+    response = client.get("/admin/questions/?export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    with translation.override(language):
+        expected = [
+            str(translation.gettext(text))
+            for text in ("Reference", "Subject", "Legal domain", "Region", "Municipality")
+        ]
+        new = str(Status.NEW.label)
+    assert rows[0][:5] == expected
+    assert all(heading[:1].isupper() for heading in rows[0]), rows[0]
+    assert "_" not in "".join(rows[0]) and "." not in "".join(rows[0])
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row[expected[0]] == question.reference and row[expected[4]] == "Antwerpen"
+    assert new in rows[1], rows[1][6:]

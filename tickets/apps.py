@@ -16,6 +16,9 @@ class TicketsConfig(AppConfig):
         from tickets.retention import ensure_schedule as ensure_retention_schedule
 
         post_migrate.connect(ensure_retention_schedule, sender=self)
+        from tickets.reports.monthly import ensure_schedules as ensure_report_schedules
+
+        post_migrate.connect(ensure_report_schedules, sender=self)
 
         from tickets import search_index
 

@@ -28,16 +28,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation, Region, UserProfile
 from backoffice.tasks import refresh_query_statistics
+from tickets import sla
 from tickets.access_codes import ALPHABET, GROUP_SIZE, GROUPS, normalise
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
 from tickets.models import (
     Attachment,
     Consent,
     Message,
+    Outcome,
+    PolicySignal,
     Priority,
     Question,
     ReferenceCounter,
@@ -100,6 +104,37 @@ LANGUAGE_WEIGHTS = {
     "nl": 22, "ar": 18, "fr": 14, "uk": 12, "en": 10, "ti": 5, "fa": 4, "ps": 3, "so": 3,
     "ru": 3, "tr": 3, "es": 2, "ku": 1,
 }  # fmt: skip
+# Closed questions: how they ended, and where people were referred.
+OUTCOME_WEIGHTS = {
+    Outcome.ANSWERED: 70, Outcome.OTHER_SERVICE: 12, Outcome.LAWYER: 8,
+    Outcome.NO_REACTION: 7, Outcome.OUT_OF_SCOPE: 3,
+}  # fmt: skip
+OTHER_SERVICES = ["CAW", "OCMW", "Agentschap Integratie en Inburgering", "VDAB", "Huurdersbond"]
+# About three questions in a hundred reveal a systemic problem at a service.
+SIGNAL_SHARE = 0.03
+SIGNAL_WEIGHTS = {
+    "wrong_information": 35, "refusal_to_register": 20, "waiting_time": 25,
+    "missing_interpreter": 12, "discrimination": 5, "other": 3,
+}  # fmt: skip
+SIGNAL_TEXTS = {
+    "wrong_information": [
+        "Het loket vraagt documenten die voor deze aanvraag niet nodig zijn.",
+        "Aan het loket wordt gezegd dat een verblijfskaart nodig is voor het groeipakket.",
+    ],
+    "refusal_to_register": [
+        "De dienst bevolking weigert de inschrijving zonder huurcontract.",
+        "Inschrijving geweigerd omdat de woning te klein zou zijn.",
+    ],
+    "waiting_time": [
+        "Meer dan zes weken wachten op een afspraak bij de dienst vreemdelingen.",
+        "Het OCMW beslist pas na de wettelijke termijn over leefloon.",
+    ],
+    "missing_interpreter": [
+        "Geen tolk beschikbaar voor het intakegesprek; de cliënt begreep de afspraken niet.",
+    ],
+    "discrimination": ["Verhuurders weigeren systematisch kandidaten met een leefloon."],
+    "other": ["De website van de dienst is alleen in het Nederlands beschikbaar."],
+}
 PRIORITY_WEIGHTS = {Priority.LOW: 15, Priority.NORMAL: 60, Priority.HIGH: 20, Priority.URGENT: 5}
 ORGANISATION_KINDS = [
     ("OCMW", Organisation.Kind.PUBLIC_SOCIAL_SERVICE),
@@ -344,6 +379,7 @@ class Generator:
         key = hashlib.sha256(b"wegwijs-access-code:" + settings.SECRET_KEY.encode()).digest()
         self._code_key = key
         self._html_cache: dict[str, str] = {}
+        self._policies: dict = {}
         self.manifest: dict = {}
 
     # --- platform -------------------------------------------------------------------------
@@ -522,8 +558,10 @@ class Generator:
         known_codes, long_threads = [], []
         progress = Progress(n, "questions", enabled=options.progress)
         progress.update(0)
-        totals = dict.fromkeys(("messages", "attachments", "consents", "status_changes"), 0)
-        models = (Question, Message, Attachment, Consent, StatusChange)
+        totals = dict.fromkeys(
+            ("messages", "attachments", "consents", "status_changes", "policy_signals"), 0
+        )
+        models = (Question, Message, Attachment, Consent, StatusChange, PolicySignal)
         with explicit_timestamps(*models):
             for start in range(0, n, options.batch_size):
                 batch_times = times[start : start + options.batch_size]
@@ -641,6 +679,7 @@ class Generator:
     def _write_children(self, platform: Platform, plans: list) -> dict:
         rng = self.rng
         messages, message_attachments, attachments, consents, changes = [], [], [], [], []
+        signals = []
         for plan in plans:
             question = plan["question"]
             is_professional = question.requester_kind == RequesterKind.PROFESSIONAL
@@ -718,19 +757,34 @@ class Generator:
                 if rng.random() < 0.1:
                     message_attachments.append((message, question, moment))
             question.first_response_at = first_response
+            # Due dates by the service-level rules (tickets.sla), as the lifecycle sets them;
+            # the handler is the specialist who writes the thread (an eligible assignee).
+            question.first_response_due, question.answer_due = self._due_dates(question)
+            if question.status != Status.NEW:
+                question.assignee_id = specialist
             if question.status in (Status.ANSWERED, Status.CLOSED):
                 question.answered_at = answered or min(limit, moment + timedelta(hours=4))
             if question.status == Status.CLOSED:
                 question.closed_at = min(limit, moment + timedelta(days=rng.uniform(1, 20)))
+            if question.status == Status.CLOSED:
+                question.outcome = _weighted(rng, OUTCOME_WEIGHTS)
+                if question.outcome == Outcome.OTHER_SERVICE:
+                    question.outcome_service = rng.choice(OTHER_SERVICES)
             if question.status in (Status.ANSWERED, Status.CLOSED) and rng.random() < 0.4:
                 question.helpful = rng.random() < 0.8
+            if rng.random() < SIGNAL_SHARE and question.status != Status.NEW:
+                signals.append(self._signal(question, specialist, first_response or moment))
             question.updated_at = question.closed_at or moment
             changes.extend(self._history(question, given_by, specialist))
         Question.objects.bulk_update(
             [p["question"] for p in plans],
-            ["first_response_at", "answered_at", "closed_at", "helpful", "updated_at"],
+            [
+                "first_response_at", "answered_at", "closed_at", "helpful", "updated_at",
+                "first_response_due", "answer_due", "assignee", "outcome", "outcome_service",
+            ],
             batch_size=500,
-        )
+        )  # fmt: skip
+        PolicySignal.objects.bulk_create(signals, batch_size=500)
         Message.objects.bulk_create(messages, batch_size=500)
         for message, question, moment in message_attachments:
             attachments.append(self._attachment(question, message, moment))
@@ -742,7 +796,57 @@ class Generator:
             "attachments": len(attachments),
             "consents": len(consents),
             "status_changes": len(changes),
+            "policy_signals": len(signals),
         }
+
+    def votes(self) -> int:
+        """ "Was this helpful?" votes on the live articles, as the public pages record them
+        (one per visitor, most of them helpful), spread over the last half year."""
+        from knowledge.models import ArticlePage, ArticleVote
+
+        rng = self.rng
+        rows = []
+        for article_id in ArticlePage.objects.live().values_list("pk", flat=True):
+            for _ in range(rng.randint(0, 40)):
+                moment = self.now - timedelta(days=rng.uniform(0, 180))
+                rows.append(
+                    ArticleVote(
+                        article_id=article_id,
+                        helpful=rng.random() < 0.75,
+                        visitor_hash=f"{rng.getrandbits(256):064x}",
+                        created=moment,
+                    )
+                )
+        with explicit_timestamps(ArticleVote):
+            ArticleVote.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        return len(rows)
+
+    def _due_dates(self, question):
+        """tickets.sla's rule, with the policy looked up once per domain and priority."""
+        key = (question.legal_domain_id, question.priority)
+        if key not in self._policies:
+            self._policies[key] = sla.policy_for(*key)
+        first, answer = self._policies[key]
+        start = timezone.localdate(question.created_at)
+        return sla.add_working_days(start, first), sla.add_working_days(start, answer)
+
+    def _signal(self, question, specialist, moment) -> PolicySignal:
+        rng = self.rng
+        category = _weighted(rng, SIGNAL_WEIGHTS)
+        reviewed = rng.random() < 0.6
+        return PolicySignal(
+            category=category,
+            region_id=question.region_id,
+            municipality_id=question.municipality_id,
+            organisation_id=question.organisation_id,
+            description=rng.choice(SIGNAL_TEXTS[category]),
+            question_id=question.pk,
+            source=PolicySignal.Source.SPECIALIST,
+            created_by_id=specialist,
+            status=PolicySignal.Status.REVIEWED if reviewed else PolicySignal.Status.NEW,
+            reviewed_at=min(self.now, moment + timedelta(days=3)) if reviewed else None,
+            created_at=moment,
+        )
 
     def _attachment(self, question, message, moment) -> Attachment:
         rng = self.rng
@@ -805,6 +909,11 @@ class Generator:
             if counter.last_number < last:
                 counter.last_number = last
                 counter.save(update_fields=["last_number"])
+
+
+def generate_votes(options: Options) -> int:
+    """After the articles step: votes on them (see Generator.votes)."""
+    return Generator(options).votes()
 
 
 def generate(options: Options) -> dict:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
@@ -142,7 +143,10 @@ def notify_staff_of_new_question(question_id: int, attempt: int = 1) -> int:
     })  # fmt: skip
     if not recipients:
         return 0
-    link = f"{settings.WAGTAILADMIN_BASE_URL}/admin/"
+    # Straight to the question's workspace, not to the admin home.
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "tickets_workspace", args=[question.pk]
+    )
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("New question %(reference)s in %(region)s") % {
             "reference": question.reference,

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from backoffice import roles
-from backoffice.models import Region
+from backoffice.models import Municipality, Region
 from tickets import access, lifecycle, sla
 from tickets.models import Outcome, Priority
 
@@ -24,6 +25,23 @@ def visible_regions(user):
     if user.is_superuser:
         return Region.objects.all()
     return user.profile.regions.all()
+
+
+def municipalities_of(regions):
+    return Municipality.objects.filter(region__in=regions).order_by("name", "postcode")
+
+
+def in_language(chunks, language):
+    """Produce each chunk of a streamed response with `language` active (the view's language
+    is no longer active when the server iterates the response)."""
+    chunks = iter(chunks)
+    while True:
+        with translation.override(language):
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+        yield chunk
 
 
 def staff_of_regions(regions):

@@ -58,6 +58,19 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+def working_days_between(start: date, end: date) -> int:
+    """Working days from `start` to `end`, counted as `add_working_days` counts them:
+    `working_days_between(start, add_working_days(start, n)) == n`. A question that came in on a
+    Saturday and was answered on Monday took 0 working days; an end before the start gives 0."""
+    current = add_working_days(start, 0)
+    count = 0
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
+
+
 def policy_for(legal_domain_id, priority) -> tuple[int, int]:
     """(first response days, answer days): the most specific policy, or the default."""
     candidates = SLAPolicy.objects.filter(
@@ -130,6 +143,11 @@ def _overdue(today: date) -> Q:
         | Q(answer_due__lt=today)
         | Q(legal_deadline__lt=today)
     )
+
+
+def overdue_filter(today: date) -> Q:
+    """Open and past a due date or legal deadline (the "Overdue" view, and the figures)."""
+    return _overdue(today)
 
 
 QUICK_VIEWS = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import document_views, privacy_views, views
+from tickets import document_views, privacy_views, signal_views, views
 
 app_name = "tickets"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("follow-up/<str:reference>/", views.follow_up_question, name="follow_up_question"),
     path("pro/", views.pro_home, name="pro_home"),
     path("pro/new/", views.pro_new_consult, name="pro_new_consult"),
+    path("pro/signal/", signal_views.pro_signal, name="pro_signal"),
     path("pro/<str:reference>/", views.pro_consult, name="pro_consult"),
     path("files/<int:pk>/", views.download_attachment, name="attachment"),
     # Documents: the requester's dossier and consent to a handover (tickets.document_views).

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 from django.urls import path
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -21,7 +22,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from backoffice.audit import record_event
-from backoffice.models import LegalDomain, Region
+from backoffice.models import LegalDomain, Municipality, Region
 from search import service as search_service
 from tickets import access, lifecycle, promotion_views, queue_views, sla, workspace
 from tickets.models import AnswerTemplate, Priority, Question, RequesterKind, SLAPolicy, Status
@@ -82,6 +83,9 @@ class QuestionFilterSet(WagtailFilterSet):
         label=_("Legal domain"), queryset=LegalDomain.objects.all()
     )
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none())
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Municipality.objects.none(), null_label=_("Unknown")
+    )
     priority = django_filters.MultipleChoiceFilter(
         label=_("Priority"),
         choices=Priority.choices,
@@ -114,6 +118,7 @@ class QuestionFilterSet(WagtailFilterSet):
         user = request.user if request else None
         visible_regions = queue_views.visible_regions(user)
         self.filters["region"].queryset = visible_regions
+        self.filters["municipality"].queryset = queue_views.municipalities_of(visible_regions)
         self.filters["assignee"].queryset = queue_views.staff_of_regions(visible_regions)
 
     def filter_view(self, queryset, name, value):
@@ -128,14 +133,28 @@ class QuestionIndexView(generic.IndexView):
     filterset_class = QuestionFilterSet
     export_filename = "questions"
     list_export = [
-        "reference", "subject", "legal_domain.name", "region.name", "get_status_display",
+        "reference", "subject", "legal_domain.name", "region.name", "municipality.name",
+        "municipality.postcode", "get_status_display",
         "get_priority_display", "legal_deadline", "first_response_due", "answer_due",
         "assignee_label", "contact_language", "get_requester_kind_display", "created_at",
         "first_response_at", "closed_at", "get_outcome_display",
     ]  # fmt: skip
+    # Every heading spelled out (not the field's lower-case verbose name), in the reader's
+    # language: the CSV is streamed after the view returns, see stream_csv.
     export_headings = {
+        "reference": _("Reference"),
+        "subject": _("Subject"),
         "legal_domain.name": _("Legal domain"),
         "region.name": _("Region"),
+        "municipality.name": _("Municipality"),
+        "municipality.postcode": _("Postcode"),
+        "legal_deadline": _("Legal deadline"),
+        "first_response_due": _("First response due"),
+        "answer_due": _("Answer due"),
+        "contact_language": _("Contact language"),
+        "created_at": _("Received"),
+        "first_response_at": _("First response"),
+        "closed_at": _("Closed"),
         "get_status_display": _("Status"),
         "get_priority_display": _("Priority"),
         "assignee_label": _("Assignee"),
@@ -147,7 +166,7 @@ class QuestionIndexView(generic.IndexView):
         # The visibility rule lives in tickets.access; the admin listing only applies it.
         return sla.with_effective_due(
             access.staff_questions(self.request.user).select_related(
-                "legal_domain", "region", "assignee"
+                "legal_domain", "region", "municipality", "assignee"
             )
         )
 
@@ -183,6 +202,7 @@ class QuestionIndexView(generic.IndexView):
                 "legal_domain", label=_("Legal domain"), sort_key="legal_domain__sort_order"
             ),
             PlainColumn("region", label=_("Region"), sort_key="region__name"),
+            PlainColumn("municipality", label=_("Municipality"), sort_key="municipality__name"),
             PlainColumn("get_status_display", label=_("Status"), sort_key="status"),
             PlainColumn("get_priority_display", label=_("Priority"), sort_key="priority"),
             DayColumn("legal_deadline", label=_("Legal deadline"), sort_key="legal_deadline"),
@@ -214,8 +234,12 @@ class QuestionIndexView(generic.IndexView):
         return super().render_to_response(context, **response_kwargs)
 
     def stream_csv(self, queryset):
-        # Streams in chunks instead of loading every row.
-        return super().stream_csv(queryset.iterator(chunk_size=2000))
+        # Streams in chunks instead of loading every row. The rows are written while the
+        # response is sent, after Wagtail has left the user's admin language: each chunk is
+        # written in the language of the request again (headings, statuses, outcomes).
+        return queue_views.in_language(
+            super().stream_csv(queryset.iterator(chunk_size=2000)), translation.get_language()
+        )
 
     def search_queryset(self, queryset):
         # Through the search service (full text of subject, question and thread, or the
@@ -345,6 +369,7 @@ def register_promotion_urls():
     ]
 
 
-# Documents and handover, and privacy (erasure requests, legal holds, the retention report and
-# the record of processing) register their own admin URLs and menu items.
+# Documents and handover, privacy (erasure requests, legal holds, the retention report and the
+# record of processing) and the coordinators' reports register their own admin URLs and menus.
 from tickets import document_hooks, privacy_hooks  # noqa: E402,F401
+from tickets.reports import wagtail_hooks as report_hooks  # noqa: E402,F401

@@ -1,0 +1,83 @@
+"""A coordinator opens the dashboard, filters by municipality and downloads the monthly report;
+axe finds no serious or critical violation. Screenshots: tests/screenshots/dashboard*.png."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from backoffice import roles
+from tests.browser.conftest import serious_accessibility_violations
+from tests.browser.test_admin import sign_in_to_admin
+from tests.conftest import make_user
+from tests.i18n import in_dutch
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+@pytest.fixture
+def coordinator_with_questions(site_server, django_db_blocker):
+    from backoffice.models import LegalDomain, Municipality, Region
+    from tickets import lifecycle
+
+    with django_db_blocker.unblock():
+        region, _ = Region.objects.get_or_create(slug="cijferstad", defaults={"name": "Cijferstad"})
+        places = [
+            Municipality.objects.get_or_create(
+                name=name, postcode=postcode, defaults={"region": region}
+            )[0]
+            for name, postcode in (("Cijferstad", "3500"), ("Telgem", "3510"))
+        ]
+        user = get_user_model().objects.filter(username="browser-dashboard").first()
+        if user is None:
+            user = make_user(roles.COORDINATOR, "browser-dashboard", regions=[region])
+            domains = list(LegalDomain.objects.all()[:3])
+            for index in range(12):
+                lifecycle.create_question(
+                    legal_domain=domains[index % len(domains)],
+                    subject=f"Vraag {index}",
+                    body="Vraag",
+                    contact_language=["nl", "ar", "ti", "uk"][index % 4],
+                    processing_consent=True,
+                    municipality=places[index % 3 == 0],
+                )
+        return user, places
+
+
+def test_coordinator_filters_the_dashboard_and_downloads_the_report(
+    page, coordinator_with_questions, artifacts_dir
+):
+    user, places = coordinator_with_questions
+    sign_in_to_admin(page, user)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/")
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-home-coordinator.png"), full_page=True)
+    page.goto("/admin/dashboard/")
+    assert page.locator("svg.ww-chart").count() >= 4
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+    for key in ("weeks", "languages"):
+        section = page.locator(f"#figure-{key}").locator("xpath=..")
+        section.scroll_into_view_if_needed()
+        section.screenshot(path=str(SCREENSHOTS / f"dashboard-chart-{key}.png"))
+    assert serious_accessibility_violations(page) == []
+
+    page.select_option("#id_municipality", label=str(places[1]))
+    with page.expect_navigation():
+        page.get_by_role("button", name=in_dutch("Show figures")).click()
+    assert f"municipality={places[1].pk}" in page.url
+    table = page.locator("#figure-municipalities").locator("xpath=..").locator("table")
+    assert "3510 Telgem" in table.inner_text() and "3500 Cijferstad" not in table.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-municipality.png"), full_page=True)
+    assert serious_accessibility_violations(page) == []
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=in_dutch("Monthly report")).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    saved = artifacts_dir / download.suggested_filename
+    download.save_as(str(saved))
+    assert saved.read_bytes()[:2] == b"PK"
+    csp_errors = [e for e in page.console_errors if "Content Security Policy" in e]
+    assert csp_errors == []

@@ -37,6 +37,8 @@ class ArticleKind(Kind):
     def entry(self, page) -> Entry:
         tags = " ".join(item.tag.name for item in page.tagged_items.all())
         return Entry(
+            summary=f"{page.summary}\n{tags}",
+            group=str(page.translation_key),
             title=page.title,
             text="\n".join(filter(None, [page.summary, page.body_text(), tags])),
             language=page.locale.language_code,

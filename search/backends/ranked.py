@@ -89,6 +89,12 @@ def _generation(kinds) -> tuple:
 # --- reading
 
 
+def _remember(key, value):
+    if len(_memo) > 256:
+        _memo.clear()
+    _memo[key] = (time.monotonic() + VOCABULARY_SECONDS, value)
+
+
 @dataclass
 class RankedHit:
     pk: int
@@ -116,23 +122,35 @@ class RankedSearch:
         self.visible = visible  # the readable documents without facet filters (vocabulary)
         self.cache_key = cache_key  # None: the visibility cannot be cached (per-user querysets)
 
-    def _stats(self) -> dict[str, Stats]:
-        rows = (
-            self.documents.order_by()
-            .values("language")
-            .annotate(
-                n=Count("pk"),
-                title=Avg("title_length"),
-                meta=Avg("meta_length"),
-                body=Avg("body_length"),
+    def _stats(self, languages=None) -> dict[str, Stats]:
+        """Documents and average field lengths per language, of the readable documents (facet
+        filters left out: the collection's statistics, kept while the index is unchanged)."""
+        key = stats = None
+        if self.cache_key is not None:
+            key = ("stats", tuple(self.kinds), self.cache_key, _generation(self.kinds))
+            found = _memo.get(key)
+            if found and found[0] > time.monotonic():
+                stats = found[1]
+        if stats is None:
+            rows = (
+                self.visible.order_by()
+                .values("language")
+                .annotate(
+                    n=Count("pk"),
+                    title=Avg("title_length"),
+                    meta=Avg("meta_length"),
+                    body=Avg("body_length"),
+                )
             )
-        )
-        return {
-            row["language"]: Stats(
-                row["n"], {"title": row["title"], "meta": row["meta"], "body": row["body"]}
-            )
-            for row in rows
-        }
+            stats = {
+                row["language"]: Stats(
+                    row["n"], {"title": row["title"], "meta": row["meta"], "body": row["body"]}
+                )
+                for row in rows
+            }
+            if key is not None:
+                _remember(key, stats)
+        return {name: stat for name, stat in stats.items() if not languages or name in languages}
 
     def _postings(self, terms_by_language) -> list[tuple[Posting, str]]:
         condition = Q()
@@ -203,9 +221,7 @@ class RankedSearch:
         )
         vocabulary = sorted(rows, key=lambda row: (-row[2], row[0]))
         if key is not None:
-            if len(_memo) > 64:
-                _memo.clear()
-            _memo[key] = (time.monotonic() + VOCABULARY_SECONDS, vocabulary)
+            _remember(key, vocabulary)
         return vocabulary
 
     def run(

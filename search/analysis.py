@@ -26,6 +26,7 @@ Stop words are dropped from queries (not from the index: a phrase keeps its word
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from search.text import fold
@@ -194,8 +195,16 @@ def normalise_word(token: str, language: str) -> str:
 def _words(text: str, language: str) -> list[str]:
     """Normalised words. Apostrophes join a Ukrainian word; elsewhere they separate (l'ambassade
     -> l, ambassade; don't -> don, t)."""
+    # Marks first (they are not word characters: "البِطَاقَة" is one word), on the whole text.
+    text = unicodedata.normalize("NFC", text or "")
+    if language == "uk":
+        text = text.replace("\u0301", "")  # stress marks in teaching texts
+    else:
+        text = fold(text)
+        if language == "ar":
+            text = normalise_arabic(text)
     words = []
-    for token in TOKEN.findall(text or ""):
+    for token in TOKEN.findall(text):
         if language == "uk":
             word = normalise_word(token, language)
             if word:

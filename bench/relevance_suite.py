@@ -12,8 +12,9 @@ cookies), and the answer is read from the HTML as a visitor's browser gets it:
 
 Metrics, over the answerable queries unless said otherwise: recall@5 (share of the relevant
 articles among the first five results), MRR over the first page (1 / rank of the first relevant
-result, 0 when none is on the page), the share with zero results, and for the no-answer queries
-the share shown the ask-first page (`data-search-outcome="no-answer"`). Latency is the time of
+result, 0 when none is on the page), the share with zero results (no result link, or the page
+says it has no answer: `data-search-outcome="no-answer"`), and for the no-answer queries the
+share shown the ask-first page (`data-search-outcome="no-answer"`). Latency is the time of
 the GET (view, search, template), the median of `repeat` runs per query.
 """
 
@@ -23,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "bench" / "relevance"
@@ -95,7 +96,7 @@ def parse_page(html: str, article_slugs) -> tuple[str | None, list[str]]:
     for href in parser.hrefs:
         if href.startswith(("?", "#")):
             continue  # "did you mean", facets, pagination
-        path = urlparse(href).path.rstrip("/")
+        path = unquote(urlparse(href).path).rstrip("/")  # generated slugs may be Unicode
         slug = path.rsplit("/", 1)[-1] if path else ""
         if slug in article_slugs and slug not in slugs:
             slugs.append(slug)
@@ -125,6 +126,12 @@ class Outcome:
     @property
     def ask_first(self) -> bool:
         return self.outcome == "no-answer"
+
+    @property
+    def unanswered(self) -> bool:
+        """No result, or the page says it has no answer (its weak matches under "only partly
+        about this" still count for recall and MRR: the visitor sees them)."""
+        return not self.slugs or self.ask_first
 
 
 def article_slugs() -> set[str]:
@@ -181,7 +188,7 @@ def metrics(outcomes: list[Outcome]) -> dict:
         "no-answer queries": len(no_answer),
         "recall@5": mean([o.recall for o in answerable]),
         "MRR": mean([o.reciprocal for o in answerable]),
-        "zero results": mean([0.0 if o.slugs else 1.0 for o in answerable]),
+        "zero results": mean([1.0 if o.unanswered else 0.0 for o in answerable]),
         "ask-first": mean([1.0 if o.ask_first else 0.0 for o in no_answer]),
         "p50 ms": statistics.median(times) if times else 0.0,
         "p95 ms": _percentile(times, 0.95),

@@ -8,6 +8,7 @@ are made here: the text is escaped first, then the matched words are wrapped in 
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,10 +32,33 @@ STOPWORDS = set(
 )
 
 
+
+
+def _combining_class() -> re.Pattern:
+    """Every combining character (what unicodedata.combining() reports), as ranges."""
+    ranges, start, previous = [], None, None
+    for code in range(0x300, 0x20000):
+        if unicodedata.combining(chr(code)):
+            if start is None:
+                start = code
+            elif code != previous + 1:
+                ranges.append((start, previous))
+                start = code
+            previous = code
+    if start is not None:
+        ranges.append((start, previous))
+    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]+")
+
+
+_COMBINING = _combining_class()
+
+
 def fold(text: str) -> str:
     """Lower case without accents: 'Réunification' -> 'reunification'."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    text = text or ""
+    if text.isascii():
+        return text.casefold()
+    stripped = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
@@ -61,13 +85,22 @@ def key_terms(title: str, text: str, limit: int = 12) -> list[str]:
     return [word for word, _count in counts.most_common(limit)]
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold(char)
+
+
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
-    folded, positions = [], []
-    for index, char in enumerate(text):
-        piece = fold(char)
-        folded.append(piece)
+    if text.isascii():
+        return text.casefold(), range(len(text))
+    pieces = list(map(_fold_char, text))
+    folded = "".join(pieces)
+    if len(folded) == len(text):  # every character folds to one: positions are the same
+        return folded, range(len(text))
+    positions = []
+    for index, piece in enumerate(pieces):
         positions.extend([index] * len(piece))
-    return "".join(folded), positions
+    return folded, positions
 
 
 def match_spans(text: str, words: list[str]) -> list[tuple[int, int]]:

@@ -322,3 +322,28 @@ def test_order_is_the_same_after_a_rebuild(docs):
         service.rebuild("article")
         assert [slugs(ask(query, "nl")) for query in queries] == first
     del docs.store[9], docs.store[10]
+
+
+def test_article_page_offers_the_languages_it_exists_in(
+    db, client, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.utils.translation import get_language_info
+    from wagtail.models import Locale
+
+    from knowledge.importing import import_directory
+    from knowledge.models import ArticlePage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_directory(Path(__file__).parent / "data" / "articles")
+    assert report.ok, report.errors
+    arabic = (
+        ArticlePage.objects.live().filter(locale__language_code="ar", audience="public").first()
+    )
+    original = arabic.get_translation(Locale.get_default()) if arabic else None
+    assert arabic is not None and original is not None
+    assert arabic in original.other_languages()
+    html = client.get(original.url).content.decode()
+    name = get_language_info("ar")["name_local"]
+    assert f'href="{arabic.url}" lang="ar" hreflang="ar">{name}</a>' in html

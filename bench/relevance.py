@@ -14,7 +14,8 @@ search index, then asks every judged query of bench/relevance/queries-*.json on
 
 Prints a table per language and per query kind, the failing queries, and exits 1 when a target
 is missed: recall@5 >= 0.95, MRR >= 0.85, zero results for answerable queries <= 2%, no-answer
-queries shown the ask-first page >= 90%, p95 <= 30 ms (<= 100 ms with --articles).
+queries shown the ask-first page >= 90%, p95 <= 30 ms; with --articles only p95 <= 100 ms (the
+quality figures are printed for information: generated articles reuse the demo titles).
 The database is dropped afterwards. The anonymous page cache is off
 (PUBLIC_PAGE_CACHE_SECONDS=0), so every run of a query is searched and rendered.
 """
@@ -107,7 +108,10 @@ def main(argv=None):
     groups = suite.grouped(outcomes)
     size = "large" if arguments.articles else "demo"
     limit = suite.LATENCY_TARGET_MS[size]
-    missed = suite.missed_targets(groups, latency_ms=limit)
+    # The quality targets are set on the demo knowledge base; with --articles the generated
+    # articles reuse the demo titles (near-duplicates that are not judged relevant), so there
+    # only latency is a target and the quality figures are shown for information.
+    missed = suite.missed_targets(groups, latency_ms=limit, quality=not arguments.articles)
 
     from django.db import connection
 

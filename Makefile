@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages clean bench
+.PHONY: run test install lint format messages clean bench relevance
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	DEBUG=true $(MANAGE) compile_translations
 	bench/run $(BENCH_ARGS)
+
+# Relevance of the public search page on the judged query set (docs/search.md, "Relevance"):
+# exits non-zero when a target is missed. RELEVANCE_ARGS e.g. "--db postgres --articles 2000".
+relevance: install
+	DEBUG=true $(MANAGE) compile_translations
+	$(BIN)/python bench/relevance.py $(RELEVANCE_ARGS)
 
 # Refresh the .po catalogues from the source (needs GNU gettext: apt-get install gettext).
 messages: install

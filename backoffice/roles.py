@@ -18,6 +18,14 @@ _PLATFORM_VIEW = [
     "backoffice.view_legaldomain",
 ]
 
+# The search synonyms (Admin → Synonyms) are kept by editors and coordinators.
+_SYNONYMS = [
+    "search.view_synonymgroup",
+    "search.add_synonymgroup",
+    "search.change_synonymgroup",
+    "search.delete_synonymgroup",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Professionals work on the public site (their consults); they have no admin access.
     PROFESSIONAL: [],
@@ -39,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailadmin.access_admin",
         *_PLATFORM_VIEW,
         "search.view_recurring",
+        *_SYNONYMS,
         "wagtailimages.add_image",
         "wagtailimages.change_image",
         "wagtailimages.choose_image",
@@ -64,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_question",
         "tickets.change_question",
         "search.view_recurring",
+        *_SYNONYMS,
         "tickets.view_slapolicy",
         "tickets.add_slapolicy",
         "tickets.change_slapolicy",

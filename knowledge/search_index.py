@@ -6,6 +6,8 @@ knowledge.audiences.readable_audiences(user), given to every backend as terms on
 `audience` facet, so it is applied inside the query.
 """
 
+import time
+
 from wagtail.signals import page_published, page_unpublished
 
 from backoffice.models import LegalDomain
@@ -37,6 +39,8 @@ class ArticleKind(Kind):
     def entry(self, page) -> Entry:
         tags = " ".join(item.tag.name for item in page.tagged_items.all())
         return Entry(
+            summary=f"{page.summary}\n{tags}",
+            group=str(page.translation_key),
             title=page.title,
             text="\n".join(filter(None, [page.summary, page.body_text(), tags])),
             language=page.locale.language_code,
@@ -53,9 +57,22 @@ class ArticleKind(Kind):
 
     def facet_label(self, facet, value):
         if facet == "legal_domain":
-            domain = LegalDomain.objects.filter(slug=value).first()
+            domain = _domains().get(value)
             return domain.name if domain else value
         return value
+
+
+_DOMAINS_SECONDS = 60
+_domains_memo: list = [0.0, {}]
+
+
+def _domains() -> dict:
+    """The legal domains by slug, read at most once a minute (facet labels of every search;
+    each label is read in the active language)."""
+    if _domains_memo[0] < time.monotonic():
+        _domains_memo[1] = {domain.slug: domain for domain in LegalDomain.objects.all()}
+        _domains_memo[0] = time.monotonic() + _DOMAINS_SECONDS
+    return _domains_memo[1]
 
 
 def _publication_changed(sender, instance, **kwargs):

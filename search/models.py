@@ -2,6 +2,10 @@
 (modelsearch: SQLite FTS5 or PostgreSQL full text). One row per object of a registered kind; the
 facet values sit in their own table so counts are plain aggregate queries."""
 
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelsearch import index
@@ -18,6 +22,13 @@ class SearchDocument(index.Indexed, models.Model):
     url = models.CharField(max_length=500, blank=True)
     date = models.DateTimeField(null=True, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
+    # The same article in other languages shares its group (Wagtail's translation key); empty
+    # when the kind has no translations.
+    group = models.CharField(max_length=64, blank=True, default="")
+    # Words per field, for the BM25 length normalisation of ranked kinds (search.ranking).
+    title_length = models.PositiveIntegerField(default=0)
+    meta_length = models.PositiveIntegerField(default=0)
+    body_length = models.PositiveIntegerField(default=0)
 
     # Indexed by our own tasks (search.tasks), not by modelsearch's signal handlers.
     search_auto_update = False
@@ -33,7 +44,10 @@ class SearchDocument(index.Indexed, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")
         ]
-        indexes = [models.Index(fields=["kind", "date"], name="search_document_kind_date")]
+        indexes = [
+            models.Index(fields=["kind", "date"], name="search_document_kind_date"),
+            models.Index(fields=["kind", "language", "group"], name="search_document_group"),
+        ]
         default_permissions = ()
         permissions = [
             ("view_recurring", _("Can see recurring questions without an article")),
@@ -62,6 +76,68 @@ class SearchFacet(models.Model):
 
     def __str__(self):
         return f"{self.name}={self.value}"
+
+
+class SearchPosting(models.Model):
+    """One term of one document of a ranked kind (articles), analysed in the document's language
+    (search.analysis): how often it occurs in the title, the summary and tags, the body. The
+    same rows on SQLite and PostgreSQL, so both rank alike."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="postings")
+    kind = models.CharField(max_length=40)
+    language = models.CharField(max_length=12, blank=True)
+    term = models.CharField(max_length=64)
+    # The word as written most often in this document (what "did you mean" shows).
+    word = models.CharField(max_length=64)
+    title_tf = models.PositiveSmallIntegerField(default=0)
+    meta_tf = models.PositiveSmallIntegerField(default=0)
+    body_tf = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "language", "term"], name="search_posting_term"),
+        ]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.language}:{self.term}"
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same to the people who search, in one language: editors keep them
+    (Admin → Synonyms) and every backend applies them when a query is made."""
+
+    language = models.CharField(_("language"), max_length=12, choices=settings.LANGUAGES)
+    terms = models.TextField(
+        _("words and phrases"),
+        help_text=_(
+            "Comma-separated, e.g. “werkvergunning, arbeidskaart, single permit”. A search for "
+            "any of them also finds the others."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language", "terms"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self):
+        return f"{self.language}: {self.terms}"
+
+    def phrases(self) -> list[str]:
+        return split_phrases(self.terms)
+
+    def clean(self):
+        if len(split_phrases(self.terms)) < 2:
+            raise ValidationError(
+                {"terms": _("Give at least two words or phrases, separated by commas.")}
+            )
+
+
+def split_phrases(text: str) -> list[str]:
+    parts = re.split(r"[,;\n↔|،]+", text or "")
+    return list(dict.fromkeys(" ".join(part.split()) for part in parts if part.strip()))
 
 
 # The log of public searches (searches with no result) lives in its own module.

@@ -30,6 +30,10 @@ class Entry:
     date: datetime | None = None
     # facet name -> values, e.g. {"legal_domain": ["residence"], "region": ["3"]}
     facets: dict[str, list[str]] = field(default_factory=dict)
+    # Summary and tags (weighted between the title and the body by ranked kinds).
+    summary: str = ""
+    # The same object in other languages shares this (e.g. Wagtail's translation key).
+    group: str = ""
 
 
 @dataclass
@@ -68,6 +72,9 @@ class Kind:
     # Shown on the public search page and offered as live suggestions (articles).
     public: ClassVar[bool] = False
     suggestible: ClassVar[bool] = False
+    # Ranked per language (search.ranking: stemming, synonyms, typos, BM25 over title, summary
+    # and body). None: the public kinds are.
+    ranked: ClassVar[bool | None] = None
 
     def get_queryset(self):
         """Everything to index on a rebuild (objects for which `should_index` may still say no)."""
@@ -123,6 +130,13 @@ def get(name: str) -> Kind:
 
 def kinds() -> dict[str, Kind]:
     return dict(_kinds)
+
+
+def is_ranked(name: str) -> bool:
+    kind = _kinds.get(name)
+    if kind is None:
+        return False
+    return kind.ranked if kind.ranked is not None else kind.public
 
 
 def kind_for(obj) -> Kind | None:

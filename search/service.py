@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
-from search import registry
+from search import registry, synonyms
 from search.backends.base import BackendUnavailable, RawHit
 from search.backends.database import DatabaseBackend
 from search.registry import FACETS, Visibility
@@ -47,6 +47,10 @@ class Hit:
     title_html: SafeString
     snippet_html: SafeString
     score: float | None = None
+    # In the original language: the visitor's language has no translation of it.
+    original: bool = False
+    # Shown below "no answer" as a weak match.
+    weak: bool = False
 
 
 @dataclass
@@ -66,6 +70,15 @@ class Results:
     pages: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     backend: str = "database"
+    # Whether something answers the query well enough; when not, the page says so and offers
+    # to ask the question first.
+    answered: bool = True
+    # The query with its typos corrected ("did you mean"), or "".
+    suggestion: str = ""
+
+    @property
+    def outcome(self) -> str:
+        return "answers" if self.answered and self.total else "no-answer"
 
 
 # --- backends
@@ -128,14 +141,41 @@ def _hit(raw: RawHit, words: list[str], user) -> Hit:
         if raw.snippet_html
         else highlight(raw.text, words),
         score=raw.score,
+        original=raw.original,
+        weak=raw.weak,
     )
 
 
-def search(query="", kinds=None, user=None, filters=None, language=None, page=1) -> Results:
+def original_language() -> str:
+    """The language articles are written in first; translations follow it."""
+    return settings.LANGUAGE_CODE
+
+
+def _synonyms(query, language, fallback_language):
+    languages = (
+        [language, fallback_language] if language else [code for code, _ in settings.LANGUAGES]
+    )
+    return synonyms.groups_for(query, languages)
+
+
+def search(
+    query="",
+    kinds=None,
+    user=None,
+    filters=None,
+    language=None,
+    page=1,
+    originals=False,
+) -> Results:
+    """Ranked results of the query, within what the user may read. `originals`: when
+    `language` is given, also the original-language documents that have no translation in it
+    (ranked kinds; below the ones in `language`, marked `original`)."""
     query = (query or "").strip()[:200]
     visibilities = _visibilities(kinds, user)
     page = max(1, int(page or 1))
     filters = {name: list(values) for name, values in (filters or {}).items() if name in FACETS}
+    fallback = original_language() if originals and language else None
+    groups = _synonyms(query, language, fallback)
     raw, backend_name = _read(
         lambda backend: backend.search(
             query,
@@ -144,9 +184,30 @@ def search(query="", kinds=None, user=None, filters=None, language=None, page=1)
             language=language,
             offset=(page - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
+            synonyms=groups,
+            fallback_language=fallback,
         )
     )
-    words = terms(query)
+    if raw.suggestion and raw.suggestion != query and not raw.answered:
+        # Typos that left the query unanswered: the corrected query is asked as if typed (with
+        # its synonyms); the page offers the correction as "did you mean" either way.
+        corrected_groups = _synonyms(raw.suggestion, language, fallback)
+        again, backend_name = _read(
+            lambda backend: backend.search(
+                raw.suggestion,
+                visibilities,
+                filters=filters,
+                language=language,
+                offset=(page - 1) * PAGE_SIZE,
+                limit=PAGE_SIZE,
+                synonyms=corrected_groups,
+                fallback_language=fallback,
+            )
+        )
+        if again.answered and again.total:
+            again.suggestion = raw.suggestion
+            raw, groups = again, corrected_groups
+    words = _highlight_words(query, groups, raw.suggestion)
     facets = {}
     for name in FACETS:
         counts = raw.facets.get(name, {})
@@ -163,7 +224,20 @@ def search(query="", kinds=None, user=None, filters=None, language=None, page=1)
         pages=max(1, math.ceil(raw.total / PAGE_SIZE)),
         facets=facets,
         backend=backend_name,
+        answered=raw.answered,
+        suggestion=raw.suggestion,
     )
+
+
+def _highlight_words(query, groups, suggestion="") -> list[str]:
+    """The folded words to mark in titles and snippets: the query's, its synonyms', and the
+    corrected words."""
+    words = terms(query)
+    for phrases in groups:
+        for phrase in phrases:
+            words.extend(word for word in terms(phrase) if word not in words)
+    words.extend(word for word in terms(suggestion) if word not in words)
+    return words
 
 
 def _facet_label(visibilities, name, value) -> str:
@@ -194,10 +268,15 @@ def suggest(text, language=None, user=None, limit=SUGGESTIONS) -> list[Hit]:
     if not kinds or not (text or "").strip():
         return []
     visibilities = _visibilities(kinds, user)
+    text = text[:1000]
+    fallback = original_language() if language else None
+    groups = _synonyms(text, language, fallback)
     raw, _backend = _read(
-        lambda backend: backend.suggest(text[:1000], language, visibilities, limit)
+        lambda backend: backend.suggest(
+            text, language, visibilities, limit, synonyms=groups, fallback_language=fallback
+        )
     )
-    words = terms(text, drop_stopwords=True)
+    words = _highlight_words(text, groups)
     return [_hit(hit, words, user) for hit in raw[:limit]]
 
 

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
@@ -11,6 +12,13 @@ from search import querylog, service
 from search.registry import FACETS
 
 SHOWN_FACETS = ("legal_domain", "audience", "language")
+
+
+def _language_name(code):
+    try:
+        return translation.get_language_info(code)["name_local"]
+    except KeyError:
+        return code
 
 
 def _language():
@@ -35,6 +43,7 @@ def search_page(request):
             filters=filters,
             language=language,
             page=page,
+            originals=True,
         )
         if query and page == 1:
             querylog.record(query, language or _language(), results.total)
@@ -66,11 +75,24 @@ def search_page(request):
                 )
                 options.append((value, link(**{name: toggled, "page": None})))
             facets.append((name, options))
+    ask_url = reverse("tickets:ask")
+    if query:
+        ask_url += "?" + urlencode({"question": query})
+    hits = results.hits if results is not None else []
+    for hit in hits:
+        if hit.original:
+            hit.language_name = _language_name(hit.language)
     return render(
         request,
         "search/search.html",
         {
             "query": query,
+            "ask_url": ask_url,
+            "own_hits": [hit for hit in hits if not hit.original],
+            "original_hits": [hit for hit in hits if hit.original],
+            "did_you_mean": link(q=results.suggestion, page=None)
+            if results is not None and results.suggestion
+            else None,
             "results": results,
             "facets": facets,
             "previous_page": link(page=page - 1) if results and page > 1 else None,

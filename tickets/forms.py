@@ -131,10 +131,14 @@ class AskForm(QuestionFieldsMixin):
     ]  # fmt: skip
 
     @classmethod
-    def initial_for(cls, language: str, domain_slug: str = "") -> dict:
+    def initial_for(cls, language: str, domain_slug: str = "", question: str = "") -> dict:
         """Initial values; `domain_slug` (e.g. from a knowledge base article's "Ask a question
-        about this") preselects that legal domain when it is an active one."""
+        about this") preselects that legal domain when it is an active one; `question` (what
+        the visitor searched for when no article answered) fills the one-line question."""
         initial = {"submission_token": uuid.uuid4(), "contact_language": language}
+        question = " ".join((question or "").split())[:200]
+        if question:
+            initial["subject"] = question
         if domain_slug:
             domain = LegalDomain.objects.filter(is_active=True, slug=domain_slug).first()
             if domain is not None:

@@ -82,7 +82,11 @@ def _create_from_form(request, form, **extra):
 def ask(request):
     language = _language()
     if request.method == "GET":
-        form = AskForm(initial=AskForm.initial_for(language, request.GET.get("domain", "")))
+        form = AskForm(
+            initial=AskForm.initial_for(
+                language, request.GET.get("domain", ""), request.GET.get("question", "")
+            )
+        )
         return render(request, "tickets/ask.html", {"form": form, "kept_files": []})
 
     if request.POST.get("check_kb"):

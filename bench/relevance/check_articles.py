@@ -1,7 +1,7 @@
 """Check knowledge/content/<lang>/<slug>.md files against docs/article-format.md.
 
 Usage: python bench/relevance/check_articles.py [ROOT]   (exit code 1 on any problem)
-Also checks bench/relevance/queries-*.json: expected slugs must exist.
+Also checks the judged query set bench/relevance/queries-*.json (see check_queries).
 """
 
 import datetime
@@ -73,13 +73,113 @@ def check_body(body):
     return problems, words
 
 
+KINDS = {"colloquial", "synonym", "typo", "legal-term", "question", "no-answer"}
+MINIMUM = {"total": 170, "per_language": 25, "no_answer": 12}
+SHARE = {"colloquial or synonym": 0.30, "typo": 0.15}
+
+
+def load_queries(root):
+    """Every judged query of bench/relevance/queries-*.json, with the file it came from."""
+    queries = []
+    for qfile in sorted((root / "bench" / "relevance").glob("queries-*.json")):
+        for entry in json.loads(qfile.read_text(encoding="utf-8")):
+            queries.append({**entry, "file": qfile.name})
+    return queries
+
+
+def query_problems(q, public):
+    """What is wrong with one judged query ({"q", "language", "relevant", "kinds"})."""
+    problems = [f"missing field {k}" for k in ("q", "language", "relevant", "kinds") if k not in q]
+    if problems:
+        return problems
+    text, relevant, kinds = q["q"], q["relevant"], q["kinds"]
+    if not isinstance(text, str) or not text.strip():
+        problems.append("empty query")
+    elif not 1 <= len(text.split()) <= 10:
+        problems.append(f"{len(text.split())} words (want 1-10)")
+    if q["language"] not in LANGS:
+        problems.append(f"unknown language {q['language']!r}")
+    if not isinstance(kinds, list) or not kinds or set(kinds) - KINDS:
+        problems.append(f"kinds must be a non-empty list of {sorted(KINDS)}: {kinds!r}")
+    if not isinstance(relevant, list):
+        problems.append("relevant must be a list of slugs")
+        return problems
+    unknown = [slug for slug in relevant if slug not in public]
+    if unknown:
+        problems.append(f"relevant slugs that are not public Dutch articles: {unknown}")
+    if len(set(relevant)) != len(relevant):
+        problems.append("a slug is listed twice in relevant")
+    no_answer = "no-answer" in (kinds or [])
+    if no_answer and relevant:
+        problems.append("a no-answer query lists relevant articles")
+    if not no_answer and not relevant:
+        problems.append("no relevant article: judge one or mark the query no-answer")
+    return problems
+
+
+def check_queries(root, public):
+    """The judged set: fields, slugs among the public Dutch articles, and the minimum counts."""
+    queries, failed, seen = load_queries(root), False, set()
+    for q in queries:
+        problems = query_problems(q, public)
+        key = (q.get("language"), " ".join(str(q.get("q", "")).lower().split()))
+        if key in seen:
+            problems.append("duplicate query in this language")
+        seen.add(key)
+        if problems:
+            failed = True
+            print(f"FAIL {q['file']}: {q.get('q')!r}")
+            for p in problems:
+                print(f"     - {p}")
+    total = len(queries) or 1
+    per_language = dict.fromkeys(sorted(LANGS), 0)
+    per_kind = dict.fromkeys(sorted(KINDS), 0)
+    for q in queries:
+        if q.get("language") in per_language:
+            per_language[q["language"]] += 1
+        for kind in q.get("kinds") or []:
+            if kind in per_kind:
+                per_kind[kind] += 1
+    shares = {
+        "colloquial or synonym": sum(
+            1 for q in queries if {"colloquial", "synonym"} & set(q.get("kinds") or [])
+        )
+        / total,
+        "typo": per_kind["typo"] / total,
+    }
+    languages = ", ".join(f"{k} {v}" for k, v in per_language.items())
+    print(f"judged queries: {len(queries)} ({languages})")
+    print("kinds: " + ", ".join(f"{k} {v}" for k, v in per_kind.items()))
+    counts = [
+        (len(queries) >= MINIMUM["total"], f"{len(queries)} queries (want >= {MINIMUM['total']})"),
+        (
+            per_kind["no-answer"] >= MINIMUM["no_answer"],
+            f"{per_kind['no-answer']} no-answer queries (want >= {MINIMUM['no_answer']})",
+        ),
+    ]
+    counts += [
+        (n >= MINIMUM["per_language"], f"{lang}: {n} queries (want >= {MINIMUM['per_language']})")
+        for lang, n in per_language.items()
+    ]
+    counts += [
+        (shares[name] >= share, f"{name}: {shares[name]:.0%} of the queries (want >= {share:.0%})")
+        for name, share in SHARE.items()
+    ]
+    for ok, message in counts:
+        print(f"{'ok' if ok else 'FAIL':4} {message}")
+        failed |= not ok
+    return failed
+
+
 def main(root):
     content = root / "knowledge" / "content"
-    slugs, failed = {}, False
+    slugs, public, failed = {}, set(), False
     for path in sorted(content.glob("*/*.md")):
         meta, body = parse(path)
         lang = path.parent.name
         slugs.setdefault(lang, set()).add(path.stem)
+        if lang == "nl" and meta.get("audience") == "public":
+            public.add(path.stem)
         problems, words = check_body(body)
         problems += [f"missing key {k}" for k in KEYS if k not in meta]
         problems += [f"empty {k}" for k in KEYS if k != "translation_of" and not meta.get(k)]
@@ -112,15 +212,7 @@ def main(root):
         print(f"{status:4} {lang}/{path.stem} ({words} words, {meta.get('audience')})")
         for p in problems:
             print(f"     - {p}")
-    for qfile in sorted((root / "bench" / "relevance").glob("queries-*.json")):
-        queries = json.loads(qfile.read_text(encoding="utf-8"))
-        for q in queries:
-            known = slugs.get("nl", set()) | slugs.get(q["language"], set())
-            missing = [s for s in q["expected"] if s not in known]
-            if missing or q["language"] not in LANGS:
-                failed = True
-                print(f"FAIL {qfile.name}: {q['query']!r} expects unknown {missing}")
-        print(f"{qfile.name}: {len(queries)} queries checked")
+    failed |= check_queries(root, public)
     return 1 if failed else 0
 
 

@@ -19,6 +19,10 @@ class RawHit:
     # Highlighted HTML made by the backend itself (Elasticsearch); the service makes it otherwise.
     title_html: str | None = None
     snippet_html: str | None = None
+    # In the original language because the asked language has no translation (ranked kinds).
+    original: bool = False
+    # Below the bar of an answer: shown, if at all, as a weak match.
+    weak: bool = False
 
 
 @dataclass
@@ -26,6 +30,10 @@ class RawResults:
     hits: list[RawHit]
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Whether something answers the query well enough (search.ranking.ANSWER_COVERAGE).
+    answered: bool = True
+    # The query with its typos corrected ("did you mean"), or "".
+    suggestion: str = ""
 
 
 class BackendUnavailable(Exception):

@@ -1,4 +1,9 @@
-"""Database backend: Wagtail's search framework (modelsearch) over search.SearchDocument.
+"""Database backend: search.SearchDocument, one row per indexed object.
+
+Ranked kinds (articles, the public search): per-language postings written by us
+(search.backends.ranked, search.analysis: stemming for nl/fr/en/ar/uk) and ranked by
+search.ranking, identically on SQLite and PostgreSQL. Other kinds (questions, for staff):
+Wagtail's search framework (modelsearch), as follows.
 
 SQLite: FTS5 with BM25 ranking, no stemming. PostgreSQL: full text search with ts_rank and the
 configured text search configuration (modelsearch's default, 'simple' unless
@@ -17,9 +22,12 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from modelsearch.backends import get_search_backend
 
+from search import registry
+from search.analysis import LANGUAGES
 from search.backends.base import RawHit, RawResults
 from search.backends.matches import QuerysetMatches, SQLiteMatches
-from search.models import SearchDocument, SearchFacet
+from search.backends.ranked import RankedSearch, bump_generation, field_lengths, postings
+from search.models import SearchDocument, SearchFacet, SearchPosting
 from search.registry import Entry, Visibility
 from search.text import terms
 
@@ -33,11 +41,9 @@ class DatabaseBackend:
 
     @property
     def stemmed_languages(self) -> set[str]:
-        """Languages whose word forms this backend reduces to a stem (none on SQLite)."""
-        if connection.vendor != "postgresql":
-            return set()
-        config = (getattr(_index(), "config", None) or "").lower().removeprefix("pg_catalog.")
-        return {"dutch": {"nl"}, "french": {"fr"}, "english": {"en"}}.get(config, set())
+        """Languages whose word forms the ranked kinds (articles) match by stem, on SQLite and
+        PostgreSQL alike (search.analysis). Other kinds (questions) match whole folded words."""
+        return set(LANGUAGES)
 
     # --- writing
 
@@ -46,17 +52,15 @@ class DatabaseBackend:
             document, _created = SearchDocument.objects.update_or_create(
                 kind=kind,
                 object_id=str(object_id),
-                defaults={
-                    "language": entry.language or "",
-                    "display_title": entry.title[:300],
-                    "text": entry.text,
-                    "url": entry.url[:500],
-                    "date": entry.date,
-                },
+                defaults={**self._fields(kind, entry)},
             )
             document.facets.all().delete()
             SearchFacet.objects.bulk_create(self._facet_rows(document, entry))
+            if registry.is_ranked(kind):
+                document.postings.all().delete()
+                SearchPosting.objects.bulk_create(postings(kind, document, entry))
             _index().add(document)
+        bump_generation(kind)
 
     def index_many(self, kind: str, items: list[tuple[str, Entry]]) -> None:
         """Bulk form of `index` for rebuilds (existing rows of these objects are replaced)."""
@@ -64,15 +68,7 @@ class DatabaseBackend:
             self._delete(kind, [str(object_id) for object_id, _entry in items])
             documents = SearchDocument.objects.bulk_create(
                 [
-                    SearchDocument(
-                        kind=kind,
-                        object_id=str(object_id),
-                        language=entry.language or "",
-                        display_title=entry.title[:300],
-                        text=entry.text,
-                        url=entry.url[:500],
-                        date=entry.date,
-                    )
+                    SearchDocument(kind=kind, object_id=str(object_id), **self._fields(kind, entry))
                     for object_id, entry in items
                 ]
             )
@@ -87,15 +83,37 @@ class DatabaseBackend:
             for object_id, entry in items:
                 rows.extend(self._facet_rows(by_id[str(object_id)], entry))
             SearchFacet.objects.bulk_create(rows, batch_size=2000)
+            if registry.is_ranked(kind):
+                terms_rows = []
+                for object_id, entry in items:
+                    terms_rows.extend(postings(kind, by_id[str(object_id)], entry))
+                SearchPosting.objects.bulk_create(terms_rows, batch_size=2000)
             _index().add_bulk(SearchDocument, documents)
+        bump_generation(kind)
 
     def remove(self, kind: str, object_id: str) -> None:
         with transaction.atomic():
             self._delete(kind, [str(object_id)])
+        bump_generation(kind)
 
     def reset(self, kind: str) -> None:
         with transaction.atomic():
             self._delete(kind, None)
+        bump_generation(kind)
+
+    @staticmethod
+    def _fields(kind: str, entry: Entry) -> dict:
+        fields = {
+            "language": entry.language or "",
+            "display_title": entry.title[:300],
+            "text": entry.text,
+            "url": entry.url[:500],
+            "date": entry.date,
+            "group": (entry.group or "")[:64],
+        }
+        if registry.is_ranked(kind):
+            fields.update(field_lengths(entry))
+        return fields
 
     def count(self, kind: str) -> int:
         return SearchDocument.objects.filter(kind=kind).count()
@@ -200,7 +218,22 @@ class DatabaseBackend:
         limit=10,
         facets=True,
         fallback_or=True,
+        synonyms=(),
+        fallback_language=None,
     ) -> RawResults:
+        if self._ranked(visibilities) and terms(query):
+            return self._ranked_search(
+                query,
+                visibilities,
+                filters,
+                language,
+                offset,
+                limit,
+                facets,
+                require_all=not fallback_or,
+                synonyms=synonyms,
+                fallback_language=fallback_language,
+            )
         # Stop words ("hoe", "ik", "le", "the") would make every-word queries fail and
         # any-word queries match everything; they are dropped unless nothing else is left.
         words = terms(query, drop_stopwords=True) or terms(query)
@@ -212,7 +245,114 @@ class DatabaseBackend:
             matches = self._matches(words, documents, "or")
             total = matches.count()
         hits = [self._hit(document) for document in matches.page(offset, limit)]
-        return RawResults(hits, total, self._facets(matches.pks()) if facets and total else {})
+        return RawResults(
+            hits,
+            total,
+            self._facets(matches.pks()) if facets and total else {},
+            answered=bool(total),
+        )
+
+    # --- ranked kinds (articles): search.backends.ranked
+
+    @staticmethod
+    def _ranked(visibilities) -> bool:
+        return bool(visibilities) and all(registry.is_ranked(kind) for kind in visibilities)
+
+    @staticmethod
+    def _cache_key(visibilities):
+        parts = []
+        for kind, visibility in sorted(visibilities.items()):
+            if visibility.queryset is not None:
+                return None
+            terms_ = visibility.terms or {}
+            parts.append(
+                (
+                    kind,
+                    visibility.nothing,
+                    tuple(sorted((k, tuple(sorted(v))) for k, v in terms_.items())),
+                )
+            )
+        return tuple(parts)
+
+    def _ranked_documents(self, language, fallback_language, visibilities, filters):
+        visible = SearchDocument.objects.filter(self.visible_q(visibilities))
+        documents = visible.filter(self.filters_q(filters))
+        if language:
+            own = documents.filter(language=language)
+            if fallback_language and fallback_language != language:
+                translated = visible.filter(language=language).exclude(group="").values("group")
+                originals = (
+                    documents.filter(language=fallback_language)
+                    .exclude(group="")
+                    .exclude(group__in=translated)
+                )
+                documents = own | originals
+            else:
+                documents = own
+        return documents, visible
+
+    def _ranked_run(self, query, visibilities, filters, language, fallback_language, **options):
+        made = {}
+
+        def querysets():
+            if not made:
+                made["documents"], made["visible"] = self._ranked_documents(
+                    language, fallback_language, visibilities, filters
+                )
+            return made
+
+        filters_key = tuple(
+            sorted((name, tuple(sorted(values))) for name, values in (filters or {}).items())
+        )
+        searcher = RankedSearch(
+            visibilities,
+            lambda: querysets()["documents"],
+            lambda: querysets()["visible"],
+            self._cache_key(visibilities),
+            documents_key=(language, fallback_language, filters_key),
+        )
+        return searcher.run(query, language, fallback_language, **options)
+
+    def _ranked_search(
+        self,
+        query,
+        visibilities,
+        filters,
+        language,
+        offset,
+        limit,
+        facets,
+        require_all=False,
+        synonyms=(),
+        fallback_language=None,
+    ) -> RawResults:
+        result = self._ranked_run(
+            query,
+            visibilities,
+            filters,
+            language,
+            fallback_language,
+            synonyms=synonyms,
+            require_all=require_all,
+        )
+        page = result.hits[offset : offset + limit]
+        documents = SearchDocument.objects.in_bulk([hit.pk for hit in page])
+        hits = []
+        for ranked in page:
+            document = documents.get(ranked.pk)
+            if document is not None:
+                document._score = ranked.score
+                hit = self._hit(document)
+                hit.original, hit.weak = ranked.original, ranked.weak
+                hits.append(hit)
+        total = len(result.hits)
+        return RawResults(
+            hits,
+            total,
+            self._facets([hit.pk for hit in result.hits]) if facets and total else {},
+            answered=result.answered,
+            suggestion=result.suggestion,
+        )
 
     @staticmethod
     def _facets(pks) -> dict[str, dict[str, int]]:
@@ -227,10 +367,25 @@ class DatabaseBackend:
             facets.setdefault(row["name"], {})[row["value"]] = row["count"]
         return facets
 
-    def suggest(self, text, language, visibilities, limit=5) -> list[RawHit]:
+    def suggest(
+        self, text, language, visibilities, limit=5, synonyms=(), fallback_language=None
+    ) -> list[RawHit]:
         words = terms(text, drop_stopwords=True)
         if not words:
             return []
+        if self._ranked(visibilities):
+            # What answers first; weak matches after (the visitor is typing a whole question).
+            result = self._ranked_run(
+                text,
+                visibilities,
+                None,
+                language,
+                fallback_language,
+                synonyms=synonyms,
+                complete_last=True,
+            )
+            ranked = sorted(result.hits, key=lambda hit: hit.weak)
+            return self._load(ranked[:limit])
         documents = self._documents(language, visibilities, None)
         hits = self._matches(words, documents, "or").page(0, limit)
         if not hits and len(words) <= 2:
@@ -241,6 +396,15 @@ class DatabaseBackend:
     def similar(self, kind, object_id, entry: Entry, words, visibilities, limit=5) -> list[RawHit]:
         if not words:
             return []
+        if self._ranked(visibilities):
+            # The object's key words, analysed in each article's language, best first.
+            documents = SearchDocument.objects.filter(self.visible_q(visibilities)).exclude(
+                kind=kind, object_id=str(object_id)
+            )
+            searcher = RankedSearch(visibilities, documents, documents, None)
+            result = searcher.run(" ".join(words), None, correct=False)
+            ranked = sorted(result.hits, key=lambda hit: (hit.weak,))  # stable: best first
+            return self._load(ranked[:limit])
         documents = self._documents(None, visibilities, None).exclude(
             kind=kind, object_id=str(object_id)
         )
@@ -252,6 +416,18 @@ class DatabaseBackend:
         words = terms(query)
         documents = self._documents(None, {kind: visibility}, None)
         return self._matches(words, documents, "and").object_ids(limit)
+
+    def _load(self, ranked) -> list[RawHit]:
+        documents = SearchDocument.objects.in_bulk([hit.pk for hit in ranked])
+        hits = []
+        for item in ranked:
+            document = documents.get(item.pk)
+            if document is not None:
+                document._score = item.score
+                hit = self._hit(document)
+                hit.original, hit.weak = item.original, item.weak
+                hits.append(hit)
+        return hits
 
     @staticmethod
     def _hit(document) -> RawHit:

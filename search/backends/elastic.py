@@ -198,7 +198,9 @@ def facet_filters(filters: dict[str, list[str]] | None) -> list[Q]:
     ]
 
 
-def build_search(query, visibilities, filters=None, language=None, offset=0, limit=10) -> Search:
+def build_search(
+    query, visibilities, filters=None, language=None, offset=0, limit=10, synonyms=()
+) -> Search:
     search = Search(index=[alias_name(kind) for kind in visibilities])
     conditions = [visibility_filter(visibilities), *facet_filters(filters)]
     if language:
@@ -211,6 +213,14 @@ def build_search(query, visibilities, filters=None, language=None, offset=0, lim
             type="best_fields",
             minimum_should_match="2<75%",
         )
+        if synonyms:
+            # The editors' synonym groups that the service found in the query: any phrase of
+            # them matches too.
+            match = Q(
+                "bool",
+                should=[match, *synonym_matches(synonyms, language)],
+                minimum_should_match=1,
+            )
         search = search.query(Q("bool", must=[match], filter=conditions))
     else:
         search = search.query(Q("bool", filter=conditions)).sort("-date")
@@ -227,7 +237,15 @@ def build_search(query, visibilities, filters=None, language=None, offset=0, lim
     return search.extra(track_total_hits=True)[offset : offset + limit]
 
 
-def build_suggest(text, language, visibilities, limit=5) -> Search:
+def synonym_matches(synonyms, language) -> list:
+    phrases = dict.fromkeys(phrase for group in synonyms for phrase in group)
+    return [
+        Q("multi_match", query=phrase, fields=text_fields(language), operator="and")
+        for phrase in phrases
+    ]
+
+
+def build_suggest(text, language, visibilities, limit=5, synonyms=()) -> Search:
     conditions = [visibility_filter(visibilities)]
     if language:
         conditions.append(Q("term", language=language))
@@ -237,7 +255,10 @@ def build_suggest(text, language, visibilities, limit=5) -> Search:
         type="bool_prefix",
         fields=["suggest", "suggest._2gram", "suggest._3gram"],
     )
-    should = [Q("multi_match", query=text, fields=text_fields(language))]
+    should = [
+        Q("multi_match", query=text, fields=text_fields(language)),
+        *synonym_matches(synonyms, language),
+    ]
     search = Search(index=[alias_name(kind) for kind in visibilities]).query(
         Q("bool", must=[match], should=should, filter=conditions)
     )
@@ -358,9 +379,19 @@ class ElasticsearchBackend:
     # --- reading
 
     def search(
-        self, query, visibilities, filters=None, language=None, offset=0, limit=10, facets=True
+        self,
+        query,
+        visibilities,
+        filters=None,
+        language=None,
+        offset=0,
+        limit=10,
+        facets=True,
+        synonyms=(),
+        fallback_language=None,
     ) -> RawResults:
-        search = build_search(query, visibilities, filters, language, offset, limit)
+        # Untranslated originals (fallback_language) are a database-backend feature for now.
+        search = build_search(query, visibilities, filters, language, offset, limit, synonyms)
         response = self._run(
             lambda: search.using(self.client).params(ignore_unavailable=True).execute()
         )
@@ -370,12 +401,15 @@ class ElasticsearchBackend:
                 buckets = getattr(response.aggregations, name, None)
                 if buckets is not None:
                     counts[name] = {b.key: b.doc_count for b in buckets.buckets if b.key}
-        return RawResults([self._hit(hit) for hit in response], response.hits.total.value, counts)
+        total = response.hits.total.value
+        return RawResults([self._hit(hit) for hit in response], total, counts, answered=bool(total))
 
-    def suggest(self, text, language, visibilities, limit=5) -> list[RawHit]:
+    def suggest(
+        self, text, language, visibilities, limit=5, synonyms=(), fallback_language=None
+    ) -> list[RawHit]:
         if not text.strip():
             return []
-        search = build_suggest(text, language, visibilities, limit)
+        search = build_suggest(text, language, visibilities, limit, synonyms)
         response = self._run(
             lambda: search.using(self.client).params(ignore_unavailable=True).execute()
         )

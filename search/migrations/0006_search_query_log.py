@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0003_postgres_title_body_index'),
+        ('search', '0005_synonyms_for_editors'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0005_synonyms_for_editors'),
+        ('search', '0006_everyday_words_synonyms'),
     ]
 
     operations = [

@@ -261,6 +261,15 @@ class ArticlePage(PublicPageCacheMixin, LegalReviewMixin, Page):
 
         return translation_source(self)
 
+    def other_languages(self) -> list["ArticlePage"]:
+        """The live versions of this article in the other languages (for "Also in ...")."""
+        return list(
+            self.get_translations()
+            .live()
+            .select_related("locale")
+            .order_by("locale__language_code")
+        )
+
     @property
     def is_outdated_translation(self) -> bool:
         from knowledge.translations import is_outdated

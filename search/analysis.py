@@ -26,6 +26,7 @@ Stop words are dropped from queries (not from the index: a phrase keeps its word
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from search.text import fold
@@ -43,7 +44,8 @@ STOPWORDS = {
         ik je jij u we wij ze zij hij mijn mij me ons onze uw hun hoe wat wie waar wanneer waarom
         niet geen ook nog al maar om te tot naar over uit door kan kunnen moet moeten wil willen
         heb hebt heeft hebben ben bent er hier daar dan nu zo wel mag mogen ga gaat gaan doe doen
-        krijg krijgt iets welke welk zou zouden kun kunt mee dus na toch nou
+        krijg krijgt iets welke welk zou zouden kun kunt mee dus na toch nou hoeveel
+        graag iemand alles erin eraan ermee echt heel veel moeten
         """.split()
     ),
     "fr": set(
@@ -52,7 +54,7 @@ STOPWORDS = {
         sont je tu il elle nous vous ils elles mon ma mes ton ta tes son sa ses notre votre leur
         leurs comment que qui quoi quand pourquoi pas ne plus peut puis dois doit veux faire
         mais si se me te y a ai as avez avons ont quel quelle quels quelles est-ce on suis es
-        etre avoir fait faut peux pouvez
+        etre avoir fait faut peux pouvez combien ici tres beaucoup quelqu chose
         """.split()
     ),
     "en": set(
@@ -60,7 +62,7 @@ STOPWORDS = {
         the a an and or in on at of for with by to from is are was be been i you he she we they
         my your our their how what who where when why not can could should would do does have
         has it its me us them this that these those there here if so no any some get got am
-        will shall may might must did done now which
+        will shall may might must did done now which much many am im need want please
         """.split()
     ),
     "ar": {
@@ -69,6 +71,8 @@ STOPWORDS = {
         في من على إلى الى عن مع هل ما ماذا كيف متى أين لماذا هذا هذه ذلك تلك التي الذي الذين
         أنا انا أنت انت هو هي نحن هم أو او و ثم لا لم لن قد كان كانت يكون عند كل بعض أي اي
         إذا اذا لكن لي لك له لها لنا بها به فيه فيها عندي هناك هنا يا ان أن إن
+        شو ايش إيش بدي بدنا معي معنا هون هيك ليش وين لازم ممكن يمكن يمكنني أريد اريد كم
+        تبع عم رح حتى بس كتير كثير شي شيء
         """.split()
     },
     "uk": set(
@@ -76,7 +80,8 @@ STOPWORDS = {
         і й та а але або чи що як де коли чому хто який яка яке які мій моя моє мої твій наш
         ваш їх його її я ти він вона воно ми ви вони в у на з із зі до від по за для про при
         не ні так це цей ця ці той та те ті є бути був була було мені мене тобі мені нам вам
-        їм можна треба чи якщо щоб же вже ще тільки дуже
+        їм можна треба чи якщо щоб же вже ще тільки дуже скільки нема немає мені можу
+        хочу потрібно маю мати буде будь ласка
         """.split()
     ),
 }
@@ -190,8 +195,16 @@ def normalise_word(token: str, language: str) -> str:
 def _words(text: str, language: str) -> list[str]:
     """Normalised words. Apostrophes join a Ukrainian word; elsewhere they separate (l'ambassade
     -> l, ambassade; don't -> don, t)."""
+    # Marks first (they are not word characters: "البِطَاقَة" is one word), on the whole text.
+    text = unicodedata.normalize("NFC", text or "")
+    if language == "uk":
+        text = text.replace("\u0301", "")  # stress marks in teaching texts
+    else:
+        text = fold(text)
+        if language == "ar":
+            text = normalise_arabic(text)
     words = []
-    for token in TOKEN.findall(text or ""):
+    for token in TOKEN.findall(text):
         if language == "uk":
             word = normalise_word(token, language)
             if word:

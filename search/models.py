@@ -136,5 +136,5 @@ class SynonymGroup(models.Model):
 
 
 def split_phrases(text: str) -> list[str]:
-    parts = re.split(r"[,;\n↔|]+", text or "")
+    parts = re.split(r"[,;\n↔|،]+", text or "")
     return list(dict.fromkeys(" ".join(part.split()) for part in parts if part.strip()))

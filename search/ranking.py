@@ -12,8 +12,9 @@ a correction of a typo, or, while typing, a completion. Every slot is optional:
 - order: documents with every slot first, then by score × coverage², then a fixed tie-breaker
   (language order, object id), so that a rebuild with the same content gives the same list.
 
-A query is *answered* when the best document covers at least ANSWER_COVERAGE of its meaning;
-otherwise the page says so and offers to ask the question (search.views).
+A query is *answered* when a document carries enough of its meaning where an article says what it
+is about (title, summary, tags: `Scored.answers`); otherwise the page says so, offers to ask the
+question first and lists the partial matches below (search.views).
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ FIELDS = (("title", 3.0, 0.5), ("meta", 2.0, 0.75), ("body", 1.0, 0.75))
 SYNONYM_WEIGHT = 0.9
 TYPO_WEIGHT = 0.8
 COMPLETION_WEIGHT = 0.7
+# A document answers when its title, summary or tags carry ANSWER_STRONG of the query's meaning,
+# or it has ANSWER_COVERAGE of it with at least ANSWER_SOME in those fields (measured on the judged
+# set of bench/relevance: see docs/search.md).
+ANSWER_STRONG = 0.4
 ANSWER_COVERAGE = 0.5
+ANSWER_SOME = 0.1
 
 
 @dataclass
@@ -64,6 +70,8 @@ def build_slots(query: str, language: str, synonym_groups=()) -> list[Slot]:
                 continue
             covered = set(range(start, start + len(phrase)))
             merged = [slot for slot in slots if covered & set(slot.positions)]
+            if any(not set(slot.positions) <= covered for slot in merged):
+                continue  # a part of a phrase already matched ("kinder" in "kindergeld x")
             rest = [slot for slot in slots if not covered & set(slot.positions)]
             positions = tuple(sorted({p for slot in merged for p in slot.positions} | covered))
             alternatives = [Alternative(phrase)]
@@ -105,6 +113,17 @@ class Scored:
     complete: bool
     tie: str = ""
     matched_titles: int = 0
+
+    @property
+    def answers(self) -> bool:
+        return self.strong >= ANSWER_STRONG or (
+            self.coverage >= ANSWER_COVERAGE and self.strong >= ANSWER_SOME
+        )
+
+    # The share of the query's meaning found in the title, summary or tags.
+    strong: float = 0.0
+    # How specific the rarest word found in the title, summary or tags is (1: in one document).
+    topical: float = 0.0
 
 
 @dataclass
@@ -163,29 +182,45 @@ def rank(
             # A word that no document has is as rare as a word can be.
             importance[language].append(idf(count, min(known)) if known else idf(count, 0))
 
+    # A slot's specificity: its IDF against the IDF of a word found in one document only.
+    specificity = {}
+    for language, values in importance.items():
+        stat = stats.get(language)
+        top = idf(stat.count if stat else 1, 1) or 1.0
+        specificity[language] = [min(1.0, value / top) for value in values]
+
     scored = []
     for document_id, terms in by_document.items():
         language = languages[document_id]
         slots = slots_by_language.get(language, [])
         total = sum(importance[language]) or 1.0
-        score = coverage = 0.0
+        score = coverage = strong = topical = 0.0
         matched = titles = 0
         for index, slot in enumerate(slots):
             best = 0.0
-            in_title = False
+            in_title = in_meta = False
             for alternative in slot.alternatives:
                 if all(term in terms for term in alternative.terms):
-                    value = alternative.weight * sum(
-                        term_score(language, terms[term]) for term in alternative.terms
+                    # A phrase counts as much as its words on average: two common words
+                    # found apart are no stronger evidence than one rare word.
+                    value = (
+                        alternative.weight
+                        * sum(term_score(language, terms[term]) for term in alternative.terms)
+                        / len(alternative.terms)
                     )
-                    if value > best:
-                        best = value
-                        in_title = all(terms[term].tf["title"] for term in alternative.terms)
+                    best = max(best, value)
+                    in_title = in_title or all(terms[t].tf["title"] for t in alternative.terms)
+                    in_meta = in_meta or all(
+                        terms[t].tf["title"] or terms[t].tf["meta"] for t in alternative.terms
+                    )
             if best > 0:
                 matched += 1
                 titles += in_title
                 score += best
                 coverage += importance[language][index]
+                if in_meta:
+                    strong += importance[language][index]
+                    topical = max(topical, specificity[language][index])
         if not matched:
             continue
         scored.append(
@@ -197,6 +232,8 @@ def rank(
                 complete=matched == len(slots),
                 tie=ties.get(document_id, str(document_id)),
                 matched_titles=titles,
+                strong=strong / total,
+                topical=topical,
             )
         )
     scored.sort(
@@ -207,5 +244,5 @@ def rank(
             hit.tie,
         )
     )
-    answered = any(hit.coverage >= ANSWER_COVERAGE for hit in scored)
+    answered = any(hit.answers for hit in scored)
     return Ranking(scored, answered)

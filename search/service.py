@@ -188,6 +188,25 @@ def search(
             fallback_language=fallback,
         )
     )
+    if raw.suggestion and raw.suggestion != query and not raw.answered:
+        # Typos that left the query unanswered: the corrected query is asked as if typed (with
+        # its synonyms); the page offers the correction as "did you mean" either way.
+        corrected_groups = _synonyms(raw.suggestion, language, fallback)
+        again, backend_name = _read(
+            lambda backend: backend.search(
+                raw.suggestion,
+                visibilities,
+                filters=filters,
+                language=language,
+                offset=(page - 1) * PAGE_SIZE,
+                limit=PAGE_SIZE,
+                synonyms=corrected_groups,
+                fallback_language=fallback,
+            )
+        )
+        if again.answered and again.total:
+            again.suggestion = raw.suggestion
+            raw, groups = again, corrected_groups
     words = _highlight_words(query, groups, raw.suggestion)
     facets = {}
     for name in FACETS:

@@ -32,8 +32,6 @@ STOPWORDS = set(
 )
 
 
-
-
 def _combining_class() -> re.Pattern:
     """Every combining character (what unicodedata.combining() reports), as ranges."""
     ranges, start, previous = [], None, None

@@ -18,7 +18,6 @@ from django.db.models import Avg, Count, Q
 from search.analysis import analyse, normalise_word
 from search.models import SearchPosting
 from search.ranking import (
-    ANSWER_COVERAGE,
     COMPLETION_WEIGHT,
     TYPO_WEIGHT,
     Alternative,
@@ -261,7 +260,7 @@ class RankedSearch:
             if require_all and not scored.complete:
                 continue
             original = bool(language) and scored.language != language
-            weak = scored.coverage < ANSWER_COVERAGE
+            weak = not scored.answers
             if original and weak:
                 continue  # an untranslated article is offered only when it answers
             hits.append(
@@ -306,7 +305,7 @@ class RankedSearch:
                     added.add(term)
                 if completions:
                     continue
-            if correct and len(slot.word) >= 4:
+            if correct and len(slot.word) >= 5:
                 match = closest(slot.word, vocabulary)
                 if match:
                     word, term = match

@@ -9,6 +9,8 @@ admin or through `save_group`, makes the cached list stale at once (signals in s
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.core.cache import cache
 
 from search.analysis import phrase_terms
@@ -49,10 +51,16 @@ def groups_for(query: str, languages) -> list[list[str]]:
             continue
         for language in languages:
             query_terms = phrase_terms(query, language)
-            if any(_holds(query_terms, phrase_terms(phrase, language)) for phrase in phrases):
+            if any(_holds(query_terms, _phrase(phrase, language)) for phrase in phrases):
                 found.append(phrases)
                 break
     return found
+
+
+@lru_cache(maxsize=20_000)
+def _phrase(phrase: str, language: str) -> tuple[str, ...]:
+    """A synonym phrase analysed in a language (the same every time: kept)."""
+    return tuple(phrase_terms(phrase, language))
 
 
 def _holds(sequence, phrase) -> bool:

@@ -83,22 +83,47 @@ def key_terms(title: str, text: str, limit: int = 12) -> list[str]:
     return [word for word, _count in counts.most_common(limit)]
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    return fold(char)
+# Each character seen, folded on its own (str.translate table), and those that do not fold to
+# exactly one character (ß, marks that are dropped): texts without them keep their positions.
+_FOLDED: dict[int, str] = {}
+_UNEVEN: set[str] = set()
+_SEEN: set[str] = set()
 
 
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     if text.isascii():
         return text.casefold(), range(len(text))
-    pieces = list(map(_fold_char, text))
-    folded = "".join(pieces)
-    if len(folded) == len(text):  # every character folds to one: positions are the same
+    chars = set(text)
+    new = chars - _SEEN
+    if new:
+        if len(_SEEN) > 50_000:  # a flood of rare characters: start again
+            _SEEN.clear(), _FOLDED.clear(), _UNEVEN.clear()
+        for char in new:
+            folded_char = fold(char)
+            _FOLDED[ord(char)] = folded_char
+            if len(folded_char) != 1:
+                _UNEVEN.add(char)
+        _SEEN.update(new)
+    folded = text.translate(_FOLDED)
+    uneven = chars & _UNEVEN
+    if not uneven:
         return folded, range(len(text))
-    positions = []
-    for index, piece in enumerate(pieces):
-        positions.extend([index] * len(piece))
+    # Positions run on one by one, except at the characters that fold to none or several.
+    positions: list[int] = []
+    last = 0
+    for match in re.finditer("[" + re.escape("".join(uneven)) + "]", text):
+        index = match.start()
+        positions.extend(range(last, index))
+        positions.extend([index] * len(_FOLDED[ord(text[index])]))
+        last = index + 1
+    positions.extend(range(last, len(text)))
     return folded, positions
+
+
+@lru_cache(maxsize=512)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.UNICODE)
 
 
 def match_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -106,8 +131,7 @@ def match_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     if not words or not text:
         return []
     folded, positions = _folded_with_map(text)
-    alternatives = "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.UNICODE)
+    pattern = _words_pattern(tuple(words))
     spans = []
     for match in pattern.finditer(folded):
         if match.end() > match.start():
@@ -115,15 +139,36 @@ def match_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+CHUNK = 2000
+
+
+def _first_match(text: str, words: list[str]) -> int | None:
+    """Where the first match starts, reading the text a chunk at a time (cut at spaces), so that
+    a long body is folded only as far as its first match."""
+    start = 0
+    while start < len(text):
+        end = start + CHUNK
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            end = space if space > start else end
+        else:
+            end = len(text)
+        spans = match_spans(text[start:end], words)
+        if spans:
+            return start + spans[0][0]
+        start = end
+    return None
+
+
 def highlight(text: str, words: list[str], length: int = 240) -> SafeString:
     """An escaped excerpt of about `length` characters around the first match, with the
     matching words in <mark>. Without a match, the start of the text."""
     text = " ".join((text or "").split())
-    spans = match_spans(text, words)
     if len(text) <= length:
+        spans = match_spans(text, words)
         start, end = 0, len(text)
     else:
-        centre = spans[0][0] if spans else 0
+        centre = (_first_match(text, words) if words else None) or 0
         start = max(0, centre - length // 3)
         end = min(len(text), start + length)
         start = max(0, min(start, end - length))
@@ -134,6 +179,8 @@ def highlight(text: str, words: list[str], length: int = 240) -> SafeString:
         if end < len(text):
             space = text.rfind(" ", start, end)
             end = space if space > end - 20 else end
+        # Only the excerpt is marked (it starts after a space or at the start of the text).
+        spans = [(a + start, b + start) for a, b in match_spans(text[start:end], words)]
     parts = ["…" if start > 0 else ""]
     cursor = start
     for span_start, span_end in spans:

@@ -292,10 +292,25 @@ class DatabaseBackend:
         return documents, visible
 
     def _ranked_run(self, query, visibilities, filters, language, fallback_language, **options):
-        documents, visible = self._ranked_documents(
-            language, fallback_language, visibilities, filters
+        made = {}
+
+        def querysets():
+            if not made:
+                made["documents"], made["visible"] = self._ranked_documents(
+                    language, fallback_language, visibilities, filters
+                )
+            return made
+
+        filters_key = tuple(
+            sorted((name, tuple(sorted(values))) for name, values in (filters or {}).items())
         )
-        searcher = RankedSearch(visibilities, documents, visible, self._cache_key(visibilities))
+        searcher = RankedSearch(
+            visibilities,
+            lambda: querysets()["documents"],
+            lambda: querysets()["visible"],
+            self._cache_key(visibilities),
+            documents_key=(language, fallback_language, filters_key),
+        )
         return searcher.run(query, language, fallback_language, **options)
 
     def _ranked_search(

@@ -7,6 +7,7 @@ Python), so the two databases give the same list for the same query.
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections import Counter
@@ -72,17 +73,32 @@ def _generation_key(kind):
     return f"search:generation:{kind}"
 
 
+def _fresh_generation() -> int:
+    # Never a value used before, even when the cache was emptied (a counter would start again
+    # at a value whose cached figures belong to other content).
+    return time.time_ns() // 1000 + random.randrange(1000)  # noqa: S311 - not a secret
+
+
 def bump_generation(kind: str) -> None:
-    """Cached vocabularies of this kind are out of date (read by every process)."""
+    """Cached vocabularies, statistics and document ids of this kind are out of date (read by
+    every process)."""
     key = _generation_key(kind)
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 1, None)
+        cache.set(key, _fresh_generation(), None)
 
 
 def _generation(kinds) -> tuple:
-    return tuple(cache.get(_generation_key(kind), 0) for kind in sorted(kinds))
+    values = []
+    for kind in sorted(kinds):
+        key = _generation_key(kind)
+        value = cache.get(key)
+        if value is None:
+            cache.add(key, _fresh_generation(), None)
+            value = cache.get(key)
+        values.append(value)
+    return tuple(values)
 
 
 # --- reading
@@ -115,11 +131,47 @@ class RankedSearch:
     """One ranked query over `documents` (SearchDocument rows already restricted to what the user
     may read and to the chosen facets)."""
 
-    def __init__(self, kinds, documents, visible, cache_key=None):
+    def __init__(self, kinds, documents, visible, cache_key=None, documents_key=None):
+        """`documents` and `visible` may be callables making the querysets (made only when the
+        cached statistics, vocabulary and document ids do not answer). `documents_key`: what
+        identifies `documents` (visibility, language, facet filters) to keep its ids in memory
+        while the index is unchanged; None: they are read with each query."""
         self.kinds = list(kinds)
-        self.documents = documents
-        self.visible = visible  # the readable documents without facet filters (vocabulary)
+        self._documents = documents
+        self._visible = visible  # the readable documents without facet filters (vocabulary)
         self.cache_key = cache_key  # None: the visibility cannot be cached (per-user querysets)
+        self.documents_key = documents_key if cache_key is not None else None
+
+    @property
+    def documents(self):
+        if callable(self._documents):
+            self._documents = self._documents()
+        return self._documents
+
+    @property
+    def visible(self):
+        if callable(self._visible):
+            self._visible = self._visible()
+        return self._visible
+
+    def _document_ids(self) -> set[int] | None:
+        """The ids of `documents`, kept in memory while the index is unchanged (None: not
+        cacheable, the postings query restricts itself)."""
+        if self.documents_key is None:
+            return None
+        key = (
+            "ids",
+            tuple(self.kinds),
+            self.cache_key,
+            self.documents_key,
+            _generation(self.kinds),
+        )
+        found = _memo.get(key)
+        if found and found[0] > time.monotonic():
+            return found[1]
+        ids = set(self.documents.order_by().values_list("pk", flat=True))
+        _remember(key, ids)
+        return ids
 
     def _stats(self, languages=None) -> dict[str, Stats]:
         """Documents and average field lengths per language, of the readable documents (facet
@@ -158,23 +210,22 @@ class RankedSearch:
                 condition |= Q(language=language, term__in=sorted(terms))
         if not condition:
             return []
-        rows = (
-            SearchPosting.objects.filter(kind__in=self.kinds)
-            .filter(condition)
-            .filter(document_id__in=self.documents.order_by().values("pk"))
-            .values_list(
-                "document_id",
-                "language",
-                "term",
-                "title_tf",
-                "meta_tf",
-                "body_tf",
-                "document__title_length",
-                "document__meta_length",
-                "document__body_length",
-                "document__kind",
-                "document__object_id",
-            )
+        ids = self._document_ids()
+        rows = SearchPosting.objects.filter(kind__in=self.kinds).filter(condition)
+        if ids is None:
+            rows = rows.filter(document_id__in=self.documents.order_by().values("pk"))
+        rows = rows.values_list(
+            "document_id",
+            "language",
+            "term",
+            "title_tf",
+            "meta_tf",
+            "body_tf",
+            "document__title_length",
+            "document__meta_length",
+            "document__body_length",
+            "document__kind",
+            "document__object_id",
         )
         return [
             (
@@ -200,6 +251,7 @@ class RankedSearch:
                 kind,
                 object_id,
             ) in rows
+            if ids is None or document_id in ids
         ]
 
     def vocabulary(self, language) -> list[tuple[str, str, int]]:

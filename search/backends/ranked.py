@@ -29,6 +29,8 @@ from search.ranking import (
 )
 
 MAX_TERM = 64
+# Words this long or longer that no document has are corrected (one edit up to five letters).
+TYPO_MIN_LENGTH = 4
 VOCABULARY_SECONDS = 600
 _memo: dict = {}
 
@@ -357,7 +359,7 @@ class RankedSearch:
                     added.add(term)
                 if completions:
                     continue
-            if correct and len(slot.word) >= 5:
+            if correct and len(slot.word) >= TYPO_MIN_LENGTH:
                 match = closest(slot.word, vocabulary)
                 if match:
                     word, term = match

@@ -254,7 +254,7 @@ def table(groups: dict, latency=True) -> str:
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "|".join(["---"] + ["--:"] * len(columns)) + "|")
         for name, values in [*rows.items(), ("**all**", groups["all"])]:
-            cells = [name] + [_cell(key, values[key]) for key, _fmt, _label in columns]
+            cells = [name] + [_cell(key, values.get(key)) for key, _fmt, _label in columns]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)

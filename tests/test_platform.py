@@ -167,7 +167,7 @@ def test_seed_demo_is_idempotent_and_accounts_can_sign_in(client):
     assert first["organisations"] >= 12
     from django.contrib.auth import get_user_model
 
-    assert get_user_model().objects.filter(username__in=USERS).count() == len(USERS) == 7
+    assert get_user_model().objects.filter(username__in=USERS).count() == len(USERS) == 8
     for username in USERS:
         assert client.login(username=username, password="demo-password-123"), username
         response = client.get("/admin/", follow=True)

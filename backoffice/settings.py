@@ -132,6 +132,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # also run by backoffice's migration 0006).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATE_LIMIT_CACHE = "ratelimit"
+# Small state every process must agree on (the search index's generation, which tells web
+# processes that the worker changed the index): the same store as the limits, its own keys.
+SHARED_STATE_CACHE = "shared"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -144,6 +147,12 @@ if REDIS_URL:
             "KEY_PREFIX": "wegwijs-limits",
             "TIMEOUT": None,
         },
+        SHARED_STATE_CACHE: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wegwijs-shared",
+            "TIMEOUT": None,
+        },
     }
 else:
     CACHES = {
@@ -151,6 +160,13 @@ else:
         RATE_LIMIT_CACHE: {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "wegwijs_rate_limits",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        SHARED_STATE_CACHE: {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wegwijs_rate_limits",
+            "KEY_PREFIX": "shared",
             "TIMEOUT": None,
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         },

@@ -13,7 +13,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Avg, Count, Q
 
 from search.analysis import analyse, normalise_word
@@ -81,9 +82,16 @@ def _fresh_generation() -> int:
     return time.time_ns() // 1000 + random.randrange(1000)  # noqa: S311 - not a secret
 
 
+def _shared():
+    # Not the default cache: without Redis that is each process's memory, and the worker that
+    # indexes would never tell the web processes (backoffice.settings.SHARED_STATE_CACHE).
+    return caches[settings.SHARED_STATE_CACHE]
+
+
 def bump_generation(kind: str) -> None:
     """Cached vocabularies, statistics and document ids of this kind are out of date (read by
     every process)."""
+    cache = _shared()
     key = _generation_key(kind)
     try:
         cache.incr(key)
@@ -92,6 +100,7 @@ def bump_generation(kind: str) -> None:
 
 
 def _generation(kinds) -> tuple:
+    cache = _shared()
     values = []
     for kind in sorted(kinds):
         key = _generation_key(kind)

@@ -33,8 +33,16 @@ COMPLETION_WEIGHT = 0.7
 # or it has ANSWER_COVERAGE of it with at least ANSWER_SOME in those fields (measured on the judged
 # set of bench/relevance: see docs/search.md).
 ANSWER_STRONG = 0.4
-ANSWER_COVERAGE = 0.5
+ANSWER_COVERAGE = 0.55
 ANSWER_SOME = 0.1
+# A word that no document of the language has (after stemming, synonyms and typo correction,
+# e.g. a country's name) is weak evidence that nothing answers: for the answer decision it weighs
+# ABSENT_WEIGHT of its rarity. A document that answers through its title, summary or tags must
+# also have PRESENT_COVERAGE of the meaning of the words the collection does have (the key words
+# found only in different articles are a question without an answer).
+ABSENT_WEIGHT = 0.25
+PRESENT_COVERAGE = 0.55
+ABSENT_TOPICAL = 0.5
 
 
 @dataclass
@@ -116,7 +124,12 @@ class Scored:
 
     @property
     def answers(self) -> bool:
-        return self.strong >= ANSWER_STRONG or (
+        # Absent words weigh less only for a document whose title, summary or tags have a
+        # specific word of the query (not merely a common one such as "betalen").
+        # and while the words the collection has outnumber the absent ones.
+        discount = self.topical >= ABSENT_TOPICAL and self.mostly_present
+        strong = self.strong_present if discount else self.strong
+        return (strong >= ANSWER_STRONG and self.coverage_present >= PRESENT_COVERAGE) or (
             self.coverage >= ANSWER_COVERAGE and self.strong >= ANSWER_SOME
         )
 
@@ -124,6 +137,11 @@ class Scored:
     strong: float = 0.0
     # How specific the rarest word found in the title, summary or tags is (1: in one document).
     topical: float = 0.0
+    # `strong` with the words absent from the collection weighing ABSENT_WEIGHT, and the share
+    # of the meaning of the words present in the collection that the document has.
+    strong_present: float = 0.0
+    coverage_present: float = 0.0
+    mostly_present: bool = False
 
 
 @dataclass
@@ -173,14 +191,17 @@ def rank(
         return idf(stat.count, df[(language, posting.term)]) * weighted * (K1 + 1) / (K1 + weighted)
 
     importance: dict[str, list[float]] = {}
+    absent: dict[str, list[bool]] = {}
     for language, slots in slots_by_language.items():
         stat = stats.get(language)
         count = stat.count if stat else 1
         importance[language] = []
+        absent[language] = []
         for slot in slots:
             known = [df[(language, t)] for t in slot.terms() if (language, t) in df]
             # A word that no document has is as rare as a word can be.
             importance[language].append(idf(count, min(known)) if known else idf(count, 0))
+            absent[language].append(not known)
 
     # A slot's specificity: its IDF against the IDF of a word found in one document only.
     specificity = {}
@@ -194,6 +215,17 @@ def rank(
         language = languages[document_id]
         slots = slots_by_language.get(language, [])
         total = sum(importance[language]) or 1.0
+        present = (
+            sum(
+                v
+                for v, gone in zip(importance[language], absent[language], strict=True)
+                if not gone
+            )
+            or 1.0
+        )
+        weighed = present + ABSENT_WEIGHT * sum(
+            v for v, gone in zip(importance[language], absent[language], strict=True) if gone
+        )
         score = coverage = strong = topical = 0.0
         matched = titles = 0
         for index, slot in enumerate(slots):
@@ -234,6 +266,9 @@ def rank(
                 matched_titles=titles,
                 strong=strong / total,
                 topical=topical,
+                strong_present=strong / weighed,
+                coverage_present=coverage / present,
+                mostly_present=absent[language].count(False) > absent[language].count(True),
             )
         )
     scored.sort(

@@ -32,6 +32,8 @@ from search.ranking import (
 MAX_TERM = 64
 # Words this long or longer that no document has are corrected (one edit up to five letters).
 TYPO_MIN_LENGTH = 4
+# Words this long or longer that only one document has may be misspellings of a frequent word.
+RARE_TYPO_LENGTH = 6
 VOCABULARY_SECONDS = 600
 _memo: dict = {}
 
@@ -349,10 +351,23 @@ class RankedSearch:
         """Typo corrections for the words no document has, and completions of the last word
         while typing. Returns the new terms and the corrected query ("did you mean")."""
         missing = [slot for slot in slots if not (slot.terms() & found)]
-        if not missing:
-            return set(), ""
         vocabulary = self.vocabulary(language)
         if not vocabulary:
+            return set(), ""
+        frequency: dict[str, int] = {}
+        for _word, term, df in vocabulary:
+            frequency[term] = max(frequency.get(term, 0), df)
+        rare = [
+            slot
+            for slot in slots
+            if slot not in missing
+            and correct
+            and len(slot.alternatives) == 1
+            and len(slot.word) >= RARE_TYPO_LENGTH
+            and not slot.word.isdigit()
+            and max(frequency.get(term, 0) for term in slot.terms()) <= 1
+        ]
+        if not missing and not rare:
             return set(), ""
         added: set[str] = set()
         replacements = {}
@@ -369,12 +384,24 @@ class RankedSearch:
                 if completions:
                     continue
             if correct and len(slot.word) >= TYPO_MIN_LENGTH:
-                match = closest(slot.word, vocabulary)
+                # With other words of the query found, a short word is corrected by one edit
+                # only (not "cliënt" into "dient").
+                match = closest(slot.word, vocabulary, strict=len(missing) < len(slots))
                 if match:
                     word, term = match
                     slot.alternatives.append(Alternative((term,), TYPO_WEIGHT, "typo"))
                     added.add(term)
                     replacements[slot.word] = word
+        for slot in rare:
+            # A word only one document has (a misspelling in a body, "apostile") also stands
+            # for a more frequent word one or two edits away ("apostille").
+            (own,) = slot.terms()
+            common = [row for row in vocabulary if row[2] > 1 and row[1] != own]
+            match = closest(slot.word, common)
+            if match:
+                word, term = match
+                slot.alternatives.append(Alternative((term,), TYPO_WEIGHT, "typo"))
+                added.add(term)
         suggestion = ""
         if replacements:
             suggestion = re.sub(
@@ -385,13 +412,14 @@ class RankedSearch:
         return added, suggestion
 
 
-def closest(word: str, vocabulary) -> tuple[str, str] | None:
+def closest(word: str, vocabulary, strict: bool = False) -> tuple[str, str] | None:
     """The vocabulary word nearest to `word` (one edit for short words, two for long ones;
-    a swap of two letters is one edit), the most frequent on a tie."""
+    `strict`: one edit up to six letters; a swap of two letters is one edit), the most frequent
+    on a tie."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    limit = 1 if len(word) <= 5 else 2
+    limit = 1 if len(word) <= (6 if strict else 5) else 2
     words = [row[0] for row in vocabulary]
     matches = process.extract(word, words, scorer=OSA.distance, score_cutoff=limit, limit=10)
     if not matches:

@@ -143,7 +143,8 @@ def test_coordinators_review_and_group_signals_of_their_region(client, place):
     assert outcome(client.get(f"/admin/signals/{signals[0].pk}/")) == DENIED
     with pytest.raises(ValidationError):
         policy_signals.review(signals[0], reviewer=place["gina"])
-    assert "Weigering" not in client.get("/admin/signals/").content.decode()
+    other_listing = client.get("/admin/signals/").content.decode()
+    assert not any(f"/admin/signals/{signal.pk}/" in other_listing for signal in signals)
 
 
 def test_home_pages_per_role(client, place):

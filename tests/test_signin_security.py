@@ -12,10 +12,11 @@ from django.test import Client, RequestFactory
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice import mfa, ratelimit, sessions, signin
+from backoffice import mfa, ratelimit, security_views, sessions, signin
 from backoffice.client_address import client_address
 from backoffice.models import AuditEvent, Region
 from tests.conftest import PASSWORD, make_user
+from tests.i18n import in_dutch_html
 from tests.mfa import code_for, verify_session
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_enrolment_at_first_sign_in_with_a_code_and_recovery_codes(client, no_ot
 
     wrong = client.post("/admin/security/mfa/setup/", {"code": "000000", "next": "/admin/"})
     assert wrong.status_code == 400
-    assert "niet juist" in wrong.content.decode() or "not right" in wrong.content.decode()
+    assert in_dutch_html(security_views._code_error()) in wrong.content.decode()
     assert client.get("/admin/").status_code == 302  # still not verified
 
     done = client.post("/admin/security/mfa/setup/", {"code": code_for(device), "next": "/admin/"})

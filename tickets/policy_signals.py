@@ -47,6 +47,19 @@ def can_write(user) -> bool:
     )
 
 
+def can_flag(user) -> bool:
+    """Staff who write signals in the admin: specialists and coordinators (and superusers)."""
+    held = roles.user_roles(user)
+    return user.is_active and (
+        user.is_superuser or bool(held & {roles.SPECIALIST, roles.COORDINATOR})
+    )
+
+
+def can_report(user) -> bool:
+    """Professionals report signals from their pages on the public site."""
+    return user.is_active and roles.PROFESSIONAL in roles.user_roles(user)
+
+
 def can_review(user) -> bool:
     return user.is_active and (user.is_superuser or roles.COORDINATOR in roles.user_roles(user))
 

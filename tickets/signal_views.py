@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from backoffice import roles
 from backoffice.models import Municipality, Organisation
 from tickets import access, policy_signals, queue_views
 from tickets.models import PolicySignal, SignalCategory, SignalGroup
@@ -78,16 +77,11 @@ class SignalForm(forms.Form):
 # --- Staff (admin)
 
 
-def _staff_writer(user):
-    held = roles.user_roles(user)
-    if not (user.is_superuser or held & {roles.SPECIALIST, roles.COORDINATOR}):
-        raise PermissionDenied
-
-
 @require_http_methods(["GET", "POST"])
 def staff_signal(request, pk=None):
     """Flag a question as a signal (pk) or write one without a question."""
-    _staff_writer(request.user)
+    if not policy_signals.can_flag(request.user):
+        raise PermissionDenied
     question = None
     if pk is not None:
         question = get_object_or_404(access.staff_questions(request.user), pk=pk)
@@ -193,7 +187,7 @@ def signal_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def pro_signal(request):
-    if not request.user.groups.filter(name=roles.PROFESSIONAL).exists():
+    if not policy_signals.can_report(request.user):
         raise PermissionDenied
     organisation = request.user.profile.organisation
     form = SignalForm(

@@ -335,16 +335,7 @@ class DatabaseBackend:
             synonyms=synonyms,
             require_all=require_all,
         )
-        page = result.hits[offset : offset + limit]
-        documents = SearchDocument.objects.in_bulk([hit.pk for hit in page])
-        hits = []
-        for ranked in page:
-            document = documents.get(ranked.pk)
-            if document is not None:
-                document._score = ranked.score
-                hit = self._hit(document)
-                hit.original, hit.weak = ranked.original, ranked.weak
-                hits.append(hit)
+        hits = self._load(result.hits[offset : offset + limit])
         total = len(result.hits)
         return RawResults(
             hits,

@@ -207,6 +207,12 @@ def test_french_elision_and_stop_words_in_queries():
     assert analyse("comment je fais pour la carte", "fr", query=True)[-1][1] == "carte"
 
 
+def test_arabic_dialect_fillers_are_not_what_a_query_is_about():
+    # Maghrebi "of", "what", "do" as a newcomer types them: only the card and the residence count.
+    words = [word for _term, word in analyse("الكارت ديال الإقامة شنو ندير", "ar", query=True)]
+    assert words == ["الكارت", "الاقامه"]  # the folded form the index holds too
+
+
 # --- ranking and languages
 
 

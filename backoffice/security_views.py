@@ -2,6 +2,8 @@
 own security page (recovery codes, sign-out everywhere) and a coordinator's page for someone
 else's account (reset MFA, sign-out everywhere). Rules: backoffice.mfa, backoffice.sessions."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -67,7 +69,7 @@ def mfa_setup(request):
     if mfa.is_enrolled(user):
         if mfa.is_verified(user):
             return redirect(_next_url(request))
-        return redirect(f"{_mfa_verify_url()}?next={_next_url(request)}")
+        return redirect(f"{_mfa_verify_url()}?next={quote(_next_url(request))}")
     device = mfa.pending_device(user)
     error = ""
     code = ""
@@ -111,7 +113,7 @@ def mfa_verify(request):
     """Every sign-in after the first: a code from the app, or a recovery code."""
     user = request.user
     if not mfa.is_enrolled(user):
-        return redirect(f"{_mfa_setup_url()}?next={_next_url(request)}")
+        return redirect(f"{_mfa_setup_url()}?next={quote(_next_url(request))}")
     if mfa.is_verified(user):
         return redirect(_next_url(request))
     error = ""

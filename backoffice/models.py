@@ -321,6 +321,7 @@ class SentMail(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "recipient"], name="sent_mail_once"),
         ]
+        indexes = [models.Index(fields=["claimed_at"], name="sent_mail_claimed")]
 
     def __str__(self):
         return self.key

@@ -120,15 +120,18 @@ def inline(*, skip=()):
 class _Dispatch:
     """The on-commit callback of one row; remembers whether it ran, for deduplication."""
 
-    def __init__(self, pk: int, in_process: bool):
+    def __init__(self, pk: int, in_process: bool, pending: dict | None = None, key=None):
         self.pk = pk
         self.in_process = in_process
         self.fired = False
+        self.pending, self.key = pending, key
 
     def __call__(self):
         if self.fired:  # registered again by a deduplicated add: the row goes once
             return
         self.fired = True
+        if self.pending is not None and self.pending.get(self.key) is self:
+            del self.pending[self.key]
         if self.in_process:
             run(self.pk)
         else:
@@ -136,9 +139,16 @@ class _Dispatch:
 
 
 def _pending(connection) -> dict:
+    """The effects waiting for the current transaction's commit, by handler and arguments.
+    Entries leave when their row is handed over; those of rolled-back transactions are
+    dropped outside a transaction, or when many piled up."""
     pending = getattr(connection, "_outbox_pending", None)
     if pending is None or not connection.in_atomic_block:
         pending = connection._outbox_pending = {}
+    elif len(pending) > 1000:
+        for key, callback in list(pending.items()):
+            if not _still_waiting(connection, callback):
+                del pending[key]
     return pending
 
 
@@ -180,9 +190,11 @@ def add(func, *args, **kwargs):
         kwargs=kwargs,
         due_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
     )
-    callback = _Dispatch(row.pk, in_process=mode is not None)
+    in_process = mode is not None
     if connection.in_atomic_block:
-        pending[key] = callback
+        callback = pending[key] = _Dispatch(row.pk, in_process, pending, key)
+    else:
+        callback = _Dispatch(row.pk, in_process)
     transaction.on_commit(callback)
     return row
 

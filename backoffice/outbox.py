@@ -390,3 +390,20 @@ def connect_search() -> None:
         add(getattr(tasks, task), kind, str(object_id))
 
     signals.use_queue(queue)
+
+
+def hand_over_again(pks) -> int:
+    """Give rows not done (also given-up ones) a fresh start and hand them to the worker now
+    (Django admin > Side effects, after the cause of a failure was fixed)."""
+    from backoffice.models import OutboxTask
+
+    pks = list(pks)
+    OutboxTask.objects.filter(pk__in=pks, done_at=None).update(
+        given_up_at=None,
+        attempts=0,
+        claimed_until=None,
+        due_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
+    )
+    for pk in pks:
+        transaction.on_commit(lambda pk=pk: dispatch(pk))
+    return len(pks)

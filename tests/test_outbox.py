@@ -397,3 +397,35 @@ def test_seed_demo_indexes_at_once_queues_no_task_and_mails_nobody(
     assert SearchDocument.objects.filter(kind="article").count() >= 4
     assert OutboxTask.objects.exists()
     assert not OutboxTask.objects.filter(done_at=None).exists()
+
+
+# --- The technical admin --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_superuser_sees_side_effects_and_hands_a_given_up_one_over_again(
+    client, region, django_capture_on_commit_callbacks
+):
+    question = _ask(region)
+    row = _rows(handler=SIGN_IN).get()
+    OutboxTask.objects.filter(pk=row.pk).update(
+        given_up_at=timezone.now(), attempts=10, last_error="SMTPServerDisconnected: gone"
+    )
+    url = "/django-admin/backoffice/outboxtask/"
+    client.force_login(make_user(roles.SPECIALIST, "sam", regions=[region]))
+    assert client.get(url).status_code == 302  # the technical admin is for superusers only
+    client.force_login(make_user("superuser", "root"))
+    listing = client.get(url + "?state=given_up")
+    assert list(listing.context["cl"].result_list) == [row]
+    assert "SMTPServerDisconnected" not in listing.content.decode()  # the list, not the detail
+    assert "SMTPServerDisconnected" in client.get(f"{url}{row.pk}/change/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"action": "hand_over_again", "_selected_action": [row.pk]}, follow=True
+        )
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert row.given_up_at is None and row.done_at is not None
+    assert [m.to for m in mail.outbox] == [["amal@example.org"]]
+    assert SentMail.objects.filter(key=f"question:{question.pk}:new:").exists()
+    assert client.post(url + "add/").status_code == 403  # read-only

@@ -177,7 +177,11 @@ def test_the_sweep_hands_over_rows_that_were_lost_and_not_rows_being_run(region)
     question = _ask(region)  # in the test's transaction: never dispatched, as if lost
     rows = _rows(before)
     assert rows.count() == 3 and not rows.filter(done_at__isnull=False).exists()
+    from backoffice.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.all().delete()
     assert outbox.sweep() == 0  # not due yet: the worker may simply be behind
+    assert WorkerHeartbeat.objects.exists()  # the sweep runs in the worker: a sign of life
     now = timezone.now()
     staff_row = rows.get(handler=STAFF)
     # One row is being run by a worker whose claim has not run out.

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages clean bench relevance
+.PHONY: run test install lint format messages clean bench bench-faults relevance
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	DEBUG=true $(MANAGE) compile_translations
 	bench/run $(BENCH_ARGS)
+
+# Faults (issue 21): intakes while the worker is killed and Redis stopped, then counted (a few
+# minutes; docs/benchmarks.md). FAULTS_ARGS e.g. "--brokers redis --questions 60".
+bench-faults: install
+	DEBUG=true $(MANAGE) compile_translations
+	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
 
 # Relevance of the public search page on the judged query set (docs/search.md, "Relevance"):
 # exits non-zero when a target is missed. RELEVANCE_ARGS e.g. "--db postgres --articles 2000".

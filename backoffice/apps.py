@@ -14,3 +14,7 @@ class BackofficeConfig(AppConfig):
         signals.connect()
         signals.connect_profile()
         signals.connect_page_cache()
+        from backoffice import outbox, task_bridge
+
+        outbox.register(task_bridge.run_django_task, kind=outbox.TASK)
+        outbox.connect_search()

@@ -55,8 +55,9 @@ def dev_secret_key(var_dir: Path) -> str:
 def email_settings(url: str | None) -> dict:
     """Translate EMAIL_URL into Django's e-mail settings.
 
-    Supported: console:// (default), locmem://, smtp://host:25, smtp+tls://host:587 (STARTTLS),
-    smtps://host:465 (implicit TLS); user and password in the URL, `?from=` for the sender.
+    Supported: console:// (default), locmem://, file:///folder (a file per mail), smtp://host:25,
+    smtp+tls://host:587 (STARTTLS), smtps://host:465 (implicit TLS); user and password in the
+    URL, `?from=` for the sender.
     """
     if not url:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
@@ -66,6 +67,11 @@ def email_settings(url: str | None) -> dict:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme == "file":  # file:///var/mail-out: one file per mail sent (tests, staging)
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": unquote(parts.path),
+        }
     if scheme not in {"smtp", "smtp+tls", "smtps"}:
         raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not supported")
     query = parse_qs(parts.query)

@@ -266,3 +266,62 @@ class HomePage(PublicPageCacheMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+
+
+class OutboxTask(models.Model):
+    """A side effect (a mail, a search-index update, a document, a task of Wagtail's) written in
+    the same transaction as the change that causes it, and run by the worker after the commit
+    (backoffice.outbox). A row stays until its handler succeeded: a lost task, a killed worker
+    or a broker outage delays the effect, it never loses it."""
+
+    handler = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the sweep hands the row to the worker again if it is not done by then.
+    due_at = models.DateTimeField()
+    # A worker that runs the row holds it until then; after that another may take it over.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    dispatches = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    result = models.CharField(max_length=200, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    given_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ("view",)
+        verbose_name = _("side effect")
+        verbose_name_plural = _("side effects")
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="outbox_pending_due",
+                condition=models.Q(done_at__isnull=True, given_up_at__isnull=True),
+            ),
+            models.Index(fields=["done_at"], name="outbox_done"),
+        ]
+
+    def __str__(self):
+        return f"{self.handler}{tuple(self.args)}"
+
+
+class SentMail(models.Model):
+    """A mail that left (or is leaving) for one recipient, by its reason (e.g.
+    "question:12:new:"): a replayed side effect finds it and sends nothing twice. The address
+    is kept only as a keyed hash."""
+
+    key = models.CharField(max_length=200)
+    recipient = models.CharField(max_length=64)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="sent_mail_once"),
+        ]
+        indexes = [models.Index(fields=["claimed_at"], name="sent_mail_claimed")]
+
+    def __str__(self):
+        return self.key

@@ -188,8 +188,12 @@ PUBLIC_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "wegwijs_visitor"]
 Q_CLUSTER = {
     "name": "wegwijs",
     "workers": env_int("Q_WORKERS", 1),
-    "timeout": 300,
-    "retry": 360,
+    # A task running longer is stopped (a search rebuild at 100,000 questions needs minutes).
+    # With the database broker a task a killed worker had taken is handed out again `retry`
+    # seconds later; side effects do not wait for that: the outbox sweep hands their rows
+    # over after OUTBOX_LEASE_SECONDS, and a late second copy finds the row done.
+    "timeout": env_int("TASK_TIMEOUT", 300),
+    "retry": env_int("TASK_TIMEOUT", 300) + 60,
     "max_attempts": 5,
     "ack_failures": True,
     "catch_up": False,
@@ -207,13 +211,37 @@ else:
 # to django-q2 so there is a single queue, worker and retry policy to operate.
 TASKS = {"default": {"BACKEND": "backoffice.task_bridge.DjangoQTaskBackend"}}
 
-# A worker whose last heartbeat is older than this is reported as degraded on /health/.
-WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180)
+# A worker whose last heartbeat is older than this is reported as degraded on /health/. A live
+# worker writes one about every half minute (the heartbeat and the outbox sweep, each a minute).
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 90)
+
+# --- Outbox (backoffice.outbox): side effects written with the change, run after the commit.
+# A row not done this many seconds after it was handed to the worker is handed over again by
+# the sweep (then 2x, 4x... longer, at most an hour); also the wait after a failed run.
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+# How long one run may hold a row; a killed worker's rows come back after this.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 60)
+# The sweep's rhythm, in minutes (django-q2 schedules run at most once a minute).
+OUTBOX_SWEEP_MINUTES = env_int("OUTBOX_SWEEP_MINUTES", 1)
+# Failed runs before a row is given up (reported on /health/ for a day).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+# Done rows and sent-mail records are kept this long.
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
+# A mail claimed by a run that died is sent again after this many seconds.
+OUTBOX_MAIL_CLAIM_SECONDS = env_int("OUTBOX_MAIL_CLAIM_SECONDS", 300)
+# /health/ says degraded when the oldest waiting side effect is older than this.
+OUTBOX_BACKLOG_MAX_AGE = env_int("OUTBOX_BACKLOG_MAX_AGE", 300)
+# The mail server's reachability is probed at most this often per process (seconds).
+SMTP_PROBE_SECONDS = env_int("SMTP_PROBE_SECONDS", 60)
 
 HEALTH_CHECKS = {
     "database": "backoffice.health.check_database",
+    "cache": "backoffice.health.check_cache",
+    "broker": "backoffice.health.check_broker",
     "search": "search.health.check_search_backend",
     "worker": "backoffice.health.check_worker",
+    "mail": "backoffice.health.check_mail",
+    "outbox": "backoffice.health.check_outbox",
 }
 
 # --- Search

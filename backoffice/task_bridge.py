@@ -2,14 +2,12 @@
 
 Wagtail 8 and its search package enqueue work (search index and reference index updates, file
 deletions) through django-tasks. Rather than run a second, unmanaged task system, this backend
-queues each such task on django-q2, so one worker, one retry policy and one monitor (Django
-admin > Background tasks) cover everything.
+writes each such task to the platform's outbox, run by django-q2, so one worker, one retry
+policy and one monitor (Django admin > Background tasks) cover everything.
 """
 
-from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.timezone import now
-from django_q.tasks import async_task
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id, normalize_json
@@ -46,11 +44,10 @@ class DjangoQTaskBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
-        # After commit: the worker must see the rows the task is about (and with Redis as the
-        # broker, a rolled-back change must not be indexed).
-        transaction.on_commit(
-            lambda: async_task(
-                RUNNER, task.module_path, args, kwargs, task_name=result.id, group=task.name
-            )
-        )
+        # Through the outbox (backoffice.outbox): written with the change, run after the commit
+        # (the worker must see the rows the task is about; a rolled-back change is not
+        # indexed), once per transaction, and handed over again until it ran.
+        from backoffice import outbox
+
+        outbox.add(run_django_task, task.module_path, args, kwargs)
         return result

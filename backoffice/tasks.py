@@ -1,5 +1,7 @@
 """Background tasks of the platform, run by the django-q2 worker."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -7,6 +9,7 @@ from backoffice.models import WorkerHeartbeat
 
 HEARTBEAT_FUNC = "backoffice.tasks.record_heartbeat"
 STATISTICS_FUNC = "backoffice.tasks.refresh_query_statistics"
+OUTBOX_SWEEP_FUNC = "backoffice.outbox.sweep"
 
 
 def record_heartbeat(cluster: str | None = None) -> str:
@@ -30,24 +33,31 @@ def refresh_query_statistics() -> str:
     return "analysed"
 
 
+def ensure_schedule(name: str, func: str, schedule_type: str, *, first_run=None, **fields):
+    """Create or update one recurring django-q2 task (idempotent; run after migrate): every
+    app makes its schedules through this one helper. `first_run` sets only when a new schedule
+    first runs; an existing one keeps its rhythm."""
+    from django_q.models import Schedule
+
+    defaults = {"func": func, "schedule_type": schedule_type, "repeats": -1, **fields}
+    schedule, created = Schedule.objects.update_or_create(name=name, defaults=defaults)
+    if created and first_run is not None:
+        Schedule.objects.filter(pk=schedule.pk).update(next_run=first_run)
+    return schedule
+
+
 def ensure_schedules() -> None:
     """Create the recurring tasks every installation needs (idempotent)."""
     from django_q.models import Schedule
 
-    Schedule.objects.update_or_create(
-        name="worker heartbeat",
-        defaults={
-            "func": HEARTBEAT_FUNC,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
-    Schedule.objects.update_or_create(
-        name="database statistics",
-        defaults={
-            "func": STATISTICS_FUNC,
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
+    ensure_schedule("worker heartbeat", HEARTBEAT_FUNC, Schedule.MINUTES, minutes=1)
+    ensure_schedule("database statistics", STATISTICS_FUNC, Schedule.DAILY)
+    # Every minute, half a minute after the heartbeat: the sweep records a heartbeat too, so a
+    # live worker's last sign is never much older than half a minute (WORKER_HEARTBEAT_MAX_AGE).
+    ensure_schedule(
+        "outbox sweep",
+        OUTBOX_SWEEP_FUNC,
+        Schedule.MINUTES,
+        minutes=settings.OUTBOX_SWEEP_MINUTES,
+        first_run=timezone.now() + timedelta(seconds=30),
     )

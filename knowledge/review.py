@@ -386,11 +386,6 @@ def send_review_reminders() -> int:
 def ensure_schedules() -> None:
     from django_q.models import Schedule
 
-    Schedule.objects.update_or_create(
-        name="knowledge review reminder",
-        defaults={
-            "func": REMINDER_FUNC,
-            "schedule_type": Schedule.WEEKLY,
-            "repeats": -1,
-        },
-    )
+    from backoffice.tasks import ensure_schedule
+
+    ensure_schedule("knowledge review reminder", REMINDER_FUNC, Schedule.WEEKLY)

@@ -1,6 +1,7 @@
 """Index on commit: a change to an object of a registered kind (or to one of its dependents,
-e.g. a message of a question) queues a django-q2 task once the transaction commits. Queueing
-problems are logged, never raised: a save never fails because search is down."""
+e.g. a message of a question) queues a task once the transaction commits, through the queue the
+platform gives (`use_queue`), or straight to django-q2. Queueing problems of the latter are
+logged, never raised: a save never fails because search is down."""
 
 import logging
 from functools import partial
@@ -22,7 +23,21 @@ def _enqueue(task: str, kind: str, object_id) -> None:
         logger.warning("Search: could not queue %s %s:%s", task, kind, object_id, exc_info=True)
 
 
+# The platform may give its own queue (backoffice.outbox: a row written with the change, run
+# after the commit, handed over again until it succeeds); without one, a task after the commit.
+_queue = None
+
+
+def use_queue(queue) -> None:
+    """`queue(task, kind, object_id)` receives every index task from now on (None: the default)."""
+    global _queue
+    _queue = queue
+
+
 def schedule(task: str, kind: str, object_id) -> None:
+    if _queue is not None:
+        _queue(task, kind, str(object_id))
+        return
     transaction.on_commit(partial(_enqueue, task, kind, object_id))
 
 

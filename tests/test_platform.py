@@ -246,7 +246,11 @@ def test_health_is_degraded_without_any_heartbeat(health_client):
     WorkerHeartbeat.objects.all().delete()
     response = health_client.get("/health/")
     assert response.status_code == 503
-    assert response.json()["checks"]["worker"] == {"status": "degraded", "last_heartbeat": None}
+    assert response.json()["checks"]["worker"] == {
+        "status": "degraded",
+        "last_heartbeat": None,
+        "reason": "no worker ever reported",
+    }
 
 
 @pytest.mark.django_db

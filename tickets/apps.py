@@ -28,20 +28,9 @@ class TicketsConfig(AppConfig):
 def _ensure_schedules(sender, **kwargs):
     from django_q.models import Schedule
 
-    Schedule.objects.update_or_create(
-        name="purge abandoned uploads",
-        defaults={
-            "func": "tickets.staging.purge_abandoned",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
-    )
-    Schedule.objects.update_or_create(
-        name="escalate overdue questions",
-        defaults={
-            "func": "tickets.sla.escalate_due",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 15,
-            "repeats": -1,
-        },
+    from backoffice.tasks import ensure_schedule
+
+    ensure_schedule("purge abandoned uploads", "tickets.staging.purge_abandoned", Schedule.DAILY)
+    ensure_schedule(
+        "escalate overdue questions", "tickets.sla.escalate_due", Schedule.MINUTES, minutes=15
     )

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from backoffice import outbox
 from backoffice.audit import record_event
 from tickets import access, lifecycle, notifications
 from tickets.consent_texts import HANDOVER_CLIENT_TEXT, HANDOVER_TEXT, HANDOVER_VERSION
@@ -158,7 +159,7 @@ def transfer_to_region(
             "consent": consent.pk,
         },
     )
-    notifications.queue("notify_staff_of_new_question", locked.pk)
+    outbox.add(notifications.notify_staff_of_new_question, locked.pk, f"handover-{handover.pk}")
     question.region = locked.region
     return handover
 

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from backoffice import roles
+from backoffice import outbox, roles
 from backoffice.audit import record_event
 from tickets import attachments, notifications, sla
 from tickets.access_codes import hash_access_code, new_access_code
@@ -205,7 +205,16 @@ def create_question(
         actor_label="" if professional else AuthorKind.REQUESTER,
         target=question,
     )
+    _tell_about_new_question(question)
     return NewQuestion(question, access_code)
+
+
+def _tell_about_new_question(question: Question) -> None:
+    """The newcomer gets a link (when they gave an address), the region's specialists a
+    notice; written with the question, sent after its commit (tickets.notifications)."""
+    if question.requester_kind == RequesterKind.NEWCOMER and question.requester_email:
+        outbox.add(notifications.send_sign_in_link, question.pk, "new")
+    outbox.add(notifications.notify_staff_of_new_question, question.pk)
 
 
 def _attach(question, message, checked_files):
@@ -302,7 +311,7 @@ def add_message(
             change_status(
                 question, Status.ANSWERED, actor=author, actor_kind=author_kind, request=request
             )
-        _tell_requester(question)
+        _tell_requester(question, message)
     elif question.status in (Status.WAITING, Status.ANSWERED, Status.CLOSED):
         change_status(
             question,
@@ -329,12 +338,13 @@ class ConcurrentReply(ValidationError):
         )
 
 
-def _tell_requester(question: Question) -> None:
-    """Only that there is news, with a link: never the answer itself (tickets.notifications)."""
+def _tell_requester(question: Question, message: Message) -> None:
+    """Only that there is news, with a link: never the answer itself (tickets.notifications).
+    One mail per answering message, sent once however often the worker is asked."""
     if question.requester_kind == RequesterKind.PROFESSIONAL:
-        notifications.queue("notify_professional_of_answer", question.pk)
+        outbox.add(notifications.notify_professional_of_answer, question.pk, message.pk)
     elif question.requester_email:
-        notifications.queue("send_sign_in_link", question.pk, "answer")
+        outbox.add(notifications.send_sign_in_link, question.pk, "answer", message.pk)
 
 
 def mark_solved(question: Question, *, actor_kind: str, actor=None, request=None) -> Question:

@@ -1,5 +1,7 @@
 """E-mails about questions. They say only that there is news, with a link: no question or
-answer text ever leaves by e-mail. Sent by the django-q2 worker, retried on failure."""
+answer text ever leaves by e-mail. The services (tickets.lifecycle, tickets.handover) add them
+to the outbox with the change that causes them; the worker sends them, each mail once per
+occasion and recipient, retried on failure (backoffice.outbox)."""
 
 import hashlib
 import hmac
@@ -8,21 +10,17 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_q.models import Schedule
-from django_q.tasks import async_task
 
-from backoffice import roles
+from backoffice import outbox, roles
 from tickets.models import Question, RequesterKind, SignInLink
 
 logger = logging.getLogger(__name__)
 
 SIGN_IN_LINK_DAYS = 30
-MAX_ATTEMPTS = 5
 
 
 def hash_link_token(token: str) -> str:
@@ -55,13 +53,17 @@ def email_digest(email: str) -> str:
 
 
 def request_new_link(reference: str, email: str) -> None:
-    """ "I lost my code": the same work whatever was typed. The request only queues a task; the
-    worker looks the question up and mails a link when reference and address match, so the
-    answer's timing tells nothing about whether they do (bench/lost_code_timing.py)."""
-    queue("send_lost_code_link", reference.strip().upper(), email_digest(email))
+    """ "I lost my code": the same work whatever was typed. The request only writes a side
+    effect; the worker looks the question up and mails a link when reference and address match,
+    so the answer's timing tells nothing about whether they do (bench/lost_code_timing.py).
+    Each request is its own occasion: asking twice sends twice."""
+    outbox.add(
+        send_lost_code_link, reference.strip().upper(), email_digest(email), secrets.token_hex(8)
+    )
 
 
-def send_lost_code_link(reference: str, digest: str) -> str:
+@outbox.handler(outbox.MAIL)
+def send_lost_code_link(reference: str, digest: str, occasion: str = "") -> str:
     question = (
         Question.objects.filter(reference=reference, requester_kind=RequesterKind.NEWCOMER)
         .exclude(requester_email="")
@@ -69,33 +71,26 @@ def send_lost_code_link(reference: str, digest: str) -> str:
     )
     if question is None or not hmac.compare_digest(email_digest(question.requester_email), digest):
         return "no match"
-    return send_sign_in_link(question.pk, "lost_code")
+    return send_sign_in_link(question.pk, "lost_code", occasion)
 
 
-def queue(function: str, *args) -> None:
-    """Hand a notification to the worker once the question is safely committed."""
-    transaction.on_commit(lambda: async_task(f"tickets.notifications.{function}", *args))
+def _mail_key(question_id: int, reason: str, occasion) -> str:
+    """What makes a mail one mail: its question, its reason and the occasion (the message that
+    answered, the handover that moved it...). A replay with the same key sends nothing."""
+    return f"question:{question_id}:{reason}:{occasion}"
 
 
-def _retry_later(function: str, args: list, attempt: int, error: Exception) -> None:
-    if attempt >= MAX_ATTEMPTS:
-        logger.error("Giving up %s%s after %d attempts: %s", function, args, attempt, error)
-        return
-    logger.warning("Retrying %s%s later: %s", function, args, error)
-    Schedule.objects.create(
-        func=f"tickets.notifications.{function}",
-        args=repr((*args, attempt + 1)),
-        schedule_type=Schedule.ONCE,
-        next_run=timezone.now() + timedelta(minutes=5 * attempt),
-    )
-
-
-def send_sign_in_link(question_id: int, reason: str, attempt: int = 1) -> str:
+@outbox.handler(outbox.MAIL)
+def send_sign_in_link(question_id: int, reason: str, occasion="") -> str:
     """Mail the requester a one-click link to their follow-up page; the token is made here, in
-    the worker, and only its hash is stored."""
-    question = Question.objects.get(pk=question_id)
-    if not question.requester_email:
+    the worker, and only its hash is stored. A mail server that fails raises: the outbox tries
+    again later (backoffice.outbox)."""
+    question = Question.objects.filter(pk=question_id).first()
+    if question is None or not question.requester_email:
         return "no address"
+    key = _mail_key(question_id, reason, occasion)
+    if outbox.already_sent(key, question.requester_email):
+        return "already sent"
     token = secrets.token_urlsafe(32)
     SignInLink.objects.create(
         question=question,
@@ -116,17 +111,12 @@ def send_sign_in_link(question_id: int, reason: str, attempt: int = 1) -> str:
             "with this link (valid for %(days)d days):\n\n%(link)s\n\nFor your privacy this "
             "e-mail contains nothing else.\n\nWegwijs"
         ) % {"reference": question.reference, "days": SIGN_IN_LINK_DAYS, "link": link}
-    try:
-        send_mail(subject, body, None, [question.requester_email])
-    except OSError as error:  # SMTP errors are OSErrors; the question itself is safe
-        _retry_later("send_sign_in_link", [question_id, reason], attempt, error)
-        return "retry"
-    return "sent"
+    return outbox.send_once(key, EmailMessage(subject, body, None, [question.requester_email]))
 
 
-def notify_staff_of_new_question(question_id: int, attempt: int = 1) -> int:
-    """Tell the specialists of the question's region (and domain, if they chose domains)."""
-    question = Question.objects.select_related("region", "legal_domain").get(pk=question_id)
+def staff_to_tell(question: Question) -> list[str]:
+    """The addresses of the specialists of the question's region (and domain, if they chose
+    domains)."""
     from django.contrib.auth import get_user_model
 
     candidates = (
@@ -136,12 +126,22 @@ def notify_staff_of_new_question(question_id: int, attempt: int = 1) -> int:
         )
         .prefetch_related("profile__legal_domains")
     )
-    recipients = sorted({
+    return sorted({
         user.email for user in candidates
         if user.email and (not user.profile.legal_domains.all()
                            or question.legal_domain in user.profile.legal_domains.all())
     })  # fmt: skip
-    if not recipients:
+
+
+@outbox.handler(outbox.MAIL)
+def notify_staff_of_new_question(question_id: int, occasion="new") -> int:
+    """Tell the specialists of the question's region (and domain, if they chose domains), one
+    mail each (no one sees the others' addresses; a replay skips who was told). `occasion`:
+    "new", or the handover that brought it to this region."""
+    question = (
+        Question.objects.select_related("region", "legal_domain").filter(pk=question_id).first()
+    )
+    if question is None:
         return 0
     # Straight to the question's workspace, not to the admin home.
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
@@ -156,18 +156,24 @@ def notify_staff_of_new_question(question_id: int, attempt: int = 1) -> int:
             "domain": question.legal_domain.name,
             "link": link,
         }
-    try:
-        send_mail(subject, body, None, recipients)
-    except OSError as error:
-        _retry_later("notify_staff_of_new_question", [question_id], attempt, error)
-        return 0
-    return len(recipients)
+    key = _mail_key(question_id, "staff", occasion)
+    sent, failure = 0, None
+    for address in staff_to_tell(question):
+        try:
+            if outbox.send_once(key, EmailMessage(subject, body, None, [address])) == "sent":
+                sent += 1
+        except Exception as error:  # the others are still told; this one again later
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return sent
 
 
-def notify_professional_of_answer(question_id: int, attempt: int = 1) -> str:
+@outbox.handler(outbox.MAIL)
+def notify_professional_of_answer(question_id: int, occasion="") -> str:
     """Tell the professional who asked that their consult has news: only a link."""
-    question = Question.objects.select_related("professional").get(pk=question_id)
-    professional = question.professional
+    question = Question.objects.select_related("professional").filter(pk=question_id).first()
+    professional = question.professional if question else None
     if professional is None or not professional.email or not professional.is_active:
         return "no address"
     language = getattr(getattr(professional, "profile", None), "preferred_language", "")
@@ -181,9 +187,5 @@ def notify_professional_of_answer(question_id: int, attempt: int = 1) -> str:
             "Hello,\n\nThere is news about consult %(reference)s at Wegwijs. Sign in to read "
             "it:\n\n%(link)s\n\nWegwijs"
         ) % {"reference": question.reference, "link": link}
-    try:
-        send_mail(subject, body, None, [professional.email])
-    except OSError as error:
-        _retry_later("notify_professional_of_answer", [question_id], attempt, error)
-        return "retry"
-    return "sent"
+    key = _mail_key(question_id, "pro_answer", occasion)
+    return outbox.send_once(key, EmailMessage(subject, body, None, [professional.email]))

@@ -416,7 +416,6 @@ def monthly_report(user, months: int = 24, now=None) -> list[dict]:
 def ensure_schedule(sender=None, **kwargs) -> None:
     from django_q.models import Schedule
 
-    Schedule.objects.update_or_create(
-        name="apply retention",
-        defaults={"func": TASK_FUNC, "schedule_type": Schedule.DAILY, "repeats": -1},
-    )
+    from backoffice.tasks import ensure_schedule as ensure
+
+    ensure("apply retention", TASK_FUNC, Schedule.DAILY)

@@ -117,9 +117,6 @@ def ask(request):
             if code is not None:
                 request.session[DONE_SESSION_KEY] = {"reference": question.reference, "code": code}
                 access.open_in_session(request, question)
-                if question.requester_email:
-                    notifications.queue("send_sign_in_link", question.pk, "new")
-                notifications.queue("notify_staff_of_new_question", question.pk)
             return redirect("tickets:ask_done")
     return render(
         request,
@@ -358,7 +355,6 @@ def pro_new_consult(request):
             client_consent=form.cleaned_data["client_consent"],
         )
         if question is not None:
-            notifications.queue("notify_staff_of_new_question", question.pk)
             messages.success(
                 request,
                 _("Your consult %(reference)s was sent.") % {"reference": question.reference},

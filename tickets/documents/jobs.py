@@ -8,10 +8,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
+from backoffice import outbox
 from backoffice.audit import record_event
 from tickets.attachments import private_storage
 from tickets.documents import builders
@@ -74,8 +73,7 @@ def request_document(
         },
     )
     if needs_worker(document):
-        pk = str(document.pk)
-        transaction.on_commit(lambda: async_task("tickets.documents.jobs.generate", pk))
+        outbox.add(generate, str(document.pk))
     else:
         generate(document.pk)
         document.refresh_from_db()
@@ -89,6 +87,7 @@ def _progress(document: GeneratedDocument):
     return report
 
 
+@outbox.handler(outbox.DOCUMENT, lease=settings.Q_CLUSTER["timeout"])
 def generate(document_id) -> str:
     """Make the file (in the request for small documents, in the worker for big ones)."""
     document = GeneratedDocument.objects.select_related("question", "message", "handover").get(
@@ -147,11 +146,8 @@ def purge_expired() -> int:
 def ensure_schedules(sender=None, **kwargs) -> None:
     from django_q.models import Schedule
 
-    Schedule.objects.update_or_create(
-        name="purge generated documents",
-        defaults={
-            "func": "tickets.documents.jobs.purge_expired",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
+    from backoffice.tasks import ensure_schedule
+
+    ensure_schedule(
+        "purge generated documents", "tickets.documents.jobs.purge_expired", Schedule.DAILY
     )

@@ -1,0 +1,409 @@
+"""The outbox: every side effect a service causes is a row written in the same transaction as
+the change that causes it, and run by the django-q2 worker once that transaction committed.
+
+    outbox.add(notifications.send_sign_in_link, question.pk, "new")
+
+- **Handlers are functions**, registered under their dotted path (`@outbox.handler(...)` or
+  `outbox.register(func, ...)`); the worker runs only registered ones.
+- **Once per transaction**: adding the same handler with the same arguments twice in one
+  transaction (a staff reply saves the question three times) writes one row.
+- **After the commit** the row is handed to django-q2 (`run`); a rolled-back change leaves
+  neither a row nor a task. The row is marked done when its handler returned.
+- **Nothing lost**: a row not done in time (the task was lost with Redis, the worker was killed,
+  the broker was down, the handler failed) is handed over again by `sweep`, a django-q2
+  schedule, until it succeeds or OUTBOX_MAX_ATTEMPTS runs failed.
+- **Nothing twice**: a worker claims a row before running it (another may take it over only when
+  the claim ran out), and mail handlers send through `send_once`, which records each mail by
+  its reason and recipient, so a replay sends nothing that already left.
+
+The broker only ever carries a row's number: a task signed with another key and dropped by
+the worker (BadSignature) loses nothing either, the sweep hands the row over again.
+"""
+
+import hashlib
+import hmac
+import importlib
+import json
+import logging
+import threading
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+RUNNER = "backoffice.outbox.run"
+SWEEP = "backoffice.outbox.sweep"
+
+# Kinds of side effect: what a handler does (health and seed_demo tell them apart).
+MAIL = "mail"
+INDEX = "index"
+DOCUMENT = "document"
+TASK = "task"
+
+
+@dataclass(frozen=True)
+class Handler:
+    path: str
+    func: object
+    kind: str
+    lease: int | None  # seconds one run may take; None: settings.OUTBOX_LEASE_SECONDS
+
+
+_handlers: dict[str, Handler] = {}
+
+
+def path_of(func) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def register(func, *, kind: str = TASK, lease: int | None = None):
+    """Make `func` a handler the worker may run, under its dotted path."""
+    path = path_of(func)
+    _handlers[path] = Handler(path, func, kind, lease)
+    return func
+
+
+def handler(kind: str = TASK, *, lease: int | None = None):
+    """Decorator form of `register`."""
+
+    def decorate(func):
+        return register(func, kind=kind, lease=lease)
+
+    return decorate
+
+
+def handler_for(path: str) -> Handler:
+    """The registered handler of a path; its module is imported first if need be (handlers
+    register themselves when their module loads). Anything else is refused."""
+    if path not in _handlers:
+        module = path.rpartition(".")[0]
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+    try:
+        return _handlers[path]
+    except KeyError:
+        raise LookupError(f"{path} is not an outbox handler") from None
+
+
+# --- Adding rows ----------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+@dataclass
+class _Inline:
+    skip: frozenset
+
+
+@contextmanager
+def inline(*, skip=()):
+    """Run the side effects added inside the block in this process, right after their commit,
+    instead of handing them to the worker; the kinds in `skip` (e.g. MAIL) are not added at
+    all. For `seed_demo`: demo data is indexed at once and mails nobody, and no task is queued
+    that a worker with another SECRET_KEY would have to drop."""
+    previous = getattr(_local, "inline", None)
+    _local.inline = _Inline(frozenset(skip))
+    try:
+        yield
+    finally:
+        _local.inline = previous
+
+
+class _Dispatch:
+    """The on-commit callback of one row; remembers whether it ran, for deduplication."""
+
+    def __init__(self, pk: int, in_process: bool, pending: dict | None = None, key=None):
+        self.pk = pk
+        self.in_process = in_process
+        self.fired = False
+        self.pending, self.key = pending, key
+
+    def __call__(self):
+        if self.fired:  # registered again by a deduplicated add: the row goes once
+            return
+        self.fired = True
+        if self.pending is not None and self.pending.get(self.key) is self:
+            del self.pending[self.key]
+        if self.in_process:
+            run(self.pk)
+        else:
+            dispatch(self.pk)
+
+
+def _pending(connection) -> dict:
+    """The effects waiting for the current transaction's commit, by handler and arguments.
+    Entries leave when their row is handed over; those of rolled-back transactions are
+    dropped outside a transaction, or when many piled up."""
+    pending = getattr(connection, "_outbox_pending", None)
+    if pending is None or not connection.in_atomic_block:
+        pending = connection._outbox_pending = {}
+    elif len(pending) > 1000:
+        for key, callback in list(pending.items()):
+            if not _still_waiting(connection, callback):
+                del pending[key]
+    return pending
+
+
+def _still_waiting(connection, callback: _Dispatch) -> bool:
+    """True while the callback waits for the commit of the current transaction: not run yet,
+    and not discarded by a rollback (of the transaction or of the savepoint that added it)."""
+    if callback.fired:
+        return False
+    return any(waiting is callback for _sids, waiting, _robust in connection.run_on_commit)
+
+
+def add(func, *args, **kwargs):
+    """Write a side effect in the current transaction; it runs after the commit. Returns the
+    row, or None when the same effect is already waiting in this transaction (or is skipped)."""
+    from backoffice.models import OutboxTask
+
+    path = path_of(func)
+    registered = _handlers.get(path)
+    if registered is None or registered.func is not func:
+        raise LookupError(f"{path} is not an outbox handler")
+    mode = getattr(_local, "inline", None)
+    if mode is not None and registered.kind in mode.skip:
+        return None
+    # Stored as JSON: what comes back in the worker is what a JSON round trip gives.
+    args, kwargs = json.loads(json.dumps(list(args))), json.loads(json.dumps(kwargs))
+    connection = transaction.get_connection()
+    pending = _pending(connection)
+    key = (path, json.dumps([args, kwargs], sort_keys=True))
+    earlier = pending.get(key)
+    if earlier is not None and _still_waiting(connection, earlier):
+        # The same row serves; its callback is registered once more so that it runs even
+        # when only this part of the transaction is the one that commits (a test capturing
+        # on-commit callbacks of one block); it hands the row over once either way.
+        transaction.on_commit(earlier)
+        return None
+    row = OutboxTask.objects.create(
+        handler=path,
+        args=args,
+        kwargs=kwargs,
+        due_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
+    )
+    in_process = mode is not None
+    if connection.in_atomic_block:
+        callback = pending[key] = _Dispatch(row.pk, in_process, pending, key)
+    else:
+        callback = _Dispatch(row.pk, in_process)
+    transaction.on_commit(callback)
+    return row
+
+
+# --- Handing rows to the worker -------------------------------------------------------------
+
+
+def dispatch(pk: int) -> bool:
+    """Queue the row's run on django-q2. A broker that cannot be reached is logged, not raised:
+    the row waits in the database and the sweep hands it over again."""
+    from django_q.tasks import async_task
+
+    try:
+        async_task(RUNNER, pk, group="outbox")
+    except Exception:
+        logger.warning("Outbox: could not queue row %s; the sweep will", pk, exc_info=True)
+        return False
+    return True
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    seconds = settings.OUTBOX_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, 3600))
+
+
+def run(pk: int) -> str:
+    """Run one row's handler (in the worker): claim it, call the handler, mark it done. A
+    failure leaves it for the sweep, later each time."""
+    from backoffice.models import OutboxTask
+
+    row = OutboxTask.objects.filter(pk=pk).first()
+    if row is None:
+        return "gone"
+    if row.done_at is not None or row.given_up_at is not None:
+        return "already done"
+    now = timezone.now()
+    try:
+        registered = handler_for(row.handler)
+    except LookupError as error:
+        OutboxTask.objects.filter(pk=pk).update(given_up_at=now, last_error=str(error)[:2000])
+        logger.error("Outbox: row %s names no handler: %s", pk, error)
+        return "unknown handler"
+    lease = timedelta(seconds=registered.lease or settings.OUTBOX_LEASE_SECONDS)
+    claimed = (
+        OutboxTask.objects.filter(pk=pk, done_at=None, given_up_at=None)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lte=now))
+        .update(claimed_until=now + lease, due_at=now + lease, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "busy"
+    attempts = row.attempts + 1
+    connection = transaction.get_connection()
+    try:
+        # Inside an open transaction (tests) a failing handler must not spoil it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            result = registered.func(*row.args, **row.kwargs)
+    except Exception as error:
+        give_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        log = logger.error if give_up else logger.warning
+        log("Outbox: %s%s failed (attempt %d): %s", row.handler, row.args, attempts, error)
+        OutboxTask.objects.filter(pk=pk).update(
+            claimed_until=None,
+            due_at=timezone.now() + _retry_delay(attempts),
+            last_error=f"{error.__class__.__name__}: {error}"[:2000],
+            given_up_at=timezone.now() if give_up else None,
+        )
+        return "gave up" if give_up else "failed"
+    OutboxTask.objects.filter(pk=pk).update(
+        done_at=timezone.now(), claimed_until=None, result=str(result)[:200]
+    )
+    return "done"
+
+
+def sweep(limit: int = 500) -> int:
+    """Hand over again the rows not done in time (scheduled every minute); forget done rows
+    and sent-mail records after OUTBOX_KEEP_DAYS. The sweep runs in the worker, so it is a
+    sign of life too (backoffice.tasks.record_heartbeat)."""
+    from backoffice.models import OutboxTask, SentMail
+    from backoffice.tasks import record_heartbeat
+
+    record_heartbeat()
+    now = timezone.now()
+    due = list(
+        OutboxTask.objects.filter(done_at=None, given_up_at=None, due_at__lte=now)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lte=now))
+        .order_by("due_at")
+        .values_list("pk", "dispatches")[:limit]
+    )
+    for pk, dispatches in due:
+        # Each hand-over waits longer for the next: a long queue is not flooded with copies.
+        OutboxTask.objects.filter(pk=pk).update(
+            due_at=now + _retry_delay(dispatches + 1), dispatches=F("dispatches") + 1
+        )
+        dispatch(pk)
+    if due:
+        logger.info("Outbox: handed %d rows over again", len(due))
+    cutoff = now - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    OutboxTask.objects.filter(Q(done_at__lt=cutoff) | Q(given_up_at__lt=cutoff)).delete()
+    SentMail.objects.filter(claimed_at__lt=cutoff).delete()
+    return len(due)
+
+
+def backlog() -> dict:
+    """What /health/ reports: rows waiting, the oldest one's age, rows given up lately."""
+    from backoffice.models import OutboxTask
+
+    now = timezone.now()
+    waiting = OutboxTask.objects.filter(done_at=None, given_up_at=None)
+    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    return {
+        "waiting": waiting.count(),
+        "oldest_age_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        "given_up_last_day": OutboxTask.objects.filter(
+            given_up_at__gte=now - timedelta(days=1)
+        ).count(),
+    }
+
+
+# --- Mail, once -----------------------------------------------------------------------------
+
+
+class MailBusy(Exception):
+    """Another run is sending this very mail right now: try again later."""
+
+
+def _recipient_digest(address: str) -> str:
+    key = hashlib.sha256(b"wegwijs-sent-mail:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, address.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def already_sent(key: str, address: str) -> bool:
+    from backoffice.models import SentMail
+
+    return SentMail.objects.filter(
+        key=key, recipient=_recipient_digest(address), sent_at__isnull=False
+    ).exists()
+
+
+def send_once(key: str, message) -> str:
+    """Send an EmailMessage with one recipient unless the mail `key` already went to them.
+
+    The mail is recorded (claimed) before it is sent and marked sent after: a replay finds
+    it. A claim left by a run that died during the send is taken over after
+    OUTBOX_MAIL_CLAIM_SECONDS and the mail sent again, since it most likely never left (the
+    process died in the mail server's conversation, not in the instant after it). The
+    Message-ID is the same on every try, so a mailbox can still tell a copy. A failed send
+    (e.g. SMTP down) removes the claim and raises: the outbox tries again later."""
+    from django.db import IntegrityError
+
+    from backoffice.models import SentMail
+
+    (address,) = message.to
+    recipient = _recipient_digest(address)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            row = SentMail.objects.create(key=key, recipient=recipient, claimed_at=now)
+    except IntegrityError:
+        row = SentMail.objects.get(key=key, recipient=recipient)
+        if row.sent_at is not None:
+            return "already sent"
+        stale = now - timedelta(seconds=settings.OUTBOX_MAIL_CLAIM_SECONDS)
+        taken = SentMail.objects.filter(
+            pk=row.pk, sent_at=None, claimed_at=row.claimed_at, claimed_at__lte=stale
+        ).update(claimed_at=now)
+        if not taken:
+            raise MailBusy(key) from None
+    message.extra_headers.setdefault(
+        "Message-ID", f"<{hashlib.sha256(f'{key}|{recipient}'.encode()).hexdigest()[:40]}@wegwijs>"
+    )
+    try:
+        message.send()
+    except Exception:
+        SentMail.objects.filter(pk=row.pk, sent_at=None).delete()
+        raise
+    SentMail.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    return "sent"
+
+
+# --- The search app's index work ------------------------------------------------------------
+
+
+def connect_search() -> None:
+    """Index updates go through the outbox too. `search` imports no app: the platform registers
+    its tasks as handlers and gives its signals this queue (called from BackofficeConfig)."""
+    from search import signals, tasks
+
+    register(tasks.index_object, kind=INDEX)
+    register(tasks.remove_object, kind=INDEX)
+    register(tasks.rebuild_kind, kind=INDEX, lease=settings.Q_CLUSTER["timeout"])
+
+    def queue(task: str, kind: str, object_id) -> None:
+        add(getattr(tasks, task), kind, str(object_id))
+
+    signals.use_queue(queue)
+
+
+def hand_over_again(pks) -> int:
+    """Give rows not done (also given-up ones) a fresh start and hand them to the worker now
+    (Django admin > Side effects, after the cause of a failure was fixed)."""
+    from backoffice.models import OutboxTask
+
+    pks = list(pks)
+    OutboxTask.objects.filter(pk__in=pks, done_at=None).update(
+        given_up_at=None,
+        attempts=0,
+        claimed_until=None,
+        due_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
+    )
+    for pk in pks:
+        transaction.on_commit(lambda pk=pk: dispatch(pk))
+    return len(pks)

@@ -1,0 +1,435 @@
+"""The outbox (backoffice.outbox): side effects written with the change, once per transaction,
+run after the commit, swept until done, and mails that a replay never sends twice."""
+
+import socket
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from backoffice import outbox, roles
+from backoffice.models import LegalDomain, Municipality, OutboxTask, Region, SentMail
+from search.models import SearchDocument
+from tests.conftest import make_user
+from tickets import lifecycle, notifications
+from tickets.models import Question
+
+INDEX = "search.tasks.index_object"
+SIGN_IN = outbox.path_of(notifications.send_sign_in_link)
+STAFF = outbox.path_of(notifications.notify_staff_of_new_question)
+
+
+@pytest.fixture
+def region(db):
+    region = Region.objects.create(name="Gent", slug="gent")
+    Municipality.objects.create(name="Gent", postcode="9000", region=region)
+    return region
+
+
+def _ask(region, email="amal@example.org", **extra):
+    return lifecycle.create_question(
+        legal_domain=LegalDomain.objects.get(slug="housing"),
+        subject="Huurwaarborg",
+        body="Mijn verhuurder houdt de waarborg.",
+        contact_language="nl",
+        processing_consent=True,
+        municipality=region.municipalities.first(),
+        email=email,
+        **extra,
+    ).question
+
+
+def _rows(after=0, **filters):
+    return OutboxTask.objects.filter(pk__gt=after, **filters)
+
+
+def _last_pk():
+    return OutboxTask.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@pytest.mark.django_db
+def test_a_new_question_writes_its_mails_and_its_index_update_in_its_transaction(region):
+    """The service, not the view, queues the requester's link, the staff notice and the index
+    update: each one row, in the question's transaction, nothing dispatched before the commit."""
+    before = _last_pk()
+    with transaction.atomic():
+        question = _ask(region)
+        rows = list(_rows(before).values_list("handler", "args"))
+    assert sorted(rows) == sorted([
+        (SIGN_IN, [question.pk, "new"]),
+        (STAFF, [question.pk]),
+        (INDEX, ["question", str(question.pk)]),
+    ])  # fmt: skip
+    assert not _rows(before, done_at__isnull=False).exists()
+
+    class Failed(Exception):
+        pass
+
+    with pytest.raises(Failed), transaction.atomic():
+        _ask(region)
+        raise Failed  # a failed service call leaves no side effect
+    assert _rows(before).count() == 3
+
+
+@pytest.mark.django_db
+def test_one_staff_reply_queues_one_index_update_and_one_mail(
+    region, django_capture_on_commit_callbacks
+):
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[region])
+    with django_capture_on_commit_callbacks(execute=True):  # its own, committed transaction
+        question = _ask(region)
+    before = _last_pk()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        # Saves the message, the question (first response, assignee) and its status: three
+        # index signals, one row.
+        message = lifecycle.add_message(
+            question, body="Antwoord", author_kind="staff", author=specialist
+        )
+    rows = _rows(before)
+    assert list(rows.filter(handler=INDEX).values_list("args", flat=True)) == [
+        ["question", str(question.pk)]
+    ]
+    assert list(rows.filter(handler=SIGN_IN).values_list("args", flat=True)) == [
+        [question.pk, "answer", message.pk]
+    ]
+    assert rows.count() == 2 and not rows.filter(done_at=None).exists()
+    assert [m.to for m in mail.outbox] == [["amal@example.org"]]
+    # A second reply is a second occasion: a second mail, indexed again.
+    before = _last_pk()
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.add_message(question, body="Nog iets", author_kind="staff", author=specialist)
+    assert _rows(before).count() == 2
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_an_effect_added_again_after_a_rolled_back_savepoint_is_kept(region):
+    question = _ask(region)
+    added = []
+    with transaction.atomic():
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            added.append(outbox.add(notifications.send_sign_in_link, question.pk, "answer", 1))
+            raise ZeroDivisionError
+        again = outbox.add(notifications.send_sign_in_link, question.pk, "answer", 1)
+        twice = outbox.add(notifications.send_sign_in_link, question.pk, "answer", 1)
+    assert added[0] is not None and again is not None and twice is None
+    assert list(_rows(handler=SIGN_IN, args=[question.pk, "answer", 1])) == [again]
+
+
+@pytest.mark.django_db
+def test_a_replay_sends_nothing_twice(region, django_capture_on_commit_callbacks):
+    make_user(roles.SPECIALIST, "sam", regions=[region])
+    make_user(roles.SPECIALIST, "noor", regions=[region])
+    with django_capture_on_commit_callbacks(execute=True):
+        question = _ask(region)
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "amal@example.org",
+        "noor@example.org",
+        "sam@example.org",
+    ]
+    rows = list(_rows(handler__in=[SIGN_IN, STAFF]))
+    assert all(row.done_at for row in rows)
+    # The worker died after sending, before marking the rows done: the sweep runs them again.
+    OutboxTask.objects.filter(pk__in=[r.pk for r in rows]).update(
+        done_at=None, due_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert outbox.sweep() == 2
+    assert len(mail.outbox) == 3
+    assert not _rows(handler__in=[SIGN_IN, STAFF], done_at=None).exists()
+    # The same mail asked for by another row (another transaction) is not sent either.
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.add(notifications.send_sign_in_link, question.pk, "new")
+    assert len(mail.outbox) == 3
+    assert SentMail.objects.filter(key=f"question:{question.pk}:new:").count() == 1
+    assert "amal" not in SentMail.objects.get(key=f"question:{question.pk}:new:").recipient
+
+
+@pytest.mark.django_db
+def test_a_mail_claimed_by_a_run_that_died_is_sent_after_the_claim_ran_out(region, settings):
+    question = _ask(region)
+    key = f"question:{question.pk}:answer:5"
+    message = lambda: mail.EmailMessage("s", "b", None, ["amal@example.org"])  # noqa: E731
+    # A run claimed the mail and died in the mail server's conversation.
+    SentMail.objects.create(
+        key=key,
+        recipient=outbox._recipient_digest("amal@example.org"),
+        claimed_at=timezone.now(),
+    )
+    with pytest.raises(outbox.MailBusy):  # it may still be sending: not now
+        outbox.send_once(key, message())
+    assert not mail.outbox
+    SentMail.objects.filter(key=key).update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_MAIL_CLAIM_SECONDS + 1)
+    )
+    assert outbox.send_once(key, message()) == "sent"
+    assert outbox.send_once(key, message()) == "already sent"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_hands_over_rows_that_were_lost_and_not_rows_being_run(region):
+    before = _last_pk()
+    question = _ask(region)  # in the test's transaction: never dispatched, as if lost
+    rows = _rows(before)
+    assert rows.count() == 3 and not rows.filter(done_at__isnull=False).exists()
+    from backoffice.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.all().delete()
+    assert outbox.sweep() == 0  # not due yet: the worker may simply be behind
+    assert WorkerHeartbeat.objects.exists()  # the sweep runs in the worker: a sign of life
+    now = timezone.now()
+    staff_row = rows.get(handler=STAFF)
+    # One row is being run by a worker whose claim has not run out.
+    OutboxTask.objects.filter(pk=staff_row.pk).update(claimed_until=now + timedelta(minutes=1))
+    rows.update(due_at=now - timedelta(seconds=1))
+    assert outbox.sweep() == 2
+    assert set(rows.filter(done_at__isnull=False).values_list("handler", flat=True)) == {
+        SIGN_IN,
+        INDEX,
+    }
+    assert SearchDocument.objects.filter(kind="question", object_id=str(question.pk)).exists()
+    # The worker holding it was killed: once its claim ran out, the row comes back.
+    OutboxTask.objects.filter(pk=staff_row.pk).update(
+        claimed_until=now - timedelta(seconds=1), due_at=now - timedelta(seconds=1)
+    )
+    assert outbox.sweep() == 1
+    staff_row.refresh_from_db()
+    assert staff_row.done_at is not None and staff_row.dispatches == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_handler_is_tried_again_later_and_given_up_in_the_end(region, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    row = OutboxTask.objects.create(
+        handler=SIGN_IN, args=[10**9, "new"], due_at=timezone.now()
+    )  # an unknown question: "no address", done
+    assert outbox.run(row.pk) == "done"
+    question = _ask(region)
+    failing = OutboxTask.objects.create(  # a reason without a text: KeyError in the handler
+        handler=SIGN_IN, args=[question.pk, "no-such-reason"], due_at=timezone.now()
+    )
+    assert outbox.run(failing.pk) == "failed"
+    failing.refresh_from_db()
+    assert failing.due_at > timezone.now() and "KeyError" in failing.last_error
+    OutboxTask.objects.filter(pk=failing.pk).update(due_at=timezone.now())
+    assert outbox.run(failing.pk) == "gave up"
+    failing.refresh_from_db()
+    assert failing.given_up_at is not None
+    assert outbox.run(failing.pk) == "already done"
+
+
+@pytest.mark.django_db
+def test_only_registered_handlers_run():
+    import os
+
+    with pytest.raises(LookupError):
+        outbox.add(os.getcwd)
+    row = OutboxTask.objects.create(handler="os.getcwd", args=[], due_at=timezone.now())
+    assert outbox.run(row.pk) == "unknown handler"
+    row.refresh_from_db()
+    assert row.given_up_at is not None and row.done_at is None
+
+
+# --- /health/ ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def monitor(client, settings):
+    settings.HEALTH_TOKEN = "monitor-token"
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer monitor-token"
+    return client
+
+
+def _alive():
+    from backoffice.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.all().delete()
+    WorkerHeartbeat.objects.create(cluster="wegwijs", last_seen=timezone.now())
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_health_names_a_dead_worker(monitor, settings):
+    from backoffice.models import WorkerHeartbeat
+
+    assert settings.WORKER_HEARTBEAT_MAX_AGE == 90
+    _alive()
+    assert monitor.get("/health/").json()["status"] == "ok"
+    WorkerHeartbeat.objects.update(last_seen=timezone.now() - timedelta(seconds=100))
+    body = monitor.get("/health/").json()
+    assert body["status"] == "degraded"
+    assert body["reasons"] == ["worker: no heartbeat for 100 s (limit 90 s)"]
+
+
+class _SmtpGreeter(threading.Thread):
+    """The smallest mail server that answers a probe: a greeting, EHLO and QUIT."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.ehlo = 0
+
+    def run(self):
+        while True:
+            try:
+                connection, _address = self.server.accept()
+            except OSError:
+                return
+            with connection, connection.makefile("rwb") as stream:
+                stream.write(b"220 test ESMTP\r\n")
+                stream.flush()
+                for line in stream:
+                    if line.upper().startswith(b"EHLO"):
+                        self.ehlo += 1
+                        stream.write(b"250 test\r\n")
+                    elif line.upper().startswith(b"QUIT"):
+                        stream.write(b"221 bye\r\n")
+                        stream.flush()
+                        break
+                    else:
+                        stream.write(b"250 ok\r\n")
+                    stream.flush()
+
+
+@pytest.mark.django_db
+def test_health_probes_the_mail_server_and_keeps_the_answer_briefly(monitor, settings):
+    from backoffice import health
+
+    _alive()
+    server = _SmtpGreeter()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_SSL = (
+        "127.0.0.1",
+        server.port,
+        False,
+    )
+    health._smtp_probes.clear()
+    try:
+        assert monitor.get("/health/").json()["checks"]["mail"] == {
+            "status": "ok",
+            "backend": "smtp",
+        }
+        monitor.get("/health/")
+        assert server.ehlo == 1  # the second answer came from the process's memory
+        port = _free_port()  # nothing listens there: the mail server is down
+        settings.EMAIL_PORT = port
+        body = monitor.get("/health/").json()
+        assert body["status"] == "degraded"
+        assert body["reasons"] == [
+            f"mail: mail server 127.0.0.1:{port} unreachable (ConnectionRefusedError)"
+        ]
+    finally:
+        server.server.close()
+        health._smtp_probes.clear()
+
+
+@pytest.mark.django_db
+def test_health_names_an_outbox_backlog_and_given_up_effects(monitor, region):
+    _alive()
+    OutboxTask.objects.update(done_at=timezone.now())
+    _ask(region)
+    assert monitor.get("/health/").json()["checks"]["outbox"]["waiting"] == 3
+    OutboxTask.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    body = monitor.get("/health/").json()
+    assert body["status"] == "degraded"
+    assert body["reasons"] == ["outbox: 3 side effects waiting, the oldest for 600 s (limit 300 s)"]
+    OutboxTask.objects.update(done_at=timezone.now())
+    OutboxTask.objects.filter(handler=STAFF).update(given_up_at=timezone.now(), done_at=None)
+    body = monitor.get("/health/").json()
+    assert body["reasons"] == ["outbox: 1 side effects given up in the last day"]
+    # Anyone else learns only the state.
+    del monitor.defaults["HTTP_AUTHORIZATION"]
+    assert monitor.get("/health/").json() == {"status": "degraded"}
+
+
+@pytest.mark.django_db
+def test_health_answers_json_when_the_cache_and_the_broker_are_down(monitor, settings):
+    _alive()
+    dead = f"redis://127.0.0.1:{_free_port()}/0"
+    settings.REDIS_URL = dead
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead},
+    }
+    response = monitor.get("/health/")
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert response.json()["reasons"] == [
+        "cache: cache unreachable: shared",
+        "broker: broker unreachable",
+    ]
+
+
+# --- seed_demo ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_seed_demo_indexes_at_once_queues_no_task_and_mails_nobody(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """A worker started with another SECRET_KEY drops signed tasks (BadSignature): seed_demo
+    queues none, and the demo questions are in the search index when it ends."""
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    from knowledge import demo as knowledge_demo
+    from tests.test_knowledge import DATA
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # a real queue, as under `make run`
+    monkeypatch.setattr(knowledge_demo, "CONTENT_DIR", DATA)  # four articles are enough
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    assert OrmQ.objects.count() == 0
+    assert not mail.outbox
+    assert Question.objects.count() > 10
+    indexed = set(
+        SearchDocument.objects.filter(kind="question").values_list("object_id", flat=True)
+    )
+    assert indexed == {str(pk) for pk in Question.objects.values_list("pk", flat=True)}
+    assert SearchDocument.objects.filter(kind="article").count() >= 4
+    assert OutboxTask.objects.exists()
+    assert not OutboxTask.objects.filter(done_at=None).exists()
+
+
+# --- The technical admin --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_superuser_sees_side_effects_and_hands_a_given_up_one_over_again(
+    client, region, django_capture_on_commit_callbacks
+):
+    question = _ask(region)
+    row = _rows(handler=SIGN_IN).get()
+    OutboxTask.objects.filter(pk=row.pk).update(
+        given_up_at=timezone.now(), attempts=10, last_error="SMTPServerDisconnected: gone"
+    )
+    url = "/django-admin/backoffice/outboxtask/"
+    client.force_login(make_user(roles.SPECIALIST, "sam", regions=[region]))
+    assert client.get(url).status_code == 302  # the technical admin is for superusers only
+    client.force_login(make_user("superuser", "root"))
+    listing = client.get(url + "?state=given_up")
+    assert list(listing.context["cl"].result_list) == [row]
+    assert "SMTPServerDisconnected" not in listing.content.decode()  # the list, not the detail
+    assert "SMTPServerDisconnected" in client.get(f"{url}{row.pk}/change/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"action": "hand_over_again", "_selected_action": [row.pk]}, follow=True
+        )
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert row.given_up_at is None and row.done_at is not None
+    assert [m.to for m in mail.outbox] == [["amal@example.org"]]
+    assert SentMail.objects.filter(key=f"question:{question.pk}:new:").exists()
+    assert client.post(url + "add/").status_code == 403  # read-only

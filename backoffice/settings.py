@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from backoffice.cache_config import redis_caches
 from backoffice.env import dev_secret_key, email_settings, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -136,24 +137,9 @@ RATE_LIMIT_CACHE = "ratelimit"
 # processes that the worker changed the index): the same store as the limits, its own keys.
 SHARED_STATE_CACHE = "shared"
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        },
-        RATE_LIMIT_CACHE: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "wegwijs-limits",
-            "TIMEOUT": None,
-        },
-        SHARED_STATE_CACHE: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "wegwijs-shared",
-            "TIMEOUT": None,
-        },
-    }
+    # A Redis outage must not take the site down (backoffice.cache_backends): cached copies
+    # fail open (a miss), the limits and shared state fall back to the database table below.
+    CACHES = redis_caches(REDIS_URL, RATE_LIMIT_CACHE, SHARED_STATE_CACHE)
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -315,6 +315,9 @@ HANDOVER_READ_ONLY_DAYS = env_int("HANDOVER_READ_ONLY_DAYS", 30)
 # Public forms: attempts per client (hashed address) and window.
 INTAKE_LIMIT_PER_HOUR = env_int("INTAKE_LIMIT_PER_HOUR", 10)
 FOLLOW_UP_ATTEMPTS_PER_15_MIN = env_int("FOLLOW_UP_ATTEMPTS_PER_15_MIN", 10)
+# A form sent again (double click, lost response) shows the question's reference and code again
+# for this many hours after it was made (tickets.submissions).
+SUBMISSION_REPLAY_HOURS = env_int("SUBMISSION_REPLAY_HOURS", 24)
 # "Was this helpful?" answers per client connection and hour (knowledge base).
 ARTICLE_VOTES_PER_HOUR = env_int("ARTICLE_VOTES_PER_HOUR", 30)
 

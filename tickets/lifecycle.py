@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from backoffice import roles
 from backoffice.audit import record_event
 from tickets import attachments, notifications, sla
-from tickets.access_codes import hash_access_code, new_access_code
+from tickets.access_codes import (
+    access_code_for_submission,
+    hash_access_code,
+    new_access_code,
+)
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
 from tickets.models import (
     Attachment,
@@ -150,7 +154,12 @@ def create_question(
     checked = attachments.check_uploads(list(files))
 
     organisation = getattr(getattr(professional, "profile", None), "organisation", None)
-    access_code = None if is_professional else new_access_code()
+    if is_professional:
+        access_code = None
+    elif submission_token:  # a second response to the same form can show it again
+        access_code = access_code_for_submission(submission_token)
+    else:
+        access_code = new_access_code()
     question = Question(
         reference=next_reference(),
         legal_domain=legal_domain,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from backoffice import roles
 from backoffice.audit import record_event
 from search import service as search_service
-from tickets import access, lifecycle, notifications, staging
+from tickets import access, lifecycle, notifications, staging, submissions
 from tickets.access_codes import access_code_matches
 from tickets.attachments import check_uploads, name_for_type, private_storage
 from tickets.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
@@ -61,11 +61,12 @@ def _create_from_form(request, form, **extra):
             **extra,
         )
     except IntegrityError:
-        # The same form was submitted twice: the first submission made the question.
-        existing = Question.objects.filter(submission_token=data["submission_token"]).first()
+        # The same form was submitted twice: the first submission made the question, and this
+        # response shows its reference and code again (tickets.submissions).
+        existing, code = submissions.sent_before(data["submission_token"])
         if existing is None:
             raise
-        return existing, None
+        return existing, code
     except ValidationError as error:
         form.add_error("files" if getattr(error, "code", None) is None else None, error)
         _keep_valid_uploads(request, form)
@@ -117,6 +118,7 @@ def ask(request):
             if code is not None:
                 request.session[DONE_SESSION_KEY] = {"reference": question.reference, "code": code}
                 access.open_in_session(request, question)
+            if code is not None and not getattr(question, "sent_before", False):
                 if question.requester_email:
                     notifications.queue("send_sign_in_link", question.pk, "new")
                 notifications.queue("notify_staff_of_new_question", question.pk)
@@ -358,7 +360,8 @@ def pro_new_consult(request):
             client_consent=form.cleaned_data["client_consent"],
         )
         if question is not None:
-            notifications.queue("notify_staff_of_new_question", question.pk)
+            if not getattr(question, "sent_before", False):
+                notifications.queue("notify_staff_of_new_question", question.pk)
             messages.success(
                 request,
                 _("Your consult %(reference)s was sent.") % {"reference": question.reference},

@@ -338,8 +338,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies: limits set explicitly (a body over them is answered with a clear 400/413
+# page, backoffice.error_views). The fields of a form, files not counted:
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_MB", 10) * 1024 * 1024
+# Fields in one form (Wagtail's editor of a long article needs the most).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+# Files in one request: a few more than a message may carry (ATTACHMENT_MAX_FILES), so the
+# form can still say which files were too many; more are refused before any is read.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
+# Temporary files of uploads being received: in var/, swept of files a killed worker left
+# (tickets.staging.purge_upload_temp_files).
+FILE_UPLOAD_TEMP_DIR = str(
+    Path(os.environ.get("FILE_UPLOAD_TEMP_DIR", VAR_DIR / "tmp" / "uploads"))
+)
+try:
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only image: the folder is made by the deployment
+    pass
 
 # --- Security. The policy is strict for our pages; Wagtail's admin needs inline styles.
 CONTENT_SECURITY_POLICY = {
@@ -358,6 +374,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# A form sent after its page expired gets a page in the visitor's language, not Django's.
+CSRF_FAILURE_VIEW = "backoffice.error_views.csrf_failure"
 # Wagtail's live preview shows the page in a same-origin frame, so DENY would break editing.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -171,7 +171,8 @@ def _follow_up_redirect(question):
 def follow_up(request):
     """Open a question with its reference and code, or with a one-click link's token (POSTed
     by a small script from the URL fragment, so the secret never appears in a server log)."""
-    form = FollowUpForm(request.POST or None)
+    # Bound on every POST, also an empty one, so that it says which fields are missing.
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if limit_reached(
             "follow-up", client_key(request), settings.FOLLOW_UP_ATTEMPTS_PER_15_MIN, 900
@@ -286,7 +287,7 @@ def follow_up_sign_out(request):
 def lost_code(request):
     """Send a new one-click link to the address given with the question. The answer is the
     same whether or not the reference or address exist."""
-    form = LostCodeForm(request.POST or None)
+    form = LostCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not limit_reached("lost-code", client_key(request), 5, HOUR):
             notifications.request_new_link(

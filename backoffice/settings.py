@@ -305,6 +305,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5)
+# Uploads kept between attempts of a form with an error (tickets.staging): files per client
+# and hour, and minutes they are kept. Stored files without a row (a crash mid-upload) are
+# removed once this many minutes old (tickets.attachments.sweep_orphans).
+STAGING_FILES_PER_HOUR = env_int("STAGING_FILES_PER_HOUR", 20)
+STAGING_KEEP_MINUTES = env_int("STAGING_KEEP_MINUTES", 120)
+ORPHAN_FILE_MINUTES = env_int("ORPHAN_FILE_MINUTES", 60)
 # Documents and handover: generated DOCX files are kept this many days in private storage;
 # case files and dossiers of more messages than the threshold are made by the worker; after a
 # transfer the sending region may read (not change) the question this many days.

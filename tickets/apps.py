@@ -32,7 +32,17 @@ def _ensure_schedules(sender, **kwargs):
         name="purge abandoned uploads",
         defaults={
             "func": "tickets.staging.purge_abandoned",
-            "schedule_type": Schedule.DAILY,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 15,
+            "repeats": -1,
+        },
+    )
+    Schedule.objects.update_or_create(
+        name="remove files without a row",
+        defaults={
+            "func": "tickets.attachments.sweep_orphans",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 30,
             "repeats": -1,
         },
     )

@@ -116,6 +116,7 @@ class NewQuestion:
     access_code: str | None  # shown once to a newcomer; professionals use their account
 
 
+@attachments.removed_on_rollback
 @transaction.atomic
 def create_question(
     *,
@@ -240,6 +241,7 @@ def check_article_links(question: Question, body: str) -> None:
         raise ValidationError(linking.forbidden_links_message(refused), code="forbidden_link")
 
 
+@attachments.removed_on_rollback
 @transaction.atomic
 def add_message(
     question: Question,

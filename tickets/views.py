@@ -32,13 +32,16 @@ def _language():
 
 def _keep_valid_uploads(request, form):
     """After a form error, keep what can be kept of the new uploads (see tickets.staging)."""
+    uploads = request.FILES.getlist("files")
     keepable = []
-    for upload in request.FILES.getlist("files"):
+    for upload in uploads:
         try:
             keepable.extend(check_uploads([upload]))
         except ValidationError as error:
             form.add_error("files", error)
-    staging.stage(request, keepable)
+    refused = staging.stage(request, keepable, offered=len(uploads))
+    if refused and refused not in form.errors.get("files", []):
+        form.add_error("files", refused)
 
 
 def _create_from_form(request, form, **extra):
@@ -104,8 +107,7 @@ def ask(request):
                 "Many questions were sent from this connection. Please try again "
                 "in an hour; what you wrote is still here."
             ),
-        )
-        _keep_valid_uploads(request, form)
+        )  # a refused request keeps no files (tickets.staging)
     else:
         question, code = _create_from_form(
             request,

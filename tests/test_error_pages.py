@@ -11,6 +11,8 @@ import re
 import uuid
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import TooManyFieldsSent
 from django.test import Client, RequestFactory
 from django.urls import get_resolver
 from django.utils import translation
@@ -185,3 +187,35 @@ def test_a_missing_hidden_token_is_told_in_the_visitors_words(client, place, lan
     fields["submission_token"] = token
     assert client.post(f"/{language}/ask/", fields).status_code == 302
     assert Question.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_rate_limit_without_a_form_of_its_own_gets_a_429_page(language):
+    request = RequestFactory().get(f"/{language}/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        response = error_views.too_many_requests(request)
+    html = page(response, 429, language)
+    assert said("Too many attempts", language) in html
+    assert said("Many requests came from this connection in a short time.", language)[:25] in html
+
+
+def test_a_4xx_page_that_cannot_get_its_layout_still_answers_in_the_plain_one(settings):
+    # The full layout needs the database (the knowledge base link, the session's user): when
+    # it cannot be rendered, the same message comes in the layout the 500 page uses.
+    request = RequestFactory().get("/fr/")
+    request.user = BrokenUser()
+    with translation.override("fr"):
+        response = error_views.bad_request(request, TooManyFieldsSent())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<html lang="fr"' in html and 'class="site-header"' in html
+    assert said("The form sent far more fields than it has.", "fr")[:25] in html
+
+
+class BrokenUser:
+    """A user whose look-up fails, as when the database is down."""
+
+    @property
+    def is_authenticated(self):
+        raise ConnectionError("the database is down")

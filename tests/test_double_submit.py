@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connections
 from django.test import Client
 
 from backoffice.models import Municipality, Region
@@ -58,7 +59,10 @@ def test_two_concurrent_posts_of_one_form_both_show_the_reference_and_code(
 
     def send(index):
         start.wait()
-        responses[index] = Client().post("/nl/ask/", data, follow=True)
+        try:
+            responses[index] = Client().post("/nl/ask/", data, follow=True)
+        finally:
+            connections.close_all()  # this thread's connection, so the test database can go
 
     with django_db_blocker.unblock():
         threads = [threading.Thread(target=send, args=(index,)) for index in range(2)]

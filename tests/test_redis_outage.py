@@ -6,6 +6,8 @@ knowledge base link fail open, as a miss); the rate limits and sign-in lockouts 
 counted in the database table instead of "no limit".
 """
 
+import time
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -82,3 +84,28 @@ def test_sign_in_lockout_holds_while_redis_is_down(client, settings, redis_cache
     right = client.post("/nl/login/", {"username": "olga", "password": PASSWORD})
     assert right.status_code == 200  # locked: the form again, not a redirect
     assert "_auth_user_id" not in client.session
+
+
+def test_the_caches_use_redis_again_when_it_is_back(settings, redis_server):
+    caches_config = redis_caches(
+        redis_server.url, settings.RATE_LIMIT_CACHE, settings.SHARED_STATE_CACHE
+    )
+    for alias in ("default", settings.RATE_LIMIT_CACHE):
+        caches_config[alias]["OPTIONS"] = {
+            **caches_config[alias].get("OPTIONS", {}),
+            "RETRY_SECONDS": 0.2,
+        }
+    settings.CACHES = caches_config
+    limits = caches[settings.RATE_LIMIT_CACHE]
+    redis_server.stop()
+    limits.set("counted-while-down", 1)
+    assert caches["ratelimit-database"].get("counted-while-down") == 1  # in the database
+    caches["default"].set("copy", "x")
+    assert caches["default"].get("copy") is None
+    redis_server.start()
+    time.sleep(0.3)  # past RETRY_SECONDS: the next call tries Redis again
+    caches["default"].set("copy", "x")
+    assert caches["default"].get("copy") == "x"
+    limits.set("counted-in-redis", 2)
+    assert limits.get("counted-in-redis") == 2
+    assert caches["ratelimit-database"].get("counted-in-redis") is None  # in Redis, not the table

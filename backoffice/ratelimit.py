@@ -2,8 +2,9 @@
 
 In the platform so that every app (questions, knowledge base votes, sign-in) counts the same
 way. The counters live in the RATE_LIMIT_CACHE alias: Redis when REDIS_URL is set, otherwise a
-database table, so two gunicorn workers (or two hosts) share one count. The client is named by
-backoffice.client_address (TRUSTED_PROXIES), stored only as a keyed hash.
+database table, so two gunicorn workers (or two hosts) share one count. While Redis is down the
+alias counts in that database table (backoffice.cache_backends): limits hold, never "no limit".
+The client is named by backoffice.client_address (TRUSTED_PROXIES), stored only as a keyed hash.
 """
 
 import time

@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from backoffice.cache_config import redis_caches
 from backoffice.env import dev_secret_key, email_settings, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -136,24 +137,9 @@ RATE_LIMIT_CACHE = "ratelimit"
 # processes that the worker changed the index): the same store as the limits, its own keys.
 SHARED_STATE_CACHE = "shared"
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        },
-        RATE_LIMIT_CACHE: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "wegwijs-limits",
-            "TIMEOUT": None,
-        },
-        SHARED_STATE_CACHE: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "wegwijs-shared",
-            "TIMEOUT": None,
-        },
-    }
+    # A Redis outage must not take the site down (backoffice.cache_backends): cached copies
+    # fail open (a miss), the limits and shared state fall back to the database table below.
+    CACHES = redis_caches(REDIS_URL, RATE_LIMIT_CACHE, SHARED_STATE_CACHE)
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -347,6 +333,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5)
+# Uploads kept between attempts of a form with an error (tickets.staging): files per client
+# and hour, and minutes they are kept. Stored files without a row (a crash mid-upload) are
+# removed once this many minutes old (tickets.attachments.sweep_orphans).
+STAGING_FILES_PER_HOUR = env_int("STAGING_FILES_PER_HOUR", 20)
+STAGING_KEEP_MINUTES = env_int("STAGING_KEEP_MINUTES", 120)
+ORPHAN_FILE_MINUTES = env_int("ORPHAN_FILE_MINUTES", 60)
 # Documents and handover: generated DOCX files are kept this many days in private storage;
 # case files and dossiers of more messages than the threshold are made by the worker; after a
 # transfer the sending region may read (not change) the question this many days.
@@ -357,6 +349,9 @@ HANDOVER_READ_ONLY_DAYS = env_int("HANDOVER_READ_ONLY_DAYS", 30)
 # Public forms: attempts per client (hashed address) and window.
 INTAKE_LIMIT_PER_HOUR = env_int("INTAKE_LIMIT_PER_HOUR", 10)
 FOLLOW_UP_ATTEMPTS_PER_15_MIN = env_int("FOLLOW_UP_ATTEMPTS_PER_15_MIN", 10)
+# A form sent again (double click, lost response) shows the question's reference and code again
+# for this many hours after it was made (tickets.submissions).
+SUBMISSION_REPLAY_HOURS = env_int("SUBMISSION_REPLAY_HOURS", 24)
 # "Was this helpful?" answers per client connection and hour (knowledge base).
 ARTICLE_VOTES_PER_HOUR = env_int("ARTICLE_VOTES_PER_HOUR", 30)
 
@@ -377,8 +372,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies: limits set explicitly (a body over them is answered with a clear 400/413
+# page, backoffice.error_views). The fields of a form, files not counted:
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_MB", 10) * 1024 * 1024
+# Fields in one form (Wagtail's editor of a long article needs the most).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+# Files in one request: a few more than a message may carry (ATTACHMENT_MAX_FILES), so the
+# form can still say which files were too many; more are refused before any is read.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
+# Temporary files of uploads being received: in var/, swept of files a killed worker left
+# (tickets.staging.purge_upload_temp_files).
+FILE_UPLOAD_TEMP_DIR = str(
+    Path(os.environ.get("FILE_UPLOAD_TEMP_DIR", VAR_DIR / "tmp" / "uploads"))
+)
+try:
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only image: the folder is made by the deployment
+    pass
 
 # --- Security. The policy is strict for our pages; Wagtail's admin needs inline styles.
 CONTENT_SECURITY_POLICY = {
@@ -397,6 +408,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# A form sent after its page expired gets a page in the visitor's language, not Django's.
+CSRF_FAILURE_VIEW = "backoffice.error_views.csrf_failure"
 # Wagtail's live preview shows the page in a same-origin frame, so DENY would break editing.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

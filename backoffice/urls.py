@@ -39,6 +39,11 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "backoffice.error_views.bad_request"
+handler403 = "backoffice.error_views.permission_denied"
+handler404 = "backoffice.error_views.page_not_found"
+handler500 = "backoffice.error_views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -16,6 +16,26 @@ def new_access_code() -> str:
     return "-".join(letters[i : i + GROUP_SIZE] for i in range(0, len(letters), GROUP_SIZE))
 
 
+def access_code_for_submission(submission_token) -> str:
+    """The code of the question a form made, derived from the form's submission token with a
+    keyed hash (HMAC, SECRET_KEY), so that a second response to the same form (a double
+    click, a response lost and the form sent again) can show the same code again.
+
+    The token is a random UUID given only to the browser that holds the form, so the code is
+    as unguessable as a random one without it; the database keeps only the code's hash.
+    """
+    key = hashlib.sha256(b"wegwijs-submission-code:" + settings.SECRET_KEY.encode()).digest()
+    number = int.from_bytes(
+        hmac.new(key, str(submission_token).lower().encode(), hashlib.sha256).digest(), "big"
+    )
+    letters = []
+    for _ in range(GROUPS * GROUP_SIZE):  # 256 bits -> 20 letters: a negligible bias
+        number, index = divmod(number, len(ALPHABET))
+        letters.append(ALPHABET[index])
+    letters = "".join(letters)
+    return "-".join(letters[i : i + GROUP_SIZE] for i in range(0, len(letters), GROUP_SIZE))
+
+
 def normalise(code: str) -> str:
     """What a person types: lower case, spaces or dashes in other places, all forgiven."""
     return "".join(ch for ch in code.upper() if ch.isalnum())

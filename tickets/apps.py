@@ -30,7 +30,15 @@ def _ensure_schedules(sender, **kwargs):
 
     from backoffice.tasks import ensure_schedule
 
-    ensure_schedule("purge abandoned uploads", "tickets.staging.purge_abandoned", Schedule.DAILY)
+    ensure_schedule(
+        "purge abandoned uploads", "tickets.staging.purge_abandoned", Schedule.MINUTES, minutes=15
+    )
+    ensure_schedule(
+        "remove files without a row",
+        "tickets.attachments.sweep_orphans",
+        Schedule.MINUTES,
+        minutes=30,
+    )
     ensure_schedule(
         "escalate overdue questions", "tickets.sla.escalate_due", Schedule.MINUTES, minutes=15
     )

@@ -1,16 +1,22 @@
 """Uploaded letters and documents: type from the content, size limits, private storage."""
 
+import contextlib
+import functools
 import hashlib
+import logging
 import re
 import secrets
 import unicodedata
 import zipfile
+from contextvars import ContextVar
 from dataclasses import dataclass
-from pathlib import PurePath
+from datetime import timedelta
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -228,6 +234,9 @@ def store(checked: CheckedFile, folder: str = "") -> dict:
     checked.upload.seek(0)
     stored_name = folder + secrets.token_hex(16) + EXTENSIONS[checked.content_type]
     private_storage.save(stored_name, checked.upload)
+    written = _written.get()
+    if written is not None:
+        written.append(stored_name)
     return {
         "stored_name": stored_name,
         "original_name": checked.original_name,
@@ -235,3 +244,77 @@ def store(checked: CheckedFile, folder: str = "") -> dict:
         "size": checked.size,
         "sha256": digest.hexdigest(),
     }
+
+
+# --- Files without a row -----------------------------------------------------------------------
+# An attachment's file is written inside the transaction that makes its row. When that
+# transaction rolls back, `removed_on_rollback` deletes the files it wrote; when the process
+# dies first (a killed worker), no code runs, and the periodic `sweep_orphans` removes files
+# that have no row once they are older than any transaction can be.
+
+logger = logging.getLogger(__name__)
+_written: ContextVar[list | None] = ContextVar("wegwijs_attachment_files_written", default=None)
+# A stored attachment's name: 32 hex digits and the extension of its type, at the top level
+# (staging/, documents/ and reports/ are folders of their own, with their own clean-up).
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png|heic|docx)$")
+
+
+def removed_on_rollback(function):
+    """Around a service that stores attachments in its own transaction (`@transaction.atomic`
+    below this): if it fails, the transaction rolled back and the files it wrote are deleted."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        written = []
+        token = _written.set(written)
+        try:
+            return function(*args, **kwargs)
+        except BaseException:
+            for name in written:
+                with contextlib.suppress(OSError):
+                    private_storage.delete(name)
+            raise
+        finally:
+            _written.reset(token)
+
+    return wrapper
+
+
+def sweep_orphans() -> int:
+    """Delete stored attachment files without a row, older than ORPHAN_FILE_MINUTES, and
+    upload temporary files a killed worker left (FILE_UPLOAD_TEMP_DIR). A periodic task."""
+    from tickets.models import Attachment
+
+    cutoff = timezone.now() - timedelta(minutes=settings.ORPHAN_FILE_MINUTES)
+    removed = 0
+    names = [
+        name
+        for name in (private_storage.listdir("")[1] if private_storage.exists("") else [])
+        if STORED_NAME.match(name)
+    ]
+    for start in range(0, len(names), 500):
+        batch = names[start : start + 500]
+        known = set(
+            Attachment.objects.filter(stored_name__in=batch).values_list("stored_name", flat=True)
+        )
+        for name in batch:
+            if name not in known and private_storage.get_modified_time(name) < cutoff:
+                private_storage.delete(name)
+                removed += 1
+    removed += _sweep_upload_temp_dir(cutoff.timestamp())
+    if removed:
+        logger.info("Removed %d files without a row", removed)
+    return removed
+
+
+def _sweep_upload_temp_dir(cutoff: float) -> int:
+    folder = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+    if not folder or not Path(folder).is_dir():
+        return 0
+    removed = 0
+    for path in Path(folder).iterdir():
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed

@@ -88,6 +88,19 @@ class QuestionFieldsMixin(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("municipality") and not cleaned.get("region"):
             self.add_error("municipality", _("Choose your municipality or a region."))
+        if "submission_token" in self.errors:
+            # A hidden field the visitor never saw: tell them in their words, and give the form
+            # a new token so that sending it again works.
+            del self.errors["submission_token"]
+            self.data = self.data.copy()
+            self.data["submission_token"] = str(uuid.uuid4())
+            self.add_error(
+                None,
+                _(
+                    "Part of the page was missing when the form was sent, so your question "
+                    "was not sent yet. Check what you wrote and send the form again."
+                ),
+            )
         return cleaned
 
 

@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from backoffice import outbox, roles
 from backoffice.audit import record_event
 from tickets import attachments, notifications, sla
-from tickets.access_codes import hash_access_code, new_access_code
+from tickets.access_codes import (
+    access_code_for_submission,
+    hash_access_code,
+    new_access_code,
+)
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
 from tickets.models import (
     Attachment,
@@ -112,6 +116,7 @@ class NewQuestion:
     access_code: str | None  # shown once to a newcomer; professionals use their account
 
 
+@attachments.removed_on_rollback
 @transaction.atomic
 def create_question(
     *,
@@ -150,7 +155,12 @@ def create_question(
     checked = attachments.check_uploads(list(files))
 
     organisation = getattr(getattr(professional, "profile", None), "organisation", None)
-    access_code = None if is_professional else new_access_code()
+    if is_professional:
+        access_code = None
+    elif submission_token:  # a second response to the same form can show it again
+        access_code = access_code_for_submission(submission_token)
+    else:
+        access_code = new_access_code()
     question = Question(
         reference=next_reference(),
         legal_domain=legal_domain,
@@ -240,6 +250,7 @@ def check_article_links(question: Question, body: str) -> None:
         raise ValidationError(linking.forbidden_links_message(refused), code="forbidden_link")
 
 
+@attachments.removed_on_rollback
 @transaction.atomic
 def add_message(
     question: Question,

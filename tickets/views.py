@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from backoffice import roles
 from backoffice.audit import record_event
 from search import service as search_service
-from tickets import access, lifecycle, notifications, staging
+from tickets import access, lifecycle, notifications, staging, submissions
 from tickets.access_codes import access_code_matches
 from tickets.attachments import check_uploads, name_for_type, private_storage
 from tickets.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
@@ -32,13 +32,16 @@ def _language():
 
 def _keep_valid_uploads(request, form):
     """After a form error, keep what can be kept of the new uploads (see tickets.staging)."""
+    uploads = request.FILES.getlist("files")
     keepable = []
-    for upload in request.FILES.getlist("files"):
+    for upload in uploads:
         try:
             keepable.extend(check_uploads([upload]))
         except ValidationError as error:
             form.add_error("files", error)
-    staging.stage(request, keepable)
+    refused = staging.stage(request, keepable, offered=len(uploads))
+    if refused and refused not in form.errors.get("files", []):
+        form.add_error("files", refused)
 
 
 def _create_from_form(request, form, **extra):
@@ -61,11 +64,12 @@ def _create_from_form(request, form, **extra):
             **extra,
         )
     except IntegrityError:
-        # The same form was submitted twice: the first submission made the question.
-        existing = Question.objects.filter(submission_token=data["submission_token"]).first()
+        # The same form was submitted twice: the first submission made the question, and this
+        # response shows its reference and code again (tickets.submissions).
+        existing, code = submissions.sent_before(data["submission_token"])
         if existing is None:
             raise
-        return existing, None
+        return existing, code
     except ValidationError as error:
         form.add_error("files" if getattr(error, "code", None) is None else None, error)
         _keep_valid_uploads(request, form)
@@ -103,8 +107,7 @@ def ask(request):
                 "Many questions were sent from this connection. Please try again "
                 "in an hour; what you wrote is still here."
             ),
-        )
-        _keep_valid_uploads(request, form)
+        )  # a refused request keeps no files (tickets.staging)
     else:
         question, code = _create_from_form(
             request,
@@ -166,7 +169,8 @@ def _follow_up_redirect(question):
 def follow_up(request):
     """Open a question with its reference and code, or with a one-click link's token (POSTed
     by a small script from the URL fragment, so the secret never appears in a server log)."""
-    form = FollowUpForm(request.POST or None)
+    # Bound on every POST, also an empty one, so that it says which fields are missing.
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if limit_reached(
             "follow-up", client_key(request), settings.FOLLOW_UP_ATTEMPTS_PER_15_MIN, 900
@@ -281,7 +285,7 @@ def follow_up_sign_out(request):
 def lost_code(request):
     """Send a new one-click link to the address given with the question. The answer is the
     same whether or not the reference or address exist."""
-    form = LostCodeForm(request.POST or None)
+    form = LostCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not limit_reached("lost-code", client_key(request), 5, HOUR):
             notifications.request_new_link(

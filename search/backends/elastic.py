@@ -48,6 +48,7 @@ LANGUAGES = ("nl", "fr", "en", "ar", "uk")
 # Hunspell dictionary folder (locale) per language, as `.ci/elasticsearch` lays them out.
 HUNSPELL_LOCALES = {"nl": "nl_NL", "fr": "fr_FR", "en": "en_US", "ar": "ar", "uk": "uk_UA"}
 MAPPING_VERSION = 2
+REBUILD_TIMEOUT = 120  # seconds per bulk request of a rebuild
 
 _APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 
@@ -573,7 +574,8 @@ class ElasticsearchBackend:
         """Fill a fresh index from `items` ((object_id, entry) pairs), then swap the alias."""
 
         def action():
-            client = self.client
+            # Bulk requests analyse hundreds of texts (hunspell on one core: seconds).
+            client = self.client.options(request_timeout=REBUILD_TIMEOUT)
             analysis = self.analysis
             name = self._create_index(kind)
 
@@ -587,7 +589,7 @@ class ElasticsearchBackend:
                         "_source": to_source(kind, object_id, entry, analysis),
                     }
 
-            bulk(client, actions(), chunk_size=500)
+            bulk(client, actions(), chunk_size=200)
             client.indices.refresh(index=name)
             alias = alias_name(kind)
             found = client.options(ignore_status=404).indices.get_alias(name=alias).body

@@ -510,12 +510,13 @@ class ElasticsearchBackend:
 
     @property
     def client(self):
-        alias = f"wegwijs:{self.url}"
+        timeout = getattr(settings, "ELASTICSEARCH_TIMEOUT", 5)
+        alias = f"wegwijs:{self.url}:{timeout}"
         try:
             return connections.get_connection(alias)
         except KeyError:
             return connections.create_connection(
-                alias=alias, hosts=[self.url], request_timeout=5, max_retries=1
+                alias=alias, hosts=[self.url], request_timeout=timeout, max_retries=1
             )
 
     def _run(self, action):

@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages clean bench bench-faults relevance
+.PHONY: run test install lint format messages clean bench bench-faults relevance elasticsearch \
+	elasticsearch-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,17 @@ bench-faults: install
 relevance: install
 	DEBUG=true $(MANAGE) compile_translations
 	$(BIN)/python bench/relevance.py $(RELEVANCE_ARGS)
+
+# One Elasticsearch node for tests and development (docs/search.md, "Elasticsearch node"):
+# Maven fetches Elasticsearch 8.19.21 (Maven Central's integ-test zip) into
+# var/elasticsearch/ once; the node listens on 127.0.0.1 (port printed; ES_PORT to fix it), heap
+# ES_HEAP (384m). Then e.g. `TEST_ELASTICSEARCH_URL=$$(.ci/elasticsearch url) make test`.
+# Needs Java 17+ and Maven; hunspell-nl/-fr/-en-us/-ar/-uk for stemming. Stop it when done.
+elasticsearch:
+	.ci/elasticsearch start
+
+elasticsearch-stop:
+	.ci/elasticsearch stop
 
 # Refresh the .po catalogues from the source (needs GNU gettext: apt-get install gettext).
 messages: install

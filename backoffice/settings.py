@@ -234,6 +234,8 @@ HEALTH_CHECKS = {
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Indexes are "<prefix>-<kind>" aliases (e.g. wegwijs-question) over timestamped indexes.
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wegwijs")
+# Seconds a query waits for Elasticsearch before the database answers instead.
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.title_norms"}}
 
 # --- Mail

@@ -31,6 +31,13 @@ ENDPOINTS = [
     Endpoint("home", "public home", "/nl/", target_p95_ms=50),
     Endpoint("article", "article page", "{article_url}", target_p95_ms=50, needs="article_urls"),
     Endpoint("public_search", "public search", "/nl/search/?q=verblijfskaart", target_p95_ms=100),
+    # What the intake form asks while the visitor types (search.service.suggest).
+    Endpoint(
+        "intake_suggestions",
+        "intake suggestions",
+        "/nl/search/suggestions/?q=mijn+verblijfskaart+verlengen",
+        target_p95_ms=100,
+    ),
     Endpoint(
         "follow_up",
         "follow-up page",
@@ -93,6 +100,9 @@ ENDPOINTS = [
 ]
 
 BY_KEY = {endpoint.key: endpoint for endpoint in ENDPOINTS}
+# What `bench/run --search elasticsearch` measures on Elasticsearch (the workspace shows the
+# similar questions and suggested articles).
+SEARCH_ENDPOINTS = ("public_search", "intake_suggestions", "staff_search", "workspace")
 
 # Growth 10,000 -> 100,000 questions: p95 may grow at most this much.
 GROWTH_LIMIT = 1.5

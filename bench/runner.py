@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from endpoints import ENDPOINTS, GROWTH_LIMIT, INTAKE_MIN_RPS  # noqa: E402
+from endpoints import ENDPOINTS, GROWTH_LIMIT, INTAKE_MIN_RPS, SEARCH_ENDPOINTS  # noqa: E402
 
 BIN = Path(sys.executable).parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -64,6 +64,8 @@ def database_url(kind: str, size: int, fresh: bool = True) -> str:
 
 def environment(db_url: str, var_dir: Path) -> dict:
     env = dict(os.environ)
+    # The database backend unless a run asks for Elasticsearch (--search).
+    env.pop("ELASTICSEARCH_URL", None)
     env.update(
         {
             "DATABASE_URL": db_url,
@@ -236,7 +238,7 @@ def run_locust(env, host, endpoint, manifest_path, users, seconds, out_prefix) -
     }
 
 
-def bench_one(db: str, size: int, args) -> dict:
+def bench_one(db: str, size: int, args) -> list[dict]:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     var_dir = BENCH_DIR / f"{db}-{size}"
     manifest_path = var_dir / "manifest.json"
@@ -294,7 +296,52 @@ def bench_one(db: str, size: int, args) -> dict:
         log("collectstatic")
         manage(env, "collectstatic", "--noinput", "-v0")
     manifest = json.loads(manifest_path.read_text())
+    reports = []
+    for search in args.search:
+        run_env, only = dict(env), args.only
+        if search == "elasticsearch":
+            # The same data, indexed in Elasticsearch too; only the search pages are measured.
+            run_env["ELASTICSEARCH_URL"] = elasticsearch_url()
+            run_env["ELASTICSEARCH_INDEX_PREFIX"] = f"bench-{db}-{size}"
+            only = set(SEARCH_ENDPOINTS) & (args.only or set(SEARCH_ENDPOINTS))
+            log(f"{db} {size:,}: search_index rebuild with Elasticsearch")
+            started = time.monotonic()
+            manage(run_env, "search_index", "rebuild", stdout=subprocess.DEVNULL)
+            log(f"search index built in {time.monotonic() - started:.0f} s")
+        results, memory = measure(run_env, manifest, manifest_path, var_dir, args, only)
+        reports.append(
+            {
+                "db": db,
+                "search": search,
+                "size": size,
+                "users": args.users,
+                "duration_s": args.duration,
+                "machine": machine(),
+                "data": {
+                    k: manifest.get(k) for k in ("questions", "messages", "attachments", "articles")
+                },
+                "generate_seconds": manifest.get("seconds_questions"),
+                "endpoints": results,
+                "memory": memory,
+            }
+        )
+    return reports
 
+
+def elasticsearch_url() -> str:
+    """ELASTICSEARCH_URL when set, else the node of .ci/elasticsearch (started if need be)."""
+    url = os.environ.get("ELASTICSEARCH_URL")
+    if url:
+        return url
+    return subprocess.run(
+        [str(ROOT / ".ci" / "elasticsearch"), "start"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def measure(env, manifest, manifest_path, var_dir, args, only) -> tuple[dict, dict]:
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     logs = var_dir / "logs"
@@ -334,12 +381,12 @@ def bench_one(db: str, size: int, args) -> dict:
         if specialist:
             env = dict(env, BENCH_STAFF_SESSION=sign_in(host, specialist))
         coordinators = manifest.get("accounts", {}).get("coordinator") or []
-        if coordinators and (not args.only or "dashboard" in args.only):
+        if coordinators and (not only or "dashboard" in only):
             env = dict(env, BENCH_COORDINATOR_SESSION=sign_in(host, coordinators[0]))
         log(f"warm-up ({args.warmup} s per endpoint)")
         results = {}
         for endpoint in ENDPOINTS:
-            if args.only and endpoint.key not in args.only:
+            if only and endpoint.key not in only:
                 continue
             prefix = logs / f"{endpoint.key}"
             if args.warmup:
@@ -371,17 +418,7 @@ def bench_one(db: str, size: int, args) -> dict:
     finally:
         stop(server)
         stop(worker)
-    return {
-        "db": db,
-        "size": size,
-        "users": args.users,
-        "duration_s": args.duration,
-        "machine": machine(),
-        "data": {k: manifest.get(k) for k in ("questions", "messages", "attachments", "articles")},
-        "generate_seconds": manifest.get("seconds_questions"),
-        "endpoints": results,
-        "memory": memory,
-    }
+    return results, memory
 
 
 def machine() -> dict:
@@ -392,7 +429,8 @@ def machine() -> dict:
 def table(report: dict) -> str:
     load = " ".join(report["machine"]["loadavg_at_end"])
     lines = [
-        f"\n{report['db']}, {report['size']:,} questions, {report['users']} clients, "
+        f"\n{report['db']}, search {report.get('search', 'database')}, "
+        f"{report['size']:,} questions, {report['users']} clients, "
         f"{report['duration_s']} s per endpoint, load average {load}",
         f"{'endpoint':<26}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}"
         f"{'fail':>6}  target p95",
@@ -423,8 +461,8 @@ def table(report: dict) -> str:
 
 def growth(reports: list[dict]) -> str:
     lines = []
-    by = {(r["db"], r["size"]): r for r in reports}
-    for db in sorted({r["db"] for r in reports}):
+    by = {(r["db"] + "/" + r.get("search", "database"), r["size"]): r for r in reports}
+    for db in sorted({d for d, _size in by}):
         sizes = sorted(size for d, size in by if d == db)
         if len(sizes) < 2:
             continue
@@ -448,6 +486,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds per endpoint")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--search",
+        default="database",
+        help="database, elasticsearch or both: database,elasticsearch (Elasticsearch: "
+        "ELASTICSEARCH_URL, else the node of .ci/elasticsearch; search pages only)",
+    )
     parser.add_argument("--only", help="comma-separated endpoint keys (default: all)")
     parser.add_argument(
         "--reuse",
@@ -456,15 +500,17 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.only = set(args.only.split(",")) if args.only else None
+    args.search = args.search.split(",")
     reports = []
     for db in args.db.split(","):
         for size in (int(s.replace("_", "")) for s in args.sizes.split(",")):
-            report = bench_one(db, size, args)
-            path = BENCH_DIR / f"results-{db}-{size}.json"
-            path.write_text(json.dumps(report, indent=2))
-            print(table(report), flush=True)
-            log(f"written {path}")
-            reports.append(report)
+            for report in bench_one(db, size, args):
+                suffix = "" if report["search"] == "database" else f"-{report['search']}"
+                path = BENCH_DIR / f"results-{db}-{size}{suffix}.json"
+                path.write_text(json.dumps(report, indent=2))
+                print(table(report), flush=True)
+                log(f"written {path}")
+                reports.append(report)
     print(growth(reports))
 
 

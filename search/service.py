@@ -397,4 +397,14 @@ def status() -> dict:
                 counts[name]["elasticsearch"] = backend.count(name)
             except BackendUnavailable:
                 counts[name]["elasticsearch"] = None
-    return {"backend": backend.name, "kinds": counts}
+    state = {"backend": backend.name, "kinds": counts}
+    if backend.name != "database":
+        # How the indexes analyse text (recorded in each index's metadata when it was built).
+        analysis = {}
+        for name in registry.kinds():
+            try:
+                analysis[name] = backend.describe(name)
+            except BackendUnavailable:
+                analysis[name] = None
+        state["analysis"] = analysis
+    return state

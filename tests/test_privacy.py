@@ -21,6 +21,8 @@ from search import service as search_service
 from search.models import SearchDocument
 from tests.access import DENIED, outcome
 from tests.conftest import make_user
+from tests.elastic_node import ES_URL
+from tests.elastic_node import SKIP_REASON as ES_SKIP_REASON
 from tests.i18n import in_dutch_html
 from tickets import anonymisation, retention
 from tickets.models import (
@@ -339,20 +341,32 @@ def test_anonymising_leaves_no_personal_string_anywhere_and_keeps_the_statistics
     assert AuditEvent.objects.filter(action="question.anonymise").count() == 2
 
 
-@pytest.mark.skipif(not settings.ELASTICSEARCH_URL, reason="ELASTICSEARCH_URL is not set")
+@pytest.mark.skipif(not ES_URL, reason=ES_SKIP_REASON)
 @pytest.mark.django_db
 def test_anonymising_removes_the_question_from_elasticsearch(
-    client, world, django_capture_on_commit_callbacks
+    client, world, settings, django_capture_on_commit_callbacks
 ):
+    from elasticsearch import Elasticsearch
+
     from search.registry import Visibility
 
-    question, _consult = full_history(client, world, django_capture_on_commit_callbacks)
-    backend = search_service.primary()
-    everything = Visibility.everything()
-    assert str(question.pk) in backend.matching_ids("Quintanova", "question", everything, 100)
-    with django_capture_on_commit_callbacks(execute=True):
-        anonymisation.anonymise(question, reason="admin")
-    assert str(question.pk) not in backend.matching_ids("Quintanova", "question", everything, 100)
+    settings.ELASTICSEARCH_URL = ES_URL
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"wegwijs-test-{uuid.uuid4().hex[:8]}"
+    try:
+        question, _consult = full_history(client, world, django_capture_on_commit_callbacks)
+        backend = search_service.primary()
+        backend.refresh("question")
+        everything = Visibility.everything()
+        assert str(question.pk) in backend.matching_ids("Quintanova", "question", everything, 100)
+        with django_capture_on_commit_callbacks(execute=True):
+            anonymisation.anonymise(question, reason="admin")
+        backend.refresh("question")
+        found = backend.matching_ids("Quintanova", "question", everything, 100)
+        assert str(question.pk) not in found
+    finally:
+        Elasticsearch(ES_URL).options(ignore_status=404).indices.delete(
+            index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*"
+        )
 
 
 @pytest.mark.django_db

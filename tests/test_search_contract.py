@@ -4,24 +4,23 @@ The database half always runs (SQLite here, PostgreSQL in CI). The Elasticsearch
 against a real node when ELASTICSEARCH_URL is set and is skipped with that reason otherwise.
 """
 
-import os
 import uuid
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from search import service
+from tests.elastic_node import ES_URL, SKIP_REASON
 from tests.search_corpus import fake_articles, make_questions
 from tickets.models import Question
-
-ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
 def backend(request, settings):
     if request.param == "elasticsearch":
         if not ES_URL:
-            pytest.skip("Elasticsearch: ELASTICSEARCH_URL is not set")
+            pytest.skip(SKIP_REASON)
         settings.ELASTICSEARCH_URL = ES_URL
         settings.ELASTICSEARCH_INDEX_PREFIX = f"wegwijs-test-{uuid.uuid4().hex[:8]}"
     else:
@@ -199,3 +198,103 @@ def test_unpublished_article_is_removed(corpus, backend):
     refresh(backend)
     assert "1" not in ids(service.search("gezinshereniging", kinds=["article"]).hits)
     article.live = True
+
+
+@pytest.mark.parametrize("narrowed", [False, True])
+def test_specialists_narrowed_to_their_domains(corpus, settings, narrowed):
+    from backoffice import roles
+    from tests.conftest import make_user
+
+    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = narrowed
+    questions, regions = corpus["questions"], corpus["regions"]
+    social = make_user(
+        roles.SPECIALIST, "social", regions=[regions["antw"]], domains=["social-law"]
+    )
+    seen = ids(service.search("", kinds=["question"], user=social).hits)
+    antwerp = {str(q.pk) for key, q in questions.items() if key != "card_gent"}
+    assert seen == ({str(questions["leefloon"].pk)} if narrowed else antwerp)
+    # A query and the facet counts keep to the same rule.
+    found = service.search("gezinshereniging leefloon", kinds=["question"], user=social)
+    assert ids(found.hits) <= seen and found.total == len(ids(found.hits))
+    counts = {v.value: v.count for v in found.facets["legal_domain"]}
+    assert ("residence" in counts) is not narrowed
+
+
+def test_rebuild_swaps_the_index_while_searches_go_on(corpus, backend):
+    """A full rebuild never leaves searches without results: the old index answers until the
+    new one is complete, then the alias moves to the new one in one call."""
+    superuser = corpus["users"]["superuser"]
+    question = corpus["questions"]["reunion"]
+    found_during = []
+
+    def on_progress():
+        found_during.append(
+            str(question.pk)
+            in ids(service.search("gezinshereniging", ["question"], superuser).hits)
+        )
+
+    if backend == "database":
+        pytest.skip(
+            "the database rebuilds in one transaction, which this test's own connection sees"
+        )
+    primary = service.primary()
+    client = primary.client
+    before = set(client.indices.get_alias(name=primary_alias("question")).body)
+    primary.rebuild("question", service._entries(registry_kind("question")), on_progress)
+    after = set(client.indices.get_alias(name=primary_alias("question")).body)
+    assert before and after and before.isdisjoint(after)  # a new index behind the alias
+    assert not client.indices.exists(index=",".join(before))  # the old one is gone
+    assert found_during and all(found_during)
+    assert str(question.pk) in ids(service.search("gezinshereniging", ["question"], superuser).hits)
+
+
+def primary_alias(kind):
+    from search.backends.elastic import alias_name
+
+    return alias_name(kind)
+
+
+def registry_kind(name):
+    from search import registry
+
+    return registry.get(name)
+
+
+def test_status_shows_the_analysis(corpus, backend):
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("search_index", "status", stdout=out)
+    text = out.getvalue()
+    assert f"backend: {backend}" in text
+    if backend == "elasticsearch":
+        analysis = service.primary().analysis
+        # Recorded in the index metadata when the index was built.
+        meta = service.primary().index_meta("article")
+        assert meta["analysis"]["mode"] == analysis.mode
+        assert f"analysis: {analysis.describe()}" in text
+
+
+STEMMED = {
+    # language: (text of an article, a query with another form of its words)
+    "nl": ("Kinderbijslag voor gezinnen", "gezin"),
+    "fr": ("Les allocations familiales", "allocation familiale"),
+    "en": ("Child benefits for families", "family benefit"),
+    "ar": ("بطاقات الإقامة", "بطاقة إقامة"),
+    "uk": ("Дозвіл на проживання", "дозволу"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(STEMMED))
+def test_other_forms_of_words_where_the_backend_stems(corpus, backend, language):
+    if language not in service.primary().stemmed_languages:
+        pytest.skip(f"this backend does not stem {language} here")
+    from tests.search_corpus import FakeArticle
+
+    title, query = STEMMED[language]
+    article = FakeArticle(70, title, title, language=language)
+    corpus["articles"].store[70] = article
+    service.index(article)
+    refresh(backend)
+    found = service.search(query, kinds=["article"], language=language)
+    assert "70" in ids(found.hits)

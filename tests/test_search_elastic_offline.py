@@ -16,32 +16,53 @@ from tests.search_corpus import fake_articles, make_questions
 UNREACHABLE = "http://127.0.0.1:9"
 
 
-def test_mapping_has_language_fields_analysers_and_suggest_field(settings):
-    settings.ELASTICSEARCH_INDEX_PREFIX = "wegwijs"
-    body = elastic.new_index("article", suffix="1").to_dict()
+def test_mapping_follows_the_analysis_the_cluster_offers(settings):
+    builtin = elastic.Analysis("builtin", dict.fromkeys(("nl", "fr", "en", "ar"), "builtin"))
+    body = elastic.index_body(builtin)
     properties = body["mappings"]["properties"]
     assert properties["title_nl"] == {"type": "text", "analyzer": "wegwijs_nl"}
     assert properties["text_fr"]["analyzer"] == "wegwijs_fr"
-    assert properties["text_ar"]["analyzer"] == "wegwijs_ar"
-    assert properties["title"]["analyzer"] == "wegwijs_folded"  # Ukrainian and the rest
-    assert properties["suggest"]["type"] == "search_as_you_type"
+    assert "title_uk" not in properties  # no built-in Ukrainian stemmer
+    assert properties["title_fold"]["analyzer"] == "wegwijs_plain"  # Ukrainian and the rest
+    assert properties["suggest"]["index_prefixes"] == {"min_chars": 2, "max_chars": 12}
     assert properties["kind"] == {"type": "keyword"}
     assert body["mappings"]["dynamic_templates"][0]["facets"]["mapping"] == {"type": "keyword"}
+    assert body["mappings"]["_meta"]["wegwijs"]["analysis"]["mode"] == "builtin"
     analysis = body["settings"]["analysis"]
     assert analysis["filter"]["wegwijs_nl_stem"] == {"type": "stemmer", "language": "dutch"}
     assert "asciifolding" in analysis["analyzer"]["wegwijs_nl"]["filter"]
     assert analysis["filter"]["wegwijs_fr_elision"]["type"] == "elision"
 
+    hunspell = elastic.Analysis("hunspell", {"nl": "hunspell nl_NL", "uk": "hunspell uk_UA"})
+    body = elastic.index_body(hunspell)
+    filters = body["settings"]["analysis"]["filter"]
+    assert filters["wegwijs_uk_hunspell"] == {"type": "hunspell", "locale": "uk_UA", "dedup": True}
+    assert "stemmer" not in str(body["settings"])  # only what the lean node has
+    assert set(body["mappings"]["properties"]) >= {"title_nl", "text_uk"}
+
+    standard = elastic.index_body(elastic.Analysis("standard"))
+    assert not any(key.endswith("_nl") for key in standard["mappings"]["properties"])
+    assert elastic.Analysis("standard").describe() == "standard (folded words, no stemming)"
+
 
 def test_document_carries_text_in_its_language_field():
-    entry = Entry("Gezinshereniging", "Tekst", "nl", facets={"legal_domain": ["residence"]})
-    document = elastic.to_document("article", "7", entry).to_dict(include_meta=True)
-    source = document["_source"]
-    assert document["_id"] == "7"
+    analysis = elastic.Analysis("hunspell", {"nl": "hunspell nl_NL"})
+    entry = Entry("Gezinshereniging", "Financiële steun", "nl", facets={"legal_domain": ["x"]})
+    source = elastic.to_source("article", "7", entry, analysis)
     assert source["title_nl"] == "Gezinshereniging" and "title_fr" not in source
-    assert source["facets"] == {"legal_domain": ["residence"], "language": ["nl"]}
-    uk = elastic.to_document("article", "8", Entry("Тема", "Текст", "uk")).to_dict()
-    assert uk["title"] == "Тема" and not any(key.startswith("title_") for key in uk)
+    assert source["text_fold"] == "financiele steun"
+    assert source["facets"] == {"legal_domain": ["x"], "language": ["nl"]}
+    uk = elastic.to_source("article", "8", Entry("Тема", "Текст", "uk"), analysis)
+    assert uk["title"] == "Тема" and "title_uk" not in uk
+
+
+def test_query_forms_drop_stop_words_and_fold():
+    assert elastic.query_forms("Hoe kan ik mijn verblijfskaart verlengen?", "nl") == (
+        "verblijfskaart verlengen",
+        "verblijfskaart verlengen",
+    )
+    assert elastic.query_forms("l'ambassade à Bruxelles", "fr")[1] == "ambassade bruxelles"
+    assert elastic.query_forms("hoe", "nl") == ("hoe", "hoe")  # only stop words: kept
 
 
 def test_search_query_filters_inside_the_query_with_highlights_and_aggregations(settings):
@@ -50,11 +71,19 @@ def test_search_query_filters_inside_the_query_with_highlights_and_aggregations(
         "question": Visibility(terms={"region": ["3"]}),
         "article": Visibility(terms={"audience": ["public"]}),
     }
+    analysis = elastic.Analysis("hunspell", {"nl": "hunspell nl_NL"})
     body = elastic.build_search(
-        "verblijfskaart", visibilities, filters={"legal_domain": ["residence"]}, language="nl"
+        "verblijfskaart",
+        visibilities,
+        filters={"legal_domain": ["residence"]},
+        language="nl",
+        analysis=analysis,
     ).to_dict()
     query = body["query"]["bool"]
-    assert query["must"][0]["multi_match"]["fields"][:2] == ["title_nl^3", "text_nl"]
+    stemmed, folded, fuzzy = query["must"][0]["dis_max"]["queries"]
+    assert stemmed["multi_match"]["fields"] == ["title_nl^3", "text_nl"]
+    assert folded["multi_match"]["fields"] == ["title_fold^3", "text_fold"]
+    assert fuzzy["match"]["all_fold"]["fuzziness"] == "AUTO:5,9"
     permission = query["filter"][0]["bool"]
     assert permission["minimum_should_match"] == 1
     assert {"terms": {"facets.region": ["3"]}} in permission["should"][0]["bool"]["filter"]
@@ -79,14 +108,14 @@ def test_suggest_and_similar_queries(settings):
     settings.ELASTICSEARCH_INDEX_PREFIX = "wegwijs"
     visibilities = {"article": Visibility(terms={"audience": ["public"]})}
     suggest = elastic.build_suggest("gezinsher", "nl", visibilities).to_dict()
-    prefix = suggest["query"]["bool"]["must"][0]["multi_match"]
-    assert prefix["type"] == "bool_prefix"
-    assert prefix["fields"] == ["suggest", "suggest._2gram", "suggest._3gram"]
+    prefix = suggest["query"]["bool"]["should"][0]
+    assert prefix == {"match_bool_prefix": {"suggest": {"query": "gezinsher"}}}
     assert suggest["size"] == 5
-    similar = elastic.build_similar("question", "12", "tekst", visibilities).to_dict()
-    more_like_this = similar["query"]["bool"]["must"][0]["more_like_this"]
-    assert more_like_this["like"] == ["tekst"] and "text_nl" in more_like_this["fields"]
-    assert similar["query"]["bool"]["must_not"][0]["bool"]["filter"] == [
+    analysis = elastic.Analysis("hunspell", {"nl": "hunspell nl_NL"})
+    similar = elastic.build_similar("question", "12", "Tekst", visibilities, analysis=analysis)
+    more_like_this = similar.to_dict()["query"]["bool"]["must"][0]["more_like_this"]
+    assert more_like_this["like"] == ["Tekst", "tekst"] and "text_nl" in more_like_this["fields"]
+    assert similar.to_dict()["query"]["bool"]["must_not"][0]["bool"]["filter"] == [
         {"term": {"kind": "question"}},
         {"term": {"object_id": "12"}},
     ]

@@ -2,10 +2,11 @@
 
 The visibility rule is tickets.access.staff_questions: the database backend applies that very
 queryset inside its query; for Elasticsearch it is turned into the regions that hold at least
-one visible question (the rule is per region today; the search contract test checks that both
-backends show each role the same questions).
+one visible question, and with SPECIALISTS_SEE_ONLY_THEIR_DOMAINS also into the legal domains
+that do (the search contract test checks that both backends show each role the same questions).
 """
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
@@ -56,7 +57,15 @@ class QuestionKind(Kind):
         regions = Region.objects.filter(
             Exists(queryset.order_by().filter(region=OuterRef("pk")))
         ).values_list("pk", flat=True)
-        return Visibility(queryset=queryset, terms={"region": [str(pk) for pk in regions]})
+        terms = {"region": [str(pk) for pk in regions]}
+        if settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
+            # The rule is then regions x legal domains: both as terms, or Elasticsearch would
+            # show a narrowed specialist the other domains of their regions.
+            domains = LegalDomain.objects.filter(
+                Exists(queryset.order_by().filter(legal_domain=OuterRef("pk")))
+            ).values_list("slug", flat=True)
+            terms["legal_domain"] = list(domains)
+        return Visibility(queryset=queryset, terms=terms)
 
     def facet_label(self, facet, value):
         if facet == "legal_domain":

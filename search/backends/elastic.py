@@ -2,173 +2,363 @@
 
 One index per kind behind an alias (`<prefix>-<kind>`); a rebuild fills a new index
 (`<prefix>-<kind>-<timestamp>`) and swaps the alias in one atomic call, so searches never see a
-half-built index. Every document carries its text twice: in the field of its own language
-(Dutch, French, English and Arabic analysers with stemming and stop words) and in a folded
-standard field that serves every other language (Ukrainian, Tigrinya, ...) and cross-language
-queries. Facet values sit in `facets.<name>` keyword fields: terms aggregations count them and
-permission filters (`Visibility.terms`) match them inside the query.
+half-built index.
+
+**Analysis follows what the cluster offers** (`detect_analysis`, recorded in the index's `_meta`
+and shown by `manage.py search_index status`):
+
+- `builtin`: the node has the `analysis-common` module (the full distribution, managed clusters):
+  Dutch, French, English and Arabic analysers with stemmer, elision, Arabic normalisation;
+- `hunspell`: no `analysis-common` (the lean integ-test distribution), but hunspell dictionaries
+  in the node's `config/hunspell/<locale>/`: a hunspell stemmer per language that has one
+  (nl_NL, fr_FR, en_US, ar, uk_UA), which also gives Ukrainian stems;
+- `standard`: neither: folded words only.
+
+Whatever the mode, every document also carries its text folded in Python (`search.text.fold`:
+case and accents; apostrophes split) in `title_fold`/`text_fold` with the core's `standard`
+tokenizer and `lowercase` filter, which serve every language and cross-language queries; and
+its text as written in `title`/`text` (shown and highlighted). Stop words are dropped from the
+query in Python (`search.analysis.is_stopword`, colloquial ones included), not from the index.
+Suggestions use a folded title with `index_prefixes` and `match_bool_prefix` (core features;
+`search_as_you_type` needs the mapper-extras module). Facet values sit in `facets.<name>`
+keyword fields: terms aggregations count them and permission filters (`Visibility.terms`)
+match them inside the query.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
 from elasticsearch.helpers import bulk
-from elasticsearch_dsl import (
-    Date,
-    Document,
-    Index,
-    Keyword,
-    MetaField,
-    Object,
-    Q,
-    Search,
-    SearchAsYouType,
-    Text,
-    analyzer,
-    connections,
-    token_filter,
-)
+from elasticsearch_dsl import Q, Search, connections
 
+from search.analysis import APOSTROPHES, TOKEN, is_stopword, normalise_word
 from search.backends.base import BackendUnavailable, RawHit, RawResults
 from search.registry import FACETS, Entry, Visibility
 from search.text import fold
 
 logger = logging.getLogger(__name__)
 
-CONNECTION = "wegwijs"
+LANGUAGES = ("nl", "fr", "en", "ar", "uk")
+# Hunspell dictionary folder (locale) per language, as `.ci/elasticsearch` lays them out.
+HUNSPELL_LOCALES = {"nl": "nl_NL", "fr": "fr_FR", "en": "en_US", "ar": "ar", "uk": "uk_UA"}
+MAPPING_VERSION = 2
+REBUILD_TIMEOUT = 120  # seconds per bulk request of a rebuild
 
-folded = analyzer("wegwijs_folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
-ANALYZERS = {
-    "nl": analyzer(
-        "wegwijs_nl",
-        tokenizer="standard",
-        filter=[
-            "lowercase",
-            token_filter("wegwijs_nl_stop", type="stop", stopwords="_dutch_"),
-            token_filter("wegwijs_nl_stem", type="stemmer", language="dutch"),
-            "asciifolding",
-        ],
-    ),
-    "fr": analyzer(
-        "wegwijs_fr",
-        tokenizer="standard",
-        filter=[
-            token_filter(
-                "wegwijs_fr_elision",
-                type="elision",
-                articles_case=True,
-                articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "lorsqu"],
-            ),
-            "lowercase",
-            token_filter("wegwijs_fr_stop", type="stop", stopwords="_french_"),
-            token_filter("wegwijs_fr_stem", type="stemmer", language="light_french"),
-            "asciifolding",
-        ],
-    ),
-    "en": analyzer(
-        "wegwijs_en",
-        tokenizer="standard",
-        filter=[
-            token_filter("wegwijs_en_possessive", type="stemmer", language="possessive_english"),
-            "lowercase",
-            token_filter("wegwijs_en_stop", type="stop", stopwords="_english_"),
-            token_filter("wegwijs_en_stem", type="stemmer", language="english"),
-        ],
-    ),
-    "ar": analyzer(
-        "wegwijs_ar",
-        tokenizer="standard",
-        filter=[
-            "lowercase",
-            "decimal_digit",
-            token_filter("wegwijs_ar_stop", type="stop", stopwords="_arabic_"),
-            "arabic_normalization",
-            token_filter("wegwijs_ar_stem", type="stemmer", language="arabic"),
-        ],
-    ),
+_APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
+
+
+# --- analysis
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Which analysis the indexes use: `mode` (builtin, hunspell, standard) and, per stemmed
+    language, how ("builtin" or a hunspell locale)."""
+
+    mode: str
+    languages: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if not self.languages:
+            return f"{self.mode} (folded words, no stemming)"
+        parts = ", ".join(f"{code} {how}" for code, how in sorted(self.languages.items()))
+        return f"{self.mode} ({parts})"
+
+    def as_meta(self) -> dict:
+        return {"mode": self.mode, "languages": dict(self.languages)}
+
+    @classmethod
+    def from_meta(cls, meta: dict | None) -> Analysis | None:
+        if not meta or "mode" not in meta:
+            return None
+        return cls(meta["mode"], dict(meta.get("languages") or {}))
+
+
+BUILTIN = {
+    "nl": {
+        "tokenizer": "standard",
+        "filter": ["lowercase", "wegwijs_nl_stem", "asciifolding"],
+    },
+    "fr": {
+        "tokenizer": "standard",
+        "filter": ["wegwijs_fr_elision", "lowercase", "wegwijs_fr_stem", "asciifolding"],
+    },
+    "en": {
+        "tokenizer": "standard",
+        "filter": ["wegwijs_en_possessive", "lowercase", "wegwijs_en_stem"],
+    },
+    "ar": {
+        "tokenizer": "standard",
+        "filter": ["lowercase", "decimal_digit", "arabic_normalization", "wegwijs_ar_stem"],
+    },
 }
-LANGUAGES = tuple(ANALYZERS)
+BUILTIN_FILTERS = {
+    "wegwijs_nl_stem": {"type": "stemmer", "language": "dutch"},
+    "wegwijs_fr_elision": {
+        "type": "elision",
+        "articles_case": True,
+        "articles": ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "lorsqu"],
+    },
+    "wegwijs_fr_stem": {"type": "stemmer", "language": "light_french"},
+    "wegwijs_en_possessive": {"type": "stemmer", "language": "possessive_english"},
+    "wegwijs_en_stem": {"type": "stemmer", "language": "english"},
+    "wegwijs_ar_stem": {"type": "stemmer", "language": "arabic"},
+}
+
+_detected: dict[str, Analysis] = {}
+_detect_lock = threading.Lock()
 
 
-def _document_class():
-    attributes = {
-        "kind": Keyword(),
-        "object_id": Keyword(),
-        "language": Keyword(),
-        "url": Keyword(index=False),
-        "date": Date(),
-        "title": Text(analyzer=folded),
-        "text": Text(analyzer=folded),
-        "suggest": SearchAsYouType(analyzer=folded),
-        "facets": Object(dynamic=True),
-        "__module__": __name__,
-    }
-    for language, language_analyzer in ANALYZERS.items():
-        attributes[f"title_{language}"] = Text(analyzer=language_analyzer)
-        attributes[f"text_{language}"] = Text(analyzer=language_analyzer)
+def detect_analysis(client, url: str = "") -> Analysis:
+    """What this cluster can analyse with, asked once per process and URL."""
+    key = url or str(id(client))
+    with _detect_lock:
+        if key in _detected:
+            return _detected[key]
+        info = client.nodes.info(metric="plugins").body
+        module_sets = [
+            {module["name"] for module in node.get("modules", [])}
+            | {plugin["name"] for plugin in node.get("plugins", [])}
+            for node in info.get("nodes", {}).values()
+        ]
+        common = bool(module_sets) and all("analysis-common" in names for names in module_sets)
+        languages = {}
+        if common:
+            languages = dict.fromkeys(BUILTIN, "builtin")
+        for code, locale in HUNSPELL_LOCALES.items():
+            if code in languages:
+                continue
+            if _hunspell_available(client, locale):
+                languages[code] = f"hunspell {locale}"
+        if common:
+            mode = "builtin"
+        elif languages:
+            mode = "hunspell"
+        else:
+            mode = "standard"
+        analysis = Analysis(mode, languages)
+        _detected[key] = analysis
+        logger.info("Elasticsearch analysis: %s", analysis.describe())
+        return analysis
 
-    class Meta:
-        # Every facet value is a keyword: exact filters and terms aggregations.
-        dynamic_templates = MetaField(
-            [{"facets": {"path_match": "facets.*", "mapping": {"type": "keyword"}}}]
+
+def _hunspell_available(client, locale: str) -> bool:
+    from elasticsearch import ApiError
+
+    try:
+        # The first use loads the dictionary (seconds for the Ukrainian one).
+        client.options(request_timeout=60).indices.analyze(
+            tokenizer="standard",
+            filter=["lowercase", {"type": "hunspell", "locale": locale}],
+            text="a",
         )
+    except ApiError:
+        return False
+    return True
 
-    attributes["Meta"] = Meta
-    return type("SearchEntry", (Document,), attributes)
+
+def analysis_settings(analysis: Analysis) -> dict:
+    analyzers = {
+        "wegwijs_plain": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]}
+    }
+    filters = {}
+    for code, how in analysis.languages.items():
+        if how == "builtin":
+            analyzers[f"wegwijs_{code}"] = {"type": "custom", **BUILTIN[code]}
+            for name in BUILTIN[code]["filter"]:
+                if name in BUILTIN_FILTERS:
+                    filters[name] = BUILTIN_FILTERS[name]
+        else:
+            locale = how.split(" ", 1)[1]
+            filters[f"wegwijs_{code}_hunspell"] = {
+                "type": "hunspell",
+                "locale": locale,
+                "dedup": True,
+            }
+            analyzers[f"wegwijs_{code}"] = {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": ["lowercase", f"wegwijs_{code}_hunspell"],
+            }
+    return {"analyzer": analyzers, "filter": filters}
 
 
-SearchEntry = _document_class()
+def index_body(analysis: Analysis) -> dict:
+    plain = {"type": "text", "analyzer": "wegwijs_plain"}
+    properties = {
+        "kind": {"type": "keyword"},
+        "object_id": {"type": "keyword"},
+        "language": {"type": "keyword"},
+        "group": {"type": "keyword"},
+        "url": {"type": "keyword", "index": False},
+        "date": {"type": "date"},
+        "title": plain,
+        "text": plain,
+        "title_fold": {**plain, "copy_to": "all_fold"},
+        "text_fold": {**plain, "copy_to": "all_fold"},
+        "all_fold": plain,
+        "suggest": {**plain, "index_prefixes": {"min_chars": 2, "max_chars": 12}},
+        "facets": {"type": "object", "dynamic": True},
+    }
+    for code in analysis.languages:
+        properties[f"title_{code}"] = {"type": "text", "analyzer": f"wegwijs_{code}"}
+        properties[f"text_{code}"] = {"type": "text", "analyzer": f"wegwijs_{code}"}
+    return {
+        "settings": {
+            "number_of_shards": 1,
+            "number_of_replicas": 0,
+            "analysis": analysis_settings(analysis),
+        },
+        "mappings": {
+            "_meta": {"wegwijs": {"analysis": analysis.as_meta(), "version": MAPPING_VERSION}},
+            "dynamic_templates": [
+                # Every facet value is a keyword: exact filters and terms aggregations.
+                {"facets": {"path_match": "facets.*", "mapping": {"type": "keyword"}}}
+            ],
+            "properties": properties,
+        },
+    }
+
+
+def fold_text(text: str) -> str:
+    """Case and accents folded, apostrophes split (l'ambassade -> l ambassade)."""
+    return _APOSTROPHE.sub(" ", fold(text or ""))
+
+
+def query_forms(query: str, language: str | None) -> tuple[str, str]:
+    """The query without its stop words (unless only they remain): as written (for the
+    language fields) and folded (for the folded fields)."""
+    code = (language or "").split("-")[0]
+    tokens = []
+    for token in TOKEN.findall(query or ""):
+        tokens.extend([token] if code == "uk" else [p for p in _APOSTROPHE.split(token) if p])
+    kept = [
+        token
+        for token in tokens
+        if (len(token) > 1 or token.isdigit())
+        and not is_stopword(normalise_word(token, code), code)
+    ] or tokens
+    written = " ".join(kept)
+    return written, fold_text(written)
+
+
+# --- names
 
 
 def alias_name(kind: str) -> str:
     return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-{kind}"
 
 
-def new_index(kind: str, suffix: str | None = None) -> Index:
-    suffix = suffix or datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
-    index = Index(f"{alias_name(kind)}-{suffix}")
-    index.settings(number_of_shards=1, number_of_replicas=0)
-    index.document(SearchEntry)
-    return index
+def new_index_name(kind: str) -> str:
+    return f"{alias_name(kind)}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
 
 
-def to_document(kind: str, object_id: str, entry: Entry) -> SearchEntry:
-    fields = {
+# --- documents
+
+
+def to_source(kind: str, object_id: str, entry: Entry, analysis: Analysis) -> dict:
+    source = {
         "kind": kind,
         "object_id": str(object_id),
         "language": entry.language or "",
+        "group": entry.group or "",
         "url": entry.url,
-        "date": entry.date,
+        "date": entry.date.isoformat() if entry.date else None,
         "title": entry.title,
-        "text": entry.text,
-        "suggest": entry.title,
+        "text": _body(entry),
+        "title_fold": fold_text(entry.title),
+        "text_fold": fold_text(_body(entry)),
+        "suggest": fold_text(entry.title),
         "facets": {
             **{name: [str(value) for value in values] for name, values in entry.facets.items()},
             "language": [entry.language or ""],
         },
     }
-    if entry.language in ANALYZERS:
-        fields[f"title_{entry.language}"] = entry.title
-        fields[f"text_{entry.language}"] = entry.text
-    return SearchEntry(meta={"id": str(object_id)}, **fields)
+    code = (entry.language or "").split("-")[0]
+    if code in analysis.languages:
+        source[f"title_{code}"] = entry.title
+        source[f"text_{code}"] = _body(entry)
+    return source
 
 
-def text_fields(language: str | None) -> list[str]:
-    if language in ANALYZERS:
-        return [f"title_{language}^3", f"text_{language}", "title^2", "text"]
-    if language:
-        return ["title^3", "text"]
-    return (
-        [f"title_{code}^3" for code in LANGUAGES]
-        + [f"text_{code}" for code in LANGUAGES]
-        + [
-            "title^2",
-            "text",
-        ]
+def _body(entry: Entry) -> str:
+    return f"{entry.summary}\n{entry.text}" if entry.summary else entry.text
+
+
+# --- queries
+
+
+def language_fields(language: str | None, analysis: Analysis) -> list[str]:
+    codes = [language] if language else list(analysis.languages)
+    codes = [code for code in codes if code in analysis.languages]
+    return [f"title_{code}^3" for code in codes] + [f"text_{code}" for code in codes]
+
+
+def text_query(query: str, language: str | None, analysis: Analysis, msm="2<75%", fuzzy=True):
+    """The words of the query in the fields of its language (stemmed) and in the folded
+    fields, each set taken as one field (a word in the title, another in the body); the best
+    of them counts, the others a little."""
+    written, folded = query_forms(query, language)
+    queries = []
+    fields = language_fields(language, analysis)
+    if fields:
+        queries.append(
+            Q(
+                "multi_match",
+                query=written,
+                fields=fields,
+                type="cross_fields",
+                operator="or",
+                minimum_should_match=msm,
+            )
+        )
+    queries.append(
+        Q(
+            "multi_match",
+            query=folded,
+            fields=["title_fold^3", "text_fold"],
+            type="cross_fields",
+            operator="or",
+            minimum_should_match=msm,
+        )
     )
+    if fuzzy:
+        # Typos: one or two edits (by length), the first letter as typed; below exact words.
+        queries.append(
+            Q(
+                "match",
+                all_fold={
+                    "query": folded,
+                    "fuzziness": "AUTO:5,9",
+                    "prefix_length": 1,
+                    "minimum_should_match": msm,
+                    "boost": 0.3,
+                },
+            )
+        )
+    return Q("dis_max", queries=queries, tie_breaker=0.3)
+
+
+def synonym_matches(synonyms, language, analysis) -> list:
+    phrases = dict.fromkeys(phrase for group in synonyms for phrase in group)
+    return [text_query(phrase, language, analysis, msm="100%", fuzzy=False) for phrase in phrases]
+
+
+def _uncovered(query: str, synonyms, language) -> str:
+    """The words of the query that no phrase of the synonym groups has."""
+    covered = {
+        word
+        for group in synonyms
+        for phrase in group
+        for word in query_forms(phrase, language)[1].split()
+    }
+    return " ".join(w for w in query_forms(query, language)[1].split() if w not in covered)
 
 
 def visibility_filter(visibilities: dict[str, Visibility]) -> Q:
@@ -198,79 +388,99 @@ def facet_filters(filters: dict[str, list[str]] | None) -> list[Q]:
     ]
 
 
+HIGHLIGHT_FIELDS = (
+    "title",
+    "text",
+    *(f"{f}_{code}" for f in ("title", "text") for code in LANGUAGES),
+)
+
+
 def build_search(
-    query, visibilities, filters=None, language=None, offset=0, limit=10, synonyms=()
+    query,
+    visibilities,
+    filters=None,
+    language=None,
+    offset=0,
+    limit=10,
+    synonyms=(),
+    analysis: Analysis | None = None,
+    facets=True,
+    extra_filters=(),
+    msm="2<75%",
 ) -> Search:
+    analysis = analysis or Analysis("standard")
     search = Search(index=[alias_name(kind) for kind in visibilities])
-    conditions = [visibility_filter(visibilities), *facet_filters(filters)]
+    conditions = [visibility_filter(visibilities), *facet_filters(filters), *extra_filters]
     if language:
         conditions.append(Q("term", language=language))
     if query.strip():
-        match = Q(
-            "multi_match",
-            query=query,
-            fields=text_fields(language),
-            type="best_fields",
-            minimum_should_match="2<75%",
-        )
+        match = text_query(query, language, analysis, msm=msm)
         if synonyms:
-            # The editors' synonym groups that the service found in the query: any phrase of
-            # them matches too.
+            # The editors' synonym groups that the service found in the query: a phrase of a
+            # group stands for the words of the query that the group covers; the rest of the
+            # query is asked as usual.
+            rest = _uncovered(query, synonyms, language)
+            alternative = [Q("bool", should=synonym_matches(synonyms, language, analysis))]
+            if rest:
+                alternative.append(text_query(rest, language, analysis, msm=msm))
             match = Q(
                 "bool",
-                should=[match, *synonym_matches(synonyms, language)],
+                should=[match, Q("bool", must=alternative)],
                 minimum_should_match=1,
             )
         search = search.query(Q("bool", must=[match], filter=conditions))
+        search = search.sort("_score", {"kind": "asc"}, {"object_id": "asc"})
     else:
-        search = search.query(Q("bool", filter=conditions)).sort("-date")
+        search = search.query(Q("bool", filter=conditions)).sort(
+            {"date": {"order": "desc", "missing": "_last"}}, {"object_id": "asc"}
+        )
     search = search.highlight_options(
         encoder="html",
         pre_tags=["<mark>"],
         post_tags=["</mark>"],
         number_of_fragments=1,
         fragment_size=220,
-        no_match_size=220,
-    ).highlight("title*", "text*", require_field_match=False)
-    for name in FACETS:
-        search.aggs.bucket(name, "terms", field=f"facets.{name}", size=50)
+        require_field_match=False,
+    ).highlight(*HIGHLIGHT_FIELDS)
+    if facets:
+        for name in FACETS:
+            search.aggs.bucket(name, "terms", field=f"facets.{name}", size=50)
     return search.extra(track_total_hits=True)[offset : offset + limit]
 
 
-def synonym_matches(synonyms, language) -> list:
-    phrases = dict.fromkeys(phrase for group in synonyms for phrase in group)
-    return [
-        Q("multi_match", query=phrase, fields=text_fields(language), operator="and")
-        for phrase in phrases
-    ]
-
-
-def build_suggest(text, language, visibilities, limit=5, synonyms=()) -> Search:
+def build_suggest(text, language, visibilities, limit=5, synonyms=(), analysis=None) -> Search:
+    analysis = analysis or Analysis("standard")
     conditions = [visibility_filter(visibilities)]
     if language:
         conditions.append(Q("term", language=language))
-    match = Q(
-        "multi_match",
-        query=fold(text),
-        type="bool_prefix",
-        fields=["suggest", "suggest._2gram", "suggest._3gram"],
-    )
+    _written, folded = query_forms(text, language)
+    # While typing: the last word completes a title word (index_prefixes); a longer question
+    # is matched word by word against titles and bodies.
+    prefix = Q("match_bool_prefix", suggest={"query": folded})
     should = [
-        Q("multi_match", query=text, fields=text_fields(language)),
-        *synonym_matches(synonyms, language),
+        prefix,
+        text_query(text, language, analysis, msm="1"),
+        *synonym_matches(synonyms, language, analysis),
     ]
     search = Search(index=[alias_name(kind) for kind in visibilities]).query(
-        Q("bool", must=[match], should=should, filter=conditions)
+        Q("bool", should=should, minimum_should_match=1, filter=conditions)
     )
+    search = search.sort("_score", {"object_id": "asc"})
     return search.source(["kind", "object_id", "title", "url", "language", "date"])[:limit]
 
 
-def build_similar(kind, object_id, like_text, visibilities, limit=5) -> Search:
+def build_similar(kind, object_id, like_text, visibilities, limit=5, analysis=None) -> Search:
     """more_like_this on the object's own text (it need not be indexed yet), itself left out."""
+    analysis = analysis or Analysis("standard")
+    fields = [
+        "title_fold",
+        "text_fold",
+        *[f"{f}_{code}" for f in ("title", "text") for code in analysis.languages],
+    ]
     like = Q(
         "more_like_this",
-        fields=["title", "text", *[f"{f}_{code}" for f in ("title", "text") for code in LANGUAGES]],
-        like=[like_text],
+        fields=fields,
+        like=[like_text, fold_text(like_text)],
         min_term_freq=1,
         min_doc_freq=1,
         max_query_terms=25,
@@ -289,20 +499,24 @@ def build_similar(kind, object_id, like_text, visibilities, limit=5) -> Search:
     return search[:limit]
 
 
+# --- the backend
+
+
 class ElasticsearchBackend:
     name = "elasticsearch"
-    stemmed_languages = {"nl", "fr", "en", "ar"}
 
     def __init__(self, url: str):
         self.url = url
 
     @property
     def client(self):
+        timeout = getattr(settings, "ELASTICSEARCH_TIMEOUT", 5)
+        alias = f"wegwijs:{self.url}:{timeout}"
         try:
-            return connections.get_connection(CONNECTION)
+            return connections.get_connection(alias)
         except KeyError:
             return connections.create_connection(
-                alias=CONNECTION, hosts=[self.url], request_timeout=5, max_retries=1
+                alias=alias, hosts=[self.url], request_timeout=timeout, max_retries=1
             )
 
     def _run(self, action):
@@ -313,25 +527,47 @@ class ElasticsearchBackend:
         except (TransportError, ApiError) as error:
             raise BackendUnavailable(str(error)) from error
 
+    @property
+    def analysis(self) -> Analysis:
+        return self._run(lambda: detect_analysis(self.client, self.url))
+
+    @property
+    def stemmed_languages(self) -> set[str]:
+        try:
+            return set(self.analysis.languages)
+        except BackendUnavailable:
+            return set()
+
     # --- writing
+
+    def _create_index(self, kind: str) -> str:
+        name = new_index_name(kind)
+        self.client.indices.create(index=name, **index_body(self.analysis))
+        return name
 
     def ensure_index(self, kind: str) -> None:
         client = self.client
         if not client.indices.exists_alias(name=alias_name(kind)):
-            index = new_index(kind)
-            index.create(using=client)
-            client.indices.put_alias(index=index._name, name=alias_name(kind))
+            name = self._create_index(kind)
+            client.indices.put_alias(index=name, name=alias_name(kind))
 
     def index(self, kind, object_id, entry: Entry) -> None:
         def action():
             self.ensure_index(kind)
-            to_document(kind, object_id, entry).save(using=self.client, index=alias_name(kind))
+            self.client.index(
+                index=alias_name(kind),
+                id=str(object_id),
+                document=to_source(kind, object_id, entry, self.index_analysis(kind)),
+            )
 
         self._run(action)
 
     def remove(self, kind, object_id) -> None:
         def action():
-            self.client.options(ignore_status=404).delete(index=alias_name(kind), id=str(object_id))
+            if self.client.indices.exists_alias(name=alias_name(kind)):
+                self.client.options(ignore_status=404).delete(
+                    index=alias_name(kind), id=str(object_id)
+                )
 
         self._run(action)
 
@@ -339,31 +575,48 @@ class ElasticsearchBackend:
         """Fill a fresh index from `items` ((object_id, entry) pairs), then swap the alias."""
 
         def action():
-            client = self.client
-            index = new_index(kind)
-            index.create(using=client)
+            # Bulk requests analyse hundreds of texts (hunspell on one core: seconds).
+            client = self.client.options(request_timeout=REBUILD_TIMEOUT)
+            analysis = self.analysis
+            name = self._create_index(kind)
 
             def actions():
                 for object_id, entry in items:
-                    document = to_document(kind, object_id, entry).to_dict(include_meta=True)
-                    document["_index"] = index._name
                     if on_progress:
                         on_progress()
-                    yield document
+                    yield {
+                        "_index": name,
+                        "_id": str(object_id),
+                        "_source": to_source(kind, object_id, entry, analysis),
+                    }
 
-            bulk(client, actions(), chunk_size=1000)
-            client.indices.refresh(index=index._name)
+            bulk(client, actions(), chunk_size=200)
+            client.indices.refresh(index=name)
             alias = alias_name(kind)
             found = client.options(ignore_status=404).indices.get_alias(name=alias).body
-            old = [name for name in found if name not in ("error", "status")]
+            old = [index for index in found if index not in ("error", "status")]
             client.indices.update_aliases(
-                actions=[{"remove": {"index": name, "alias": alias}} for name in old]
-                + [{"add": {"index": index._name, "alias": alias}}]
+                actions=[{"remove": {"index": index, "alias": alias}} for index in old]
+                + [{"add": {"index": name, "alias": alias}}]
             )
-            for name in old:
-                client.options(ignore_status=404).indices.delete(index=name)
+            for index in old:
+                client.options(ignore_status=404).indices.delete(index=index)
 
         self._run(action)
+
+    def index_analysis(self, kind) -> Analysis:
+        """The analysis the kind's current index was built with (its fields follow it)."""
+        meta = self.index_meta(kind)
+        return Analysis.from_meta(meta.get("analysis")) or self.analysis
+
+    def index_meta(self, kind) -> dict:
+        mapping = (
+            self.client.options(ignore_status=404).indices.get_mapping(index=alias_name(kind)).body
+        )
+        for body in mapping.values():
+            if isinstance(body, dict) and "mappings" in body:
+                return (body["mappings"].get("_meta") or {}).get("wegwijs") or {}
+        return {}
 
     def count(self, kind) -> int:
         def action():
@@ -373,10 +626,26 @@ class ElasticsearchBackend:
 
         return self._run(action)
 
+    def describe(self, kind) -> str:
+        """The analysis of the kind's index, as recorded in its metadata."""
+
+        def action():
+            if not self.client.indices.exists_alias(name=alias_name(kind)):
+                return "no index"
+            analysis = Analysis.from_meta(self.index_meta(kind).get("analysis"))
+            return analysis.describe() if analysis else "unknown (built before it was recorded)"
+
+        return self._run(action)
+
     def refresh(self, kind) -> None:
         self._run(lambda: self.client.indices.refresh(index=alias_name(kind)))
 
     # --- reading
+
+    def _execute(self, search):
+        return self._run(
+            lambda: search.using(self.client).params(ignore_unavailable=True).execute()
+        )
 
     def search(
         self,
@@ -390,11 +659,26 @@ class ElasticsearchBackend:
         synonyms=(),
         fallback_language=None,
     ) -> RawResults:
-        # Untranslated originals (fallback_language) are a database-backend feature for now.
-        search = build_search(query, visibilities, filters, language, offset, limit, synonyms)
-        response = self._run(
-            lambda: search.using(self.client).params(ignore_unavailable=True).execute()
+        analysis = self.analysis
+        search = build_search(
+            query, visibilities, filters, language, offset, limit, synonyms, analysis, facets
         )
+        response = self._execute(search)
+        if query.strip() and not response.hits.total.value:
+            # Nothing has (most of) the words: any of them, as the database backend does.
+            search = build_search(
+                query,
+                visibilities,
+                filters,
+                language,
+                offset,
+                limit,
+                synonyms,
+                analysis,
+                facets,
+                msm="1",
+            )
+            response = self._execute(search)
         counts = {}
         if facets:
             for name in FACETS:
@@ -402,46 +686,91 @@ class ElasticsearchBackend:
                 if buckets is not None:
                     counts[name] = {b.key: b.doc_count for b in buckets.buckets if b.key}
         total = response.hits.total.value
-        return RawResults([self._hit(hit) for hit in response], total, counts, answered=bool(total))
+        hits = [self._hit(hit) for hit in response]
+        if fallback_language and language and fallback_language != language and query.strip():
+            originals = self._originals(
+                query, visibilities, filters, language, fallback_language, synonyms, analysis
+            )
+            if len(hits) < limit and offset == 0:
+                hits += originals[: limit - len(hits)]
+            total += len(originals)
+        return RawResults(hits, total, counts, answered=bool(hits))
+
+    def _originals(self, query, visibilities, filters, language, fallback, synonyms, analysis):
+        """Documents in the original language whose translation group has none in `language`
+        (ranked kinds: the articles), marked `original`."""
+        from search import registry
+
+        ranked = {kind: v for kind, v in visibilities.items() if registry.is_ranked(kind)}
+        if not ranked:
+            return []
+        groups = Search(index=[alias_name(kind) for kind in ranked]).query(
+            Q("bool", filter=[visibility_filter(ranked), Q("term", language=language)])
+        )
+        groups.aggs.bucket("groups", "terms", field="group", size=10000)
+        translated = [
+            b.key for b in self._execute(groups.extra(size=0)).aggregations.groups.buckets if b.key
+        ]
+        search = build_search(
+            query,
+            ranked,
+            filters,
+            fallback,
+            0,
+            10,
+            synonyms,
+            analysis,
+            facets=False,
+            extra_filters=[~Q("terms", group=translated)] if translated else [],
+        )
+        hits = [self._hit(hit) for hit in self._execute(search)]
+        for hit in hits:
+            hit.original = True
+        return hits
 
     def suggest(
         self, text, language, visibilities, limit=5, synonyms=(), fallback_language=None
     ) -> list[RawHit]:
         if not text.strip():
             return []
-        search = build_suggest(text, language, visibilities, limit, synonyms)
-        response = self._run(
-            lambda: search.using(self.client).params(ignore_unavailable=True).execute()
-        )
-        return [self._hit(hit) for hit in response]
+        search = build_suggest(text, language, visibilities, limit, synonyms, self.analysis)
+        hits = [self._hit(hit) for hit in self._execute(search)]
+        if fallback_language and language and fallback_language != language and len(hits) < limit:
+            originals = self._originals(
+                text, visibilities, None, language, fallback_language, synonyms, self.analysis
+            )
+            hits += originals[: limit - len(hits)]
+        return hits
 
     def similar(self, kind, object_id, entry, words, visibilities, limit=5) -> list[RawHit]:
-        search = build_similar(kind, object_id, f"{entry.title}\n{entry.text}", visibilities, limit)
-        response = self._run(
-            lambda: search.using(self.client).params(ignore_unavailable=True).execute()
+        search = build_similar(
+            kind, object_id, f"{entry.title}\n{entry.text}", visibilities, limit, self.analysis
         )
         return [
             self._hit(hit)
-            for hit in response
+            for hit in self._execute(search)
             if not (hit.kind == kind and str(hit.object_id) == str(object_id))
         ]
 
     def matching_ids(self, query, kind, visibility, limit=1000) -> list[str]:
-        search = build_search(query, {kind: visibility}, limit=limit).source(["object_id"])
-        search.aggs._params.pop("aggs", None)
-        response = self._run(lambda: search.using(self.client).execute())
-        return [str(hit.object_id) for hit in response]
+        search = build_search(
+            query, {kind: visibility}, limit=limit, analysis=self.analysis, facets=False
+        ).source(["object_id"])
+        return [str(hit.object_id) for hit in self._execute(search)]
 
     @staticmethod
     def _hit(hit) -> RawHit:
         highlight = getattr(hit.meta, "highlight", None)
         title_html = snippet_html = None
         if highlight is not None:
-            for name in highlight:
-                fragments = list(highlight[name])
-                if name.startswith("title") and title_html is None and fragments:
+            # A fragment with a mark; none: the service highlights the text itself (folded).
+            for name in HIGHLIGHT_FIELDS:
+                fragments = [f for f in highlight.to_dict().get(name, []) if "<mark>" in f]
+                if not fragments:
+                    continue
+                if name.startswith("title") and title_html is None:
                     title_html = fragments[0]
-                elif name.startswith("text") and snippet_html is None and fragments:
+                elif name.startswith("text") and snippet_html is None:
                     snippet_html = fragments[0]
         return RawHit(
             kind=hit.kind,
@@ -450,8 +779,17 @@ class ElasticsearchBackend:
             text=getattr(hit, "text", ""),
             url=getattr(hit, "url", ""),
             language=getattr(hit, "language", ""),
-            date=getattr(hit, "date", None),
+            date=_date(getattr(hit, "date", None)),
             score=hit.meta.score,
             title_html=title_html,
             snippet_html=snippet_html,
         )
+
+
+def _date(value):
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -54,6 +54,9 @@ class Command(BaseCommand):
                 counts = state["kinds"][name]
                 line = ", ".join(f"{key} {value}" for key, value in counts.items())
                 self.stdout.write(f"{name}: {line}")
+                if "analysis" in state:
+                    described = state["analysis"].get(name) or "unreachable"
+                    self.stdout.write(f"  analysis: {described}")
             return
         for name in kinds:
             source = registry.get(name).get_queryset()

@@ -3,17 +3,15 @@ no status is changed anywhere else."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice import roles
 from backoffice.audit import record_event
-from tickets import attachments, notifications, sla
+from tickets import access, attachments, notifications, sla
 from tickets.access_codes import hash_access_code, new_access_code
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
 from tickets.models import (
@@ -369,18 +367,10 @@ TRIAGE_FIELDS = ("legal_domain", "priority", "legal_deadline", "assignee")
 
 
 def eligible_assignees(question: Question) -> QuerySet:
-    """Specialists who can see the question: those of its region (narrowed to its domain when
-    SPECIALISTS_SEE_ONLY_THEIR_DOMAINS is on, as in tickets.access)."""
-    User = get_user_model()
-    found = User.objects.filter(
-        is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region_id
+    """Specialists whose staff scope covers the question (tickets.access.staff_covering)."""
+    return access.staff_covering(question, roles.SPECIALIST).order_by(
+        "first_name", "last_name", "username"
     )
-    if settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
-        found = found.filter(
-            Q(profile__legal_domains__isnull=True)
-            | Q(profile__legal_domains=question.legal_domain_id)
-        )
-    return found.distinct().order_by("first_name", "last_name", "username")
 
 
 def can_be_assigned(question: Question, user) -> bool:

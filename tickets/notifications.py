@@ -17,6 +17,7 @@ from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from backoffice import roles
+from tickets.access import staff_covering
 from tickets.models import Question, RequesterKind, SignInLink
 
 logger = logging.getLogger(__name__)
@@ -125,22 +126,11 @@ def send_sign_in_link(question_id: int, reason: str, attempt: int = 1) -> str:
 
 
 def notify_staff_of_new_question(question_id: int, attempt: int = 1) -> int:
-    """Tell the specialists of the question's region (and domain, if they chose domains)."""
+    """Tell the specialists whose staff scope covers the question (tickets.access)."""
     question = Question.objects.select_related("region", "legal_domain").get(pk=question_id)
-    from django.contrib.auth import get_user_model
-
-    candidates = (
-        get_user_model()
-        .objects.filter(
-            is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region
-        )
-        .prefetch_related("profile__legal_domains")
+    recipients = sorted(
+        set(staff_covering(question, roles.SPECIALIST).values_list("email", flat=True)) - {""}
     )
-    recipients = sorted({
-        user.email for user in candidates
-        if user.email and (not user.profile.legal_domains.all()
-                           or question.legal_domain in user.profile.legal_domains.all())
-    })  # fmt: skip
     if not recipients:
         return 0
     # Straight to the question's workspace, not to the admin home.

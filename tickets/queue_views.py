@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from backoffice import roles
 from backoffice.models import Municipality, Region
 from tickets import access, lifecycle, sla
 from tickets.models import Outcome, Priority
@@ -44,13 +43,18 @@ def in_language(chunks, language):
         yield chunk
 
 
-def staff_of_regions(regions):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=roles.SPECIALIST, profile__regions__in=regions)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+def filter_choices(user) -> dict:
+    """What the queue's filters offer, from the user's staff scope (tickets.access): the
+    regions and legal domains they handle, those regions' municipalities, and the specialists
+    who handle a question of theirs."""
+    scope = access.staff_scope(user)
+    regions = scope.region_choices()
+    return {
+        "region": regions,
+        "municipality": municipalities_of(regions),
+        "legal_domain": scope.domain_choices(),
+        "assignee": scope.assignable_staff(),
+    }
 
 
 def age_label(created_at, now) -> str:
@@ -97,8 +101,9 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_of_regions(visible_regions(user))
-        self.fields["question"].queryset = access.staff_questions(user)
+        scope = access.staff_scope(user)
+        self.fields["assignee"].queryset = scope.assignable_staff()
+        self.fields["question"].queryset = scope.questions()
 
     def clean(self):
         data = super().clean()

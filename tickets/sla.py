@@ -17,7 +17,6 @@ from functools import cache
 
 import holidays
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from backoffice import roles
 from backoffice.audit import record_event
+from tickets.access import staff_covering
 from tickets.models import Question, SLAPolicy, Status
 
 logger = logging.getLogger(__name__)
@@ -220,18 +220,13 @@ def escalate_due() -> int:
 
 
 def escalation_recipients(question: Question) -> list[str]:
-    User = get_user_model()
+    """The assignee (else every specialist whose staff scope covers the question) and the
+    coordinators whose scope covers it (tickets.access.staff_covering)."""
     if question.assignee_id and question.assignee.is_active and question.assignee.email:
         handlers = [question.assignee.email]
     else:
-        handlers = list(
-            User.objects.filter(
-                is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region_id
-            ).values_list("email", flat=True)
-        )
-    coordinators = User.objects.filter(
-        is_active=True, groups__name=roles.COORDINATOR, profile__regions=question.region_id
-    ).values_list("email", flat=True)
+        handlers = list(staff_covering(question, roles.SPECIALIST).values_list("email", flat=True))
+    coordinators = staff_covering(question, roles.COORDINATOR).values_list("email", flat=True)
     return sorted({address for address in [*handlers, *coordinators] if address})
 
 

@@ -116,10 +116,8 @@ class QuestionFilterSet(WagtailFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user if request else None
-        visible_regions = queue_views.visible_regions(user)
-        self.filters["region"].queryset = visible_regions
-        self.filters["municipality"].queryset = queue_views.municipalities_of(visible_regions)
-        self.filters["assignee"].queryset = queue_views.staff_of_regions(visible_regions)
+        for name, choices in queue_views.filter_choices(user).items():
+            self.filters[name].queryset = choices
 
     def filter_view(self, queryset, name, value):
         return sla.quick_view(queryset, value, self.request.user)

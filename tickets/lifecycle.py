@@ -415,13 +415,16 @@ def assign(question: Question, assignee, *, actor, request=None) -> Question:
 
 @transaction.atomic
 def close(question: Question, outcome: str, *, actor, service: str = "", request=None) -> Question:
-    """Close with an outcome; a referral to another service names it."""
+    """Close with an outcome; a referral to another service names it. The errors name the
+    field they concern ("outcome", "service"), so that a form shows them where they belong."""
     if outcome not in Outcome.values:
-        raise ValidationError(_("Choose how the question ended."), code="outcome_required")
+        error = ValidationError(_("Choose how the question ended."), code="outcome_required")
+        raise ValidationError({"outcome": error})
     if outcome == Outcome.OTHER_SERVICE and not service.strip():
-        raise ValidationError(
+        error = ValidationError(
             _("Name the service the requester was referred to."), code="service_required"
         )
+        raise ValidationError({"service": error})
     question.outcome = outcome
     question.outcome_service = service.strip() if outcome == Outcome.OTHER_SERVICE else ""
     question.save(update_fields=["outcome", "outcome_service", "updated_at"])

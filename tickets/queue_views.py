@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from backoffice.models import Municipality, Region
 from tickets import access, lifecycle, sla
+from tickets.forms import show_on_form
 from tickets.models import Outcome, Priority
 
 
@@ -112,8 +113,7 @@ class BulkForm(forms.Form):
             self.add_error("assignee", _("Choose whom to assign the questions to."))
         if action == "priority" and not data.get("priority"):
             self.add_error("priority", _("Choose a priority."))
-        if action == "close" and not data.get("outcome"):
-            self.add_error("outcome", _("Choose how the questions ended."))
+        # What a closing needs (an outcome, a named service) is lifecycle.close's to say.
         return data
 
 
@@ -149,6 +149,9 @@ def bulk_action(request):
                     request=request,
                 )
         except ValidationError as error:
+            if show_on_form(form, error):
+                # About the input (e.g. no outcome), not this question: said once, for all.
+                break
             refused.append(f"{question.reference}: {' '.join(error.messages)}")
         else:
             done += 1
@@ -160,4 +163,6 @@ def bulk_action(request):
         )
     for line in refused:
         messages.error(request, line)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
     return redirect(back)

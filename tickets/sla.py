@@ -18,21 +18,23 @@ from functools import cache
 import holidays
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from backoffice import roles
 from backoffice.audit import record_event
 from tickets.access import staff_covering
-from tickets.models import Question, SLAPolicy, Status
+from tickets.models import (
+    OPEN_STATUSES,
+    QUICK_VIEWS,  # noqa: F401 - the old name, still imported from here
+    Question,
+    SLAPolicy,
+    overdue_q,
+)
 
 logger = logging.getLogger(__name__)
-
-OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 
 
 @cache
@@ -107,16 +109,16 @@ def apply_due_dates(question: Question) -> list[str]:
     return changed
 
 
+# --- The queue's order and quick views live on the queryset (tickets.models.QuestionQuerySet);
+# these names stay for the callers that import them from here.
+
+
 def with_effective_due(queryset: QuerySet) -> QuerySet:
-    """A legal deadline outranks the SLA: `effective_due` is the deadline when there is one."""
-    return queryset.annotate(effective_due=Coalesce("legal_deadline", "answer_due"))
+    return queryset.with_effective_due()
 
 
 def queue_order(queryset: QuerySet) -> QuerySet:
-    """Questions with a legal deadline first, by that deadline; then by the answer due date."""
-    return queryset.order_by(
-        F("legal_deadline").asc(nulls_last=True), F("answer_due").asc(nulls_last=True), "pk"
-    )
+    return queryset.queue_order()
 
 
 def open_work_only(statuses, quick_view: str, query: str) -> bool:
@@ -126,57 +128,16 @@ def open_work_only(statuses, quick_view: str, query: str) -> bool:
 
 
 def default_order(queryset: QuerySet, statuses, quick_view: str, query: str) -> QuerySet:
-    """The queue's order when no column was chosen: open work by urgency (queue_order); a
-    listing of chosen statuses that include closed ones is an archive, newest first (and the
-    database walks an index instead of sorting every row)."""
-    if quick_view or query.strip() or set(statuses) <= set(OPEN_STATUSES):
-        return queue_order(queryset)
-    return queryset.order_by("-created_at", "-pk")
-
-
-# --- Quick views of the queue: one rule each, applied to what the user may already see.
-
-
-def _overdue(today: date) -> Q:
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(first_response_at__isnull=True, first_response_due__lt=today)
-        | Q(answer_due__lt=today)
-        | Q(legal_deadline__lt=today)
-    )
+    return queryset.default_order(statuses, quick_view, query)
 
 
 def overdue_filter(today: date) -> Q:
     """Open and past a due date or legal deadline (the "Overdue" view, and the figures)."""
-    return _overdue(today)
-
-
-QUICK_VIEWS = {
-    "mine": gettext_lazy("My open"),
-    "unassigned": gettext_lazy("Unassigned in my regions"),
-    "overdue": gettext_lazy("Overdue"),
-    "deadline": gettext_lazy("Deadline within 7 days"),
-    "waiting": gettext_lazy("Waiting for requester"),
-}
+    return overdue_q(today)
 
 
 def quick_view(queryset: QuerySet, name: str, user) -> QuerySet:
-    today = timezone.localdate()
-    if name == "mine":
-        return queryset.filter(assignee=user, status__in=OPEN_STATUSES)
-    if name == "unassigned":
-        regions = user.profile.regions.all() if hasattr(user, "profile") else []
-        return queryset.filter(assignee__isnull=True, status__in=OPEN_STATUSES, region__in=regions)
-    if name == "overdue":
-        return queryset.filter(_overdue(today))
-    if name == "deadline":
-        return queryset.filter(
-            status__in=OPEN_STATUSES,
-            legal_deadline__gte=today,
-            legal_deadline__lte=today + timedelta(days=7),
-        )
-    if name == "waiting":
-        return queryset.filter(status=Status.WAITING)
-    return queryset
+    return queryset.quick_view(name, user)
 
 
 # --- Escalation

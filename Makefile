@@ -26,9 +26,11 @@ run: install
 	$(MANAGE) seed_demo
 	$(MANAGE) devserver
 
+# lint-imports: the apps' dependency rule ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -110,9 +110,16 @@ TEMPLATES = [
 
 # --- Database: SQLite in var/ (WAL) by default, anything dj-database-url reads otherwise.
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'wegwijs.sqlite3'}"
+# Connections are kept CONN_MAX_AGE seconds and reused by the next requests of the same worker
+# (0: a new connection per request). Closing costs more than it saves: on SQLite every close
+# checkpoints the WAL and the next request opens, configures and re-reads the schema again
+# (docs/benchmarks.md, "One request alone"). CONN_HEALTH_CHECKS tests a kept connection before
+# a request reuses it, so a database restart costs no failed request.
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0), conn_health_checks=True
+        DATABASE_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -87,7 +87,11 @@ class Client(HttpUser):
         if ENDPOINT.session == "letter":
             self.csrf = self._csrf(f"/admin/questions/{self.values['long_thread_pk']}/workspace/")
         elif ENDPOINT.session != "intake":
-            with self.client.get(self.path, name="probe", catch_response=True) as response:
+            # Redirects are not followed: a page that sends the client elsewhere (to sign in, to
+            # the MFA step) is a failure, not a measurement of another page.
+            with self.client.get(
+                self.path, name="probe", catch_response=True, allow_redirects=False
+            ) as response:
                 if response.status_code == 404:
                     response.success()
                     _skip(f"{self.path} answers 404 (not built yet)")
@@ -135,7 +139,9 @@ class Client(HttpUser):
         elif ENDPOINT.session == "letter":
             self._letter()
         else:
-            with self.client.get(self.path, name=ENDPOINT.key, catch_response=True) as response:
+            with self.client.get(
+                self.path, name=ENDPOINT.key, catch_response=True, allow_redirects=False
+            ) as response:
                 if response.status_code != 200:
                     response.failure(f"status {response.status_code}")
 

@@ -79,10 +79,6 @@ def environment(db_url: str, var_dir: Path) -> dict:
             # public forms would stop the benchmark, not an abuser.
             "INTAKE_LIMIT_PER_HOUR": "100000000",
             "FOLLOW_UP_ATTEMPTS_PER_15_MIN": "100000000",
-            # Persistent connections: with 0, django-q2's ORM broker closes the request's
-            # connection at every queued task (close_old_connections), and SQLite checkpoints
-            # its WAL on each close: ~30 ms more per intake POST (measured in-process).
-            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
@@ -157,26 +153,76 @@ def stop(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
-def sign_in(host: str, username: str) -> str:
-    """The session cookie of `username`, signed in through the login form."""
+def totp(secret: str, at: float | None = None) -> str:
+    """The 6-digit code an authenticator app shows for a base32 secret (RFC 6238, 30 s)."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def sign_in(host: str, username: str, secrets_file: Path | None = None) -> str:
+    """The session cookie of `username`, signed in through the login form and, as staff must,
+    the second step (MFA): enrolled with a new authenticator the first time (its secret kept in
+    `secrets_file` for the next runs), verified with a code after that. Without it every staff
+    page would answer with the MFA page instead of the page measured."""
     import re
 
     import requests
 
     proxy = {"X-Forwarded-Proto": "https", "Origin": host.replace("http://", "https://")}
-    form = requests.get(f"{host}/nl/login/", headers=proxy, timeout=30)
+    # The cookies are Secure (the proxy in front speaks HTTPS): sent by hand over loopback.
+    jar: dict[str, str] = {}
+
+    def call(method, url, **kwargs):
+        cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+        headers = {**proxy, **kwargs.pop("headers", {}), "Cookie": cookie}
+        response = requests.request(method, url, headers=headers, timeout=60, **kwargs)
+        jar.update(response.cookies.get_dict())
+        return response
+
+    form = call("GET", f"{host}/nl/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    response = requests.post(
+    response = call(
+        "POST",
         f"{host}/nl/login/",
         data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={**proxy, "Cookie": f"csrftoken={form.cookies['csrftoken']}"},
         allow_redirects=False,
-        timeout=60,
     )
-    session = response.cookies.get("sessionid")
-    if response.status_code != 302 or not session:
+    if response.status_code != 302 or not jar.get("sessionid"):
         raise SystemExit(f"sign-in of {username} failed: {response.status_code}")
-    return session
+    secrets = json.loads(secrets_file.read_text()) if secrets_file and secrets_file.exists() else {}
+    for attempt in range(3):
+        page = call("GET", f"{host}/admin/", allow_redirects=False)
+        location = page.headers.get("Location", "")
+        if page.status_code == 200 or not location.startswith("/admin/security/mfa/"):
+            return jar["sessionid"]  # no second step needed (or done)
+        page = call("GET", f"{host}{location}", allow_redirects=False)
+        shown = re.search(r"data-mfa-secret[^>]*>([A-Z2-7]+)<", page.text)
+        if shown:  # first sign-in: enrol
+            secrets[username] = shown.group(1)
+            if secrets_file:
+                secrets_file.write_text(json.dumps(secrets))
+        if username not in secrets:
+            raise SystemExit(f"{username} has an authenticator whose secret bench/ never saw")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        if attempt:  # a code is accepted once: the next one comes with the next 30 s step
+            time.sleep(30 - time.time() % 30 + 1)
+        call(
+            "POST",
+            f"{host}{location}",
+            data={"code": totp(secrets[username]), "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{proxy['Origin']}{location}"},
+            allow_redirects=False,
+        )
+    raise SystemExit(f"the second sign-in step of {username} failed")
 
 
 def run_locust(env, host, endpoint, manifest_path, users, seconds, out_prefix) -> dict:
@@ -379,10 +425,11 @@ def measure(env, manifest, manifest_path, var_dir, args, only) -> tuple[dict, di
         thread = (manifest.get("long_threads") or [{}])[0]
         specialist = manifest.get("specialist_by_region", {}).get(thread.get("region"))
         if specialist:
-            env = dict(env, BENCH_STAFF_SESSION=sign_in(host, specialist))
+            env = dict(env, BENCH_STAFF_SESSION=sign_in(host, specialist, var_dir / "mfa.json"))
         coordinators = manifest.get("accounts", {}).get("coordinator") or []
         if coordinators and (not only or "dashboard" in only):
-            env = dict(env, BENCH_COORDINATOR_SESSION=sign_in(host, coordinators[0]))
+            session = sign_in(host, coordinators[0], var_dir / "mfa.json")
+            env = dict(env, BENCH_COORDINATOR_SESSION=session)
         log(f"warm-up ({args.warmup} s per endpoint)")
         results = {}
         for endpoint in ENDPOINTS:

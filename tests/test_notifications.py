@@ -29,7 +29,11 @@ def question(db):
 
 
 @pytest.mark.django_db
-def test_staff_of_the_region_and_domain_are_told(question):
+@pytest.mark.parametrize("narrowed", [True, False])
+def test_staff_of_the_region_and_domain_are_told(question, settings, narrowed):
+    # Told are those who can open it (tickets.access.staff_scope): with the option off, a
+    # specialist's chosen domains do not narrow what they handle, nor what they are told.
+    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = narrowed
     other_region = Region.objects.create(name="Brussel", slug="brussel")
     make_user(roles.SPECIALIST, "all-domains", regions=[question.region])
     make_user(roles.SPECIALIST, "housing", regions=[question.region], domains=["housing"])
@@ -37,18 +41,18 @@ def test_staff_of_the_region_and_domain_are_told(question):
         roles.SPECIALIST, "nationality-only", regions=[question.region], domains=["nationality"]
     )
     make_user(roles.SPECIALIST, "elsewhere", regions=[other_region])
-    assert notifications.notify_staff_of_new_question(question.pk) == 2
+    told = ["all-domains@example.org", "housing@example.org"]
+    if not narrowed:
+        told.append("nationality-only@example.org")
+    assert notifications.notify_staff_of_new_question(question.pk) == len(told)
     # One mail each: no one sees the others' addresses, and a replay skips who was told.
-    assert sorted(message.to for message in mail.outbox) == [
-        ["all-domains@example.org"],
-        ["housing@example.org"],
-    ]
+    assert sorted(message.to for message in mail.outbox) == [[address] for address in told]
     for message in mail.outbox:
         assert "Mijn verhuurder" not in message.body and question.reference in message.subject
         # Straight to the question, not to the admin home.
         assert f"/admin/questions/{question.pk}/workspace/" in message.body
     assert notifications.notify_staff_of_new_question(question.pk) == 0
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == len(told)
 
 
 @pytest.mark.django_db

@@ -10,7 +10,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from backoffice import roles
 from search import service
+from tests.conftest import make_user
 from tests.elastic_node import ES_URL, SKIP_REASON
 from tests.search_corpus import fake_articles, make_questions
 from tickets.models import Question
@@ -34,8 +36,15 @@ def backend(request, settings):
         )
 
 
+@pytest.fixture(params=[False, True], ids=["domains-off", "domains-on"])
+def domains_option(request, settings):
+    """SPECIALISTS_SEE_ONLY_THEIR_DOMAINS, off and on: every backend follows the staff scope."""
+    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = request.param
+    return request.param
+
+
 @pytest.fixture
-def corpus(db, backend):
+def corpus(db, backend, domains_option):
     with fake_articles() as articles:
         questions, users, regions = make_questions()
         service.rebuild("question")
@@ -107,6 +116,27 @@ def test_questions_by_role(corpus):
     assert visible(AnonymousUser()) == set()
     # The total counts only what the user may see (filtered inside the query).
     assert service.search("", kinds=["question"], user=users["specialist_gnt"]).total == 1
+
+
+def test_questions_of_a_specialist_who_chose_domains(corpus, domains_option):
+    """Narrowed to their domains only when the option is on (tickets.access.staff_scope), on
+    every backend: the list, the total and the facets."""
+    questions, regions = corpus["questions"], corpus["regions"]
+    social = make_user(
+        roles.SPECIALIST, "social", regions=[regions["antw"]], domains=["social-law"]
+    )
+    results = service.search("", kinds=["question"], user=social)
+    antwerp = {str(questions[name].pk) for name in ("reunion", "reunion_kids", "leefloon")}
+    expected = {str(questions["leefloon"].pk)} if domains_option else antwerp
+    assert ids(results.hits) == expected
+    assert results.total == len(expected)
+    domains = {value.value for value in results.facets["legal_domain"]}
+    assert domains == ({"social-law"} if domains_option else {"residence", "social-law"})
+    # "Similar questions" in the workspace: another domain's questions stay out when narrowed.
+    similar = ids(service.similar(questions["leefloon"], kinds=["question"], user=social))
+    reunion = service.search("gezinshereniging", kinds=["question"], user=social)
+    assert similar <= expected
+    assert bool(ids(reunion.hits)) is not domains_option
 
 
 def test_facets_and_filters(corpus):

@@ -445,5 +445,5 @@ def seed_demo(password: str) -> dict:
         "questions": created,
         "service levels": SLAPolicy.objects.count(),
         "answer templates": AnswerTemplate.objects.count(),
+        "letterheads": seed_letterheads(),
     }
-    return {"questions": created, "letterheads": seed_letterheads()}

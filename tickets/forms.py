@@ -209,3 +209,13 @@ class ReplyForm(forms.Form):
 class LostCodeForm(forms.Form):
     reference = forms.CharField(label=_("Reference"), max_length=20)
     email = forms.EmailField(label=_("The e-mail address you gave"))
+
+
+def show_on_form(form, error) -> bool:
+    """A lifecycle refusal that names its fields (ValidationError({"service": ...})) is shown on
+    the form's fields, with what was typed kept; True when it was. Other refusals (a transition
+    that is not allowed) are the caller's to show."""
+    if not hasattr(error, "error_dict") or not set(error.error_dict) <= set(form.fields):
+        return False
+    form.add_error(None, error)
+    return True

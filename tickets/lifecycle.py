@@ -3,17 +3,15 @@ no status is changed anywhere else."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice import outbox, roles
 from backoffice.audit import record_event
-from tickets import attachments, notifications, sla
+from tickets import access, attachments, notifications, sla
 from tickets.access_codes import (
     access_code_for_submission,
     hash_access_code,
@@ -390,18 +388,10 @@ TRIAGE_FIELDS = ("legal_domain", "priority", "legal_deadline", "assignee")
 
 
 def eligible_assignees(question: Question) -> QuerySet:
-    """Specialists who can see the question: those of its region (narrowed to its domain when
-    SPECIALISTS_SEE_ONLY_THEIR_DOMAINS is on, as in tickets.access)."""
-    User = get_user_model()
-    found = User.objects.filter(
-        is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region_id
+    """Specialists whose staff scope covers the question (tickets.access.staff_covering)."""
+    return access.staff_covering(question, roles.SPECIALIST).order_by(
+        "first_name", "last_name", "username"
     )
-    if settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
-        found = found.filter(
-            Q(profile__legal_domains__isnull=True)
-            | Q(profile__legal_domains=question.legal_domain_id)
-        )
-    return found.distinct().order_by("first_name", "last_name", "username")
 
 
 def can_be_assigned(question: Question, user) -> bool:
@@ -446,13 +436,16 @@ def assign(question: Question, assignee, *, actor, request=None) -> Question:
 
 @transaction.atomic
 def close(question: Question, outcome: str, *, actor, service: str = "", request=None) -> Question:
-    """Close with an outcome; a referral to another service names it."""
+    """Close with an outcome; a referral to another service names it. The errors name the
+    field they concern ("outcome", "service"), so that a form shows them where they belong."""
     if outcome not in Outcome.values:
-        raise ValidationError(_("Choose how the question ended."), code="outcome_required")
+        error = ValidationError(_("Choose how the question ended."), code="outcome_required")
+        raise ValidationError({"outcome": error})
     if outcome == Outcome.OTHER_SERVICE and not service.strip():
-        raise ValidationError(
+        error = ValidationError(
             _("Name the service the requester was referred to."), code="service_required"
         )
+        raise ValidationError({"service": error})
     question.outcome = outcome
     question.outcome_service = service.strip() if outcome == Outcome.OTHER_SERVICE else ""
     question.save(update_fields=["outcome", "outcome_service", "updated_at"])

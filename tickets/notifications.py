@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice import outbox, roles
+from tickets.access import staff_covering
 from tickets.models import Question, RequesterKind, SignInLink
 
 logger = logging.getLogger(__name__)
@@ -115,29 +116,17 @@ def send_sign_in_link(question_id: int, reason: str, occasion="") -> str:
 
 
 def staff_to_tell(question: Question) -> list[str]:
-    """The addresses of the specialists of the question's region (and domain, if they chose
-    domains)."""
-    from django.contrib.auth import get_user_model
-
-    candidates = (
-        get_user_model()
-        .objects.filter(
-            is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region
-        )
-        .prefetch_related("profile__legal_domains")
+    """The addresses of the specialists whose staff scope covers the question (tickets.access)."""
+    return sorted(
+        set(staff_covering(question, roles.SPECIALIST).values_list("email", flat=True)) - {""}
     )
-    return sorted({
-        user.email for user in candidates
-        if user.email and (not user.profile.legal_domains.all()
-                           or question.legal_domain in user.profile.legal_domains.all())
-    })  # fmt: skip
 
 
 @outbox.handler(outbox.MAIL)
 def notify_staff_of_new_question(question_id: int, occasion="new") -> int:
-    """Tell the specialists of the question's region (and domain, if they chose domains), one
-    mail each (no one sees the others' addresses; a replay skips who was told). `occasion`:
-    "new", or the handover that brought it to this region."""
+    """Tell the specialists whose staff scope covers the question, one mail each (no one sees
+    the others' addresses; a replay skips who was told). `occasion`: "new", or the handover
+    that brought it to this region."""
     question = (
         Question.objects.select_related("region", "legal_domain").filter(pk=question_id).first()
     )

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from backoffice import roles
 from backoffice.models import Municipality, Region
 from tickets import access, lifecycle, sla
+from tickets.forms import show_on_form
 from tickets.models import Outcome, Priority
 
 
@@ -44,13 +44,18 @@ def in_language(chunks, language):
         yield chunk
 
 
-def staff_of_regions(regions):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=roles.SPECIALIST, profile__regions__in=regions)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+def filter_choices(user) -> dict:
+    """What the queue's filters offer, from the user's staff scope (tickets.access): the
+    regions and legal domains they handle, those regions' municipalities, and the specialists
+    who handle a question of theirs."""
+    scope = access.staff_scope(user)
+    regions = scope.region_choices()
+    return {
+        "region": regions,
+        "municipality": municipalities_of(regions),
+        "legal_domain": scope.domain_choices(),
+        "assignee": scope.assignable_staff(),
+    }
 
 
 def age_label(created_at, now) -> str:
@@ -97,8 +102,9 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_of_regions(visible_regions(user))
-        self.fields["question"].queryset = access.staff_questions(user)
+        scope = access.staff_scope(user)
+        self.fields["assignee"].queryset = scope.assignable_staff()
+        self.fields["question"].queryset = scope.questions()
 
     def clean(self):
         data = super().clean()
@@ -107,8 +113,7 @@ class BulkForm(forms.Form):
             self.add_error("assignee", _("Choose whom to assign the questions to."))
         if action == "priority" and not data.get("priority"):
             self.add_error("priority", _("Choose a priority."))
-        if action == "close" and not data.get("outcome"):
-            self.add_error("outcome", _("Choose how the questions ended."))
+        # What a closing needs (an outcome, a named service) is lifecycle.close's to say.
         return data
 
 
@@ -144,6 +149,9 @@ def bulk_action(request):
                     request=request,
                 )
         except ValidationError as error:
+            if show_on_form(form, error):
+                # About the input (e.g. no outcome), not this question: said once, for all.
+                break
             refused.append(f"{question.reference}: {' '.join(error.messages)}")
         else:
             done += 1
@@ -155,4 +163,6 @@ def bulk_action(request):
         )
     for line in refused:
         messages.error(request, line)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
     return redirect(back)

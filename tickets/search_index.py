@@ -1,13 +1,11 @@
 """What the search service indexes of questions, and who may find them.
 
-The visibility rule is tickets.access.staff_questions: the database backend applies that very
-queryset inside its query; for Elasticsearch it is turned into the regions that hold at least
-one visible question, and with SPECIALISTS_SEE_ONLY_THEIR_DOMAINS also into the legal domains
-that do (the search contract test checks that both backends show each role the same questions).
+The visibility rule is tickets.access.staff_scope: the database backend applies its queryset
+inside its query; Elasticsearch gets the same scope as facet terms (regions, and legal domains
+when specialists see only their domains). The search contract test checks, with that option on
+and off, that both backends show each role the same questions.
 """
 
-from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from backoffice.models import LegalDomain, Region
@@ -49,23 +47,12 @@ class QuestionKind(Kind):
     def visibility(self, user) -> Visibility:
         if user is None:
             return Visibility.none()
-        queryset = access.staff_questions(user)
-        if queryset.query.is_empty():
+        scope = access.staff_scope(user)
+        if scope.nothing:
             return Visibility.none()
-        if not queryset.query.where:  # every question
+        if scope.everything:
             return Visibility.everything()
-        regions = Region.objects.filter(
-            Exists(queryset.order_by().filter(region=OuterRef("pk")))
-        ).values_list("pk", flat=True)
-        terms = {"region": [str(pk) for pk in regions]}
-        if settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
-            # The rule is then regions x legal domains: both as terms, or Elasticsearch would
-            # show a narrowed specialist the other domains of their regions.
-            domains = LegalDomain.objects.filter(
-                Exists(queryset.order_by().filter(legal_domain=OuterRef("pk")))
-            ).values_list("slug", flat=True)
-            terms["legal_domain"] = list(domains)
-        return Visibility(queryset=queryset, terms=terms)
+        return Visibility(queryset=scope.questions(), terms=scope.search_terms())
 
     def facet_label(self, facet, value):
         if facet == "legal_domain":

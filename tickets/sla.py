@@ -1,122 +1,50 @@
-"""Service levels: due dates in working days, the queue's quick views, and escalation.
-
-Working days are Monday to Friday minus Belgium's national public holidays (the `holidays`
-library's calendar for "BE": New Year, Easter Monday, 1 May, Ascension, Whit Monday, 21 July,
-15 August, 1 and 11 November, Christmas). Community holidays such as 11 July (Flemish
-community) or 27 September (French community) are not national and do not move a due date:
-the back-offices of Brussels and Flanders share one calendar.
-
-The lifecycle service calls `apply_due_dates` when a question is created and when its domain or
-priority changes; the first staff reply fills `first_response_at`. `escalate_due` runs every 15
-minutes in the worker.
+"""Service levels: escalation of overdue work (`escalate_due` runs every 15 minutes in the
+worker), and the old names of the parts that now live elsewhere: the holiday calendar, working
+days and due dates in tickets.due_dates, the queue's order and quick views on
+tickets.models.QuestionQuerySet. Callers may keep importing those names from here.
 """
 
 import logging
 from datetime import date, timedelta
-from functools import cache
 
-import holidays
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from backoffice import roles
 from backoffice.audit import record_event
-from tickets.models import Question, SLAPolicy, Status
+from tickets.access import staff_covering
+from tickets.due_dates import (  # noqa: F401 - the old names, still imported from here
+    add_working_days,
+    apply_due_dates,
+    due_dates,
+    is_working_day,
+    policy_for,
+    working_days_between,
+)
+from tickets.models import (
+    OPEN_STATUSES,
+    QUICK_VIEWS,  # noqa: F401 - the old name, still imported from here
+    Question,
+    overdue_q,
+)
 
 logger = logging.getLogger(__name__)
 
-OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 
-
-@cache
-def _calendar(year: int):
-    return holidays.country_holidays("BE", years=[year])
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _calendar(day.year)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The `days`-th working day after `start` (0: `start` itself when it is a working day,
-    else the next working day)."""
-    current = start
-    while not is_working_day(current):
-        current += timedelta(days=1)
-    added = 0
-    while added < days:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            added += 1
-    return current
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days from `start` to `end`, counted as `add_working_days` counts them:
-    `working_days_between(start, add_working_days(start, n)) == n`. A question that came in on a
-    Saturday and was answered on Monday took 0 working days; an end before the start gives 0."""
-    current = add_working_days(start, 0)
-    count = 0
-    while current < end:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            count += 1
-    return count
-
-
-def policy_for(legal_domain_id, priority) -> tuple[int, int]:
-    """(first response days, answer days): the most specific policy, or the default."""
-    candidates = SLAPolicy.objects.filter(
-        Q(legal_domain_id=legal_domain_id) | Q(legal_domain__isnull=True),
-        Q(priority=priority) | Q(priority__isnull=True),
-    ).values_list("legal_domain_id", "priority", "first_response_days", "answer_days")
-    best = None
-    for domain, prio, first, answer in candidates:
-        rank = (domain is not None) * 2 + (prio is not None)
-        if best is None or rank > best[0]:
-            best = (rank, first, answer)
-    if best is None:
-        return settings.SLA_DEFAULT_FIRST_RESPONSE_DAYS, settings.SLA_DEFAULT_ANSWER_DAYS
-    return best[1], best[2]
-
-
-def due_dates(question: Question) -> tuple[date, date]:
-    """Counted from the day the question came in (today for a new one)."""
-    first_days, answer_days = policy_for(question.legal_domain_id, question.priority)
-    start = timezone.localdate(question.created_at) if question.created_at else timezone.localdate()
-    return add_working_days(start, first_days), add_working_days(start, answer_days)
-
-
-def apply_due_dates(question: Question) -> list[str]:
-    """Set the due dates from the policy (without saving); returns the changed field names."""
-    first, answer = due_dates(question)
-    changed = []
-    if question.first_response_due != first:
-        question.first_response_due = first
-        changed.append("first_response_due")
-    if question.answer_due != answer:
-        question.answer_due = answer
-        changed.append("answer_due")
-    return changed
+# --- The queue's order and quick views live on the queryset (tickets.models.QuestionQuerySet);
+# these names stay for the callers that import them from here.
 
 
 def with_effective_due(queryset: QuerySet) -> QuerySet:
-    """A legal deadline outranks the SLA: `effective_due` is the deadline when there is one."""
-    return queryset.annotate(effective_due=Coalesce("legal_deadline", "answer_due"))
+    return queryset.with_effective_due()
 
 
 def queue_order(queryset: QuerySet) -> QuerySet:
-    """Questions with a legal deadline first, by that deadline; then by the answer due date."""
-    return queryset.order_by(
-        F("legal_deadline").asc(nulls_last=True), F("answer_due").asc(nulls_last=True), "pk"
-    )
+    return queryset.queue_order()
 
 
 def open_work_only(statuses, quick_view: str, query: str) -> bool:
@@ -126,57 +54,16 @@ def open_work_only(statuses, quick_view: str, query: str) -> bool:
 
 
 def default_order(queryset: QuerySet, statuses, quick_view: str, query: str) -> QuerySet:
-    """The queue's order when no column was chosen: open work by urgency (queue_order); a
-    listing of chosen statuses that include closed ones is an archive, newest first (and the
-    database walks an index instead of sorting every row)."""
-    if quick_view or query.strip() or set(statuses) <= set(OPEN_STATUSES):
-        return queue_order(queryset)
-    return queryset.order_by("-created_at", "-pk")
-
-
-# --- Quick views of the queue: one rule each, applied to what the user may already see.
-
-
-def _overdue(today: date) -> Q:
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(first_response_at__isnull=True, first_response_due__lt=today)
-        | Q(answer_due__lt=today)
-        | Q(legal_deadline__lt=today)
-    )
+    return queryset.default_order(statuses, quick_view, query)
 
 
 def overdue_filter(today: date) -> Q:
     """Open and past a due date or legal deadline (the "Overdue" view, and the figures)."""
-    return _overdue(today)
-
-
-QUICK_VIEWS = {
-    "mine": gettext_lazy("My open"),
-    "unassigned": gettext_lazy("Unassigned in my regions"),
-    "overdue": gettext_lazy("Overdue"),
-    "deadline": gettext_lazy("Deadline within 7 days"),
-    "waiting": gettext_lazy("Waiting for requester"),
-}
+    return overdue_q(today)
 
 
 def quick_view(queryset: QuerySet, name: str, user) -> QuerySet:
-    today = timezone.localdate()
-    if name == "mine":
-        return queryset.filter(assignee=user, status__in=OPEN_STATUSES)
-    if name == "unassigned":
-        regions = user.profile.regions.all() if hasattr(user, "profile") else []
-        return queryset.filter(assignee__isnull=True, status__in=OPEN_STATUSES, region__in=regions)
-    if name == "overdue":
-        return queryset.filter(_overdue(today))
-    if name == "deadline":
-        return queryset.filter(
-            status__in=OPEN_STATUSES,
-            legal_deadline__gte=today,
-            legal_deadline__lte=today + timedelta(days=7),
-        )
-    if name == "waiting":
-        return queryset.filter(status=Status.WAITING)
-    return queryset
+    return queryset.quick_view(name, user)
 
 
 # --- Escalation
@@ -220,18 +107,13 @@ def escalate_due() -> int:
 
 
 def escalation_recipients(question: Question) -> list[str]:
-    User = get_user_model()
+    """The assignee (else every specialist whose staff scope covers the question) and the
+    coordinators whose scope covers it (tickets.access.staff_covering)."""
     if question.assignee_id and question.assignee.is_active and question.assignee.email:
         handlers = [question.assignee.email]
     else:
-        handlers = list(
-            User.objects.filter(
-                is_active=True, groups__name=roles.SPECIALIST, profile__regions=question.region_id
-            ).values_list("email", flat=True)
-        )
-    coordinators = User.objects.filter(
-        is_active=True, groups__name=roles.COORDINATOR, profile__regions=question.region_id
-    ).values_list("email", flat=True)
+        handlers = list(staff_covering(question, roles.SPECIALIST).values_list("email", flat=True))
+    coordinators = staff_covering(question, roles.COORDINATOR).values_list("email", flat=True)
     return sorted({address for address in [*handlers, *coordinators] if address})
 
 

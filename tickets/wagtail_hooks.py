@@ -116,13 +116,11 @@ class QuestionFilterSet(WagtailFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user if request else None
-        visible_regions = queue_views.visible_regions(user)
-        self.filters["region"].queryset = visible_regions
-        self.filters["municipality"].queryset = queue_views.municipalities_of(visible_regions)
-        self.filters["assignee"].queryset = queue_views.staff_of_regions(visible_regions)
+        for name, choices in queue_views.filter_choices(user).items():
+            self.filters[name].queryset = choices
 
     def filter_view(self, queryset, name, value):
-        return sla.quick_view(queryset, value, self.request.user)
+        return queryset.quick_view(value, self.request.user)
 
 
 class QuestionIndexView(generic.IndexView):
@@ -164,10 +162,10 @@ class QuestionIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         # The visibility rule lives in tickets.access; the admin listing only applies it.
-        return sla.with_effective_due(
-            access.staff_questions(self.request.user).select_related(
-                "legal_domain", "region", "municipality", "assignee"
-            )
+        return (
+            access.staff_questions(self.request.user)
+            .select_related("legal_domain", "region", "municipality", "assignee")
+            .with_effective_due()
         )
 
     @cached_property
@@ -184,12 +182,12 @@ class QuestionIndexView(generic.IndexView):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.open_only:
-            queryset = queryset.filter(status__in=sla.OPEN_STATUSES)
+            queryset = queryset.open()
         return queryset
 
     def order_queryset(self, queryset):
         if not self.ordering:
-            return sla.default_order(queryset, *self.listing_choice)
+            return queryset.default_order(*self.listing_choice)
         return super().order_queryset(queryset).order_by(self.ordering, "pk")
 
     @cached_property
@@ -279,10 +277,6 @@ class QuestionEditView(VisibleQuestionMixin, generic.EditView):
         )
 
 
-class QuestionDeleteView(VisibleQuestionMixin, generic.DeleteView):
-    pass
-
-
 class QuestionHistoryView(VisibleQuestionMixin, history.HistoryView):
     pass
 
@@ -299,7 +293,6 @@ class QuestionViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = QuestionIndexView
     edit_view_class = QuestionEditView
-    delete_view_class = QuestionDeleteView
     history_view_class = QuestionHistoryView
     usage_view_class = QuestionUsageView
     list_export = QuestionIndexView.list_export

@@ -23,7 +23,7 @@ from backoffice.models import AuditEvent
 from search import registry as search_registry
 from search import service as search_service
 from tickets import access, lifecycle, promotion
-from tickets.forms import MultipleFileField
+from tickets.forms import MultipleFileField, show_on_form
 from tickets.models import AnswerTemplate, Message, MessageDraft, Outcome, Question, Status
 from tickets.rendering import render_markdown
 
@@ -64,18 +64,15 @@ class TriageForm(forms.ModelForm):
 
 
 class CloseForm(forms.Form):
+    """Parses the input only: what a closing needs is lifecycle.close's to say, and its errors
+    are shown on this form's fields (tickets.forms.show_on_form)."""
+
     outcome = forms.ChoiceField(
-        label=gettext_lazy("Outcome"), choices=[("", "—"), *Outcome.choices]
+        label=gettext_lazy("Outcome"), choices=[("", "—"), *Outcome.choices], required=False
     )
     service = forms.CharField(
         label=gettext_lazy("Referred to (which service)"), max_length=200, required=False
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("outcome") == Outcome.OTHER_SERVICE and not data.get("service", "").strip():
-            self.add_error("service", _("Name the service the requester was referred to."))
-        return data
 
 
 RELATED_ITEMS_SECONDS = 600
@@ -276,11 +273,20 @@ def workspace(request, pk):
         elif action == "close":
             close_form = CloseForm(request.POST)
             if close_form.is_valid():
-                return _apply(request, question, lambda: lifecycle.close(
-                    question, close_form.cleaned_data["outcome"],
-                    service=close_form.cleaned_data["service"],
-                    actor=request.user, request=request,
-                ), _("The question is closed."))  # fmt: skip
+                try:
+                    lifecycle.close(
+                        question, close_form.cleaned_data["outcome"],
+                        service=close_form.cleaned_data["service"],
+                        actor=request.user, request=request,
+                    )  # fmt: skip
+                except ValidationError as error:
+                    if not show_on_form(close_form, error):
+                        messages.error(request, " ".join(error.messages))
+                        return redirect("tickets_workspace", pk=question.pk)
+                    question.refresh_from_db()
+                else:
+                    messages.success(request, _("The question is closed."))
+                    return redirect("tickets_workspace", pk=question.pk)
             status = 400
         else:
             form, preview_html, concurrent, done = _compose(request, question)

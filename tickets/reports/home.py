@@ -58,7 +58,7 @@ class SpecialistPanel(HomePanel):
         return [
             {
                 "label": label,
-                "count": sla.quick_view(visible, name, user).count(),
+                "count": visible.quick_view(name, user).count(),
                 "url": f"{queue}?view={name}",
             }
             for name, label in sla.QUICK_VIEWS.items()

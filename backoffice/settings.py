@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tickets",
     "knowledge",
     "search",
+    "directory",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -76,12 +76,15 @@ def services_near(
     municipality: Municipality,
     legal_domain: LegalDomain | None = None,
     today: date | None = None,
+    legal_domains=None,
 ) -> list[Service]:
-    """The public entries serving a municipality, for a topic (entries without topics serve
-    every topic); walk-in services first. Reads the published version (the live row)."""
+    """The public entries serving a municipality, for a topic (or any of `legal_domains`;
+    entries without topics serve every topic); walk-in services first. Reads the published
+    version (the live row), never a draft."""
     queryset = public_queryset(today).filter(municipalities=municipality)
-    if legal_domain is not None:
-        queryset = queryset.filter(Q(legal_domains=legal_domain) | Q(legal_domains__isnull=True))
+    domains = [legal_domain] if legal_domain is not None else list(legal_domains or [])
+    if domains:
+        queryset = queryset.filter(Q(legal_domains__in=domains) | Q(legal_domains__isnull=True))
     services = list(queryset.distinct().order_by("name"))
     services.sort(key=lambda service: (not service.has_walk_in, service.kind, service.name))
     return services

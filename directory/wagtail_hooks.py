@@ -1,6 +1,7 @@
 """The directory in the Wagtail admin: entries with drafts, revisions and a review date, kept by
 the coordinators of the entry's region; import and export of the whole list."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,7 +12,12 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    UnpublishView,
+)
 
 from directory import admin_views
 from directory import services as directory
@@ -53,11 +59,30 @@ class ServiceForm(WagtailAdminModelForm):
             self.fields["region"].queryset = directory.managed_regions(for_user)
 
 
+class _RegionCheckedMixin:
+    """Opening an entry to change it asks the one rule: only its region's coordinators."""
+
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        if not directory.can_manage(self.request.user, instance):
+            raise PermissionDenied
+        return instance
+
+
+class ServiceEditView(_RegionCheckedMixin, EditView):
+    pass
+
+
+class ServiceUnpublishView(_RegionCheckedMixin, UnpublishView):
+    pass
+
+
 class ServiceIndexView(IndexView):
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if directory.managed_regions(self.request.user).exists():
+        user = self.request.user
+        if user.is_superuser or directory.managed_regions(user).exists():
             buttons.append(
                 HeaderButton(_("Import"), url=reverse("directory_import"), icon_name="upload")
             )
@@ -82,6 +107,8 @@ class ServiceViewSet(SnippetViewSet):
     menu_order = 790
     add_to_admin_menu = True
     index_view_class = ServiceIndexView
+    edit_view_class = ServiceEditView
+    unpublish_view_class = ServiceUnpublishView
     list_display = [
         "name",
         "kind",

@@ -100,6 +100,7 @@ MATRIX = {
     "/ar/find-help/?place=abc": {"*": OK},
     "/admin/snippets/directory/service/": STAFF_OK,
     "/admin/snippets/directory/service/add/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    "/nl/referral-received/not-a-token/": {"*": DENIED},  # one-time links: tests/test_referrals.py
     "/admin/directory/export/": STAFF_OK,
     "/admin/directory/export/?format=xlsx": STAFF_OK,
     "/admin/directory/import/": {

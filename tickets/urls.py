@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import document_views, privacy_views, signal_views, views
+from tickets import document_views, privacy_views, referral_views, signal_views, views
 
 app_name = "tickets"
 
@@ -37,6 +37,12 @@ urlpatterns = [
     path("privacy/", privacy_views.privacy, name="privacy"),
     path("follow-up/<str:reference>/erase/", privacy_views.request_erasure, name="erasure"),
     path("pro/<str:reference>/erase/", privacy_views.request_erasure, name="pro_erasure"),
+    # The one-time link a directory service opens to confirm a referral arrived.
+    path(
+        "referral-received/<str:token>/",
+        referral_views.referral_receipt,
+        name="referral_receipt",
+    ),
     path("downloads/<uuid:pk>/", document_views.public_document, name="document"),
     path("downloads/<uuid:pk>/file/", document_views.public_document_file, name="document_file"),
 ]

@@ -1,0 +1,24 @@
+"""Referrals of a question, for the workspace and the requester's follow-up page."""
+
+from django import template
+
+from tickets import access, handover, referrals
+
+register = template.Library()
+
+
+@register.simple_tag
+def requester_referrals(question):
+    return referrals.for_requester(question)
+
+
+@register.simple_tag(takes_context=True)
+def staff_referrals(context, question):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    can_act = bool(user) and access.can_hand_over(user, question)
+    consent = handover.unused_consents(question).first() if can_act else None
+    return [
+        {"referral": referral, "can_act": can_act, "consent": consent}
+        for referral in question.referrals.select_related("service")
+    ]

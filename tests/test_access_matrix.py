@@ -100,7 +100,10 @@ MATRIX = {
     "/ar/find-help/?place=abc": {"*": OK},
     "/admin/snippets/directory/service/": STAFF_OK,
     "/admin/snippets/directory/service/add/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
-    "/nl/referral-received/not-a-token/": {"*": DENIED},  # one-time links: tests/test_referrals.py
+    "/nl/referral-received/not-a-token/": {"*": DENIED},
+    # Support network and referrals: POST-only object URLs, tested per role in
+    # tests/test_support_network.py and tests/test_referrals.py.
+    "/nl/pro/WW-2026-000001/network/": {"*": DENIED, "anonymous": LOGIN},  # one-time links: tests/test_referrals.py
     "/admin/directory/export/": STAFF_OK,
     "/admin/directory/export/?format=xlsx": STAFF_OK,
     "/admin/directory/import/": {

@@ -182,3 +182,17 @@ def test_anonymising_removes_the_receipt_note_and_keeps_the_service(world, refer
     referral.refresh_from_db()
     assert referral.received_how == "" and referral.service == referred
     assert referral.received_at is not None
+
+
+def test_the_answer_letter_says_where_the_requester_was_referred(world, referred):  # noqa: F811
+    from tests.test_documents import body_text, reopen
+    from tickets.documents.builders import answer_letter, latest_answer
+
+    question = world["question"]
+    before = body_text(reopen(answer_letter(question, latest_answer(question), "en")))
+    assert "Lange Gasthuisstraat" not in before
+    referrals.refer(question, referred, actor=world["sam"])
+    text = body_text(reopen(answer_letter(question, latest_answer(question), "en")))
+    assert "Where we referred you" in text
+    assert "Lange Gasthuisstraat 40, 2000 Antwerpen" in text
+    assert "ma-vr 9:00-12:00" in text and "Українська" in text

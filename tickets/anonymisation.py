@@ -50,6 +50,7 @@ from tickets.models import (
     Question,
     Referral,
     SignInLink,
+    SupportContact,
 )
 
 logger = logging.getLogger(__name__)
@@ -193,6 +194,8 @@ def anonymise_questions(
     Handover.objects.filter(question_id__in=todo).update(recipient_contact="", note="")
     # Referrals keep the service (statistics of the social map); the receipt note and link go.
     Referral.objects.filter(question_id__in=todo).update(received_how="", receipt_token_hash="")
+    # The support network names people and organisations around the family: removed.
+    SupportContact.objects.filter(question_id__in=todo).delete()
     ErasureRequest.objects.filter(question_id__in=todo).update(reason="", decision_reason="")
     LegalHold.objects.filter(question_id__in=todo).update(reason="", release_reason="")
 

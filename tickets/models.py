@@ -510,6 +510,9 @@ class ArticleProposal(models.Model):
 # Documents, letterheads and handovers live in their own module (tickets.document_models).
 from tickets.document_models import GeneratedDocument, Handover, Letterhead  # noqa: E402,F401
 
+# Who already supports the family: the support network of a question (tickets.network).
+from tickets.network_models import SupportContact  # noqa: E402,F401
+
 # Retention policy, legal holds and erasure requests (tickets.privacy_models).
 from tickets.privacy_models import ErasureRequest, LegalHold, RetentionPolicy  # noqa: E402,F401
 

@@ -22,3 +22,17 @@ def staff_referrals(context, question):
         {"referral": referral, "can_act": can_act, "consent": consent}
         for referral in question.referrals.select_related("service")
     ]
+
+
+@register.simple_tag(takes_context=True)
+def support_network(context, question):
+    from tickets import network
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    can_edit = user is not None and network.may_edit(user, question)
+    return {
+        "contacts": network.contacts(question),
+        "can_edit": can_edit,
+        "form": network.SupportContactForm(auto_id="network_%s") if can_edit else None,
+    }

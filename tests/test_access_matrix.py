@@ -100,10 +100,8 @@ MATRIX = {
     "/ar/find-help/?place=abc": {"*": OK},
     "/admin/snippets/directory/service/": STAFF_OK,
     "/admin/snippets/directory/service/add/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    # One-time receipt links of referrals: tests/test_referrals.py.
     "/nl/referral-received/not-a-token/": {"*": DENIED},
-    # Support network and referrals: POST-only object URLs, tested per role in
-    # tests/test_support_network.py and tests/test_referrals.py.
-    "/nl/pro/WW-2026-000001/network/": {"*": DENIED, "anonymous": LOGIN},  # one-time links: tests/test_referrals.py
     "/admin/directory/export/": STAFF_OK,
     "/admin/directory/export/?format=xlsx": STAFF_OK,
     "/admin/directory/import/": {
@@ -128,6 +126,14 @@ POST_MATRIX = {
     },
     # Forgetting the finder's municipality sends everyone back to the finder.
     ("/nl/find-help/forget/", ""): {"*": DENIED},
+    # Support network and referrals of a question that does not exist (own questions:
+    # tests/test_support_network.py and tests/test_referrals.py).
+    ("/nl/pro/WW-2026-000001/network/", "organisation=X"): {"*": DENIED, "anonymous": LOGIN},
+    ("/nl/pro/WW-2026-000001/network/1/remove/", ""): {"*": DENIED, "anonymous": LOGIN},
+    ("/admin/questions/999/network/", "organisation=X"): {"*": DENIED, "anonymous": LOGIN},
+    ("/admin/questions/999/network/1/remove/", ""): {"*": DENIED, "anonymous": LOGIN},
+    ("/admin/questions/999/referrals/1/warm/", ""): {"*": DENIED, "anonymous": LOGIN},
+    ("/admin/questions/999/referrals/1/received/", "note=x"): {"*": DENIED, "anonymous": LOGIN},
 }
 
 CASES = [

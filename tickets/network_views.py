@@ -2,6 +2,7 @@
 workspace, the professional on their consult page. The rules are in tickets.network."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -57,11 +58,13 @@ def staff_remove(request, pk, contact_id):
     return _remove(request, _staff_question(request, pk), contact_id, staff=True)
 
 
+@login_required
 @require_POST
 def pro_add(request, reference):
     return _add(request, _pro_question(request, reference), staff=False)
 
 
+@login_required
 @require_POST
 def pro_remove(request, reference, contact_id):
     return _remove(request, _pro_question(request, reference), contact_id, staff=False)

@@ -103,3 +103,37 @@ def test_retention_removes_the_network_and_keeps_other_questions_contacts(
     assert summary.questions == 1
     assert not SupportContact.objects.filter(question=old).exists()
     assert SupportContact.objects.filter(question=kept).count() == 1
+
+
+def test_workspace_shows_what_a_move_needs_and_the_region_to_transfer_to(
+    client,
+    world,  # noqa: F811
+    referred,  # noqa: F811
+):
+    from directory import importing
+    from tests.directory_helpers import service_row
+
+    importing.import_services(
+        [
+            service_row("ocmw-gent", region="gent"),
+            service_row("vrijwilligers-gent", kind="volunteer", name="Vrijwilligers Gent"),
+        ],
+        dry_run=False,
+    )
+    question = world["question"]  # Antwerpen
+    client.force_login(world["sam"])
+    url = f"/admin/questions/{question.pk}/workspace/"
+
+    def panel(place):
+        page = client.get(url, {"moving_to": place}).content.decode()
+        start = page.index('id="moving"')
+        return page[start : page.index("</details>", start)]
+
+    page = panel("9000")
+    assert "Sociaal Huis Gent" in page  # an OCMW needs a file
+    assert "Vrijwilligers Gent" not in page  # a volunteer initiative does not
+    assert "belongs to region Gent" in page
+    page = panel("2000")
+    assert "Sociaal Huis Antwerpen" in page and "belongs to region" not in page
+    page = panel("Atlantis")
+    assert "is not a municipality or postcode" in page and 'value="Atlantis"' in page

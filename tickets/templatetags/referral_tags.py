@@ -36,3 +36,15 @@ def support_network(context, question):
         "can_edit": can_edit,
         "form": network.SupportContactForm(auto_id="network_%s") if can_edit else None,
     }
+
+
+@register.simple_tag(takes_context=True)
+def moving_panel(context, question):
+    """The workspace's "the family is moving" check, from the ?moving_to= of the page."""
+    from tickets.moving import moving_plan
+
+    request = context.get("request")
+    place = (request.GET.get("moving_to", "") if request is not None else "").strip()[:60]
+    if not place:
+        return {"place": ""}
+    return {"place": place, "plan": moving_plan(question, place)}

@@ -81,3 +81,82 @@ def test_newcomer_in_ukrainian_finds_walk_in_help_in_their_municipality(
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert serious_accessibility_violations(page) == []
     checked.close()
+
+
+@pytest.fixture
+def referral_scene(site_server, django_db_blocker):
+    from django.contrib.auth import get_user_model
+
+    from backoffice import roles
+    from backoffice.models import LegalDomain, Municipality, Region
+    from directory import importing
+    from tests.conftest import make_user
+    from tests.directory_helpers import load_places, service_row
+    from tickets import lifecycle
+
+    with django_db_blocker.unblock():
+        load_places()
+        importing.import_services(
+            [
+                service_row(
+                    "browser-ocmw-schaarbeek",
+                    name="OCMW Schaarbeek – onthaal",
+                    region="brussel",
+                    municipalities="Schaarbeek",
+                    address="Helmetsesteenweg 372",
+                    postcode="1030",
+                    town="Schaarbeek",
+                    languages="fr nl ar",
+                    walk_in_times="ma-vr 8:30-11:00",
+                )
+            ],
+            dry_run=False,
+        )
+        region = Region.objects.get(slug="brussel")
+        User = get_user_model()
+        specialist = User.objects.filter(username="browser-specialist-brussel").first()
+        specialist = specialist or make_user(
+            roles.SPECIALIST, "browser-specialist-brussel", regions=[region]
+        )
+        created = lifecycle.create_question(
+            legal_domain=LegalDomain.objects.get(slug="social-law"),
+            subject="Leefloon aanvragen",
+            body="Waar vraag ik een leefloon aan?",
+            contact_language="ar",
+            processing_consent=True,
+            municipality=Municipality.objects.get(name="Schaarbeek"),
+        )
+    return {"specialist": specialist, "question": created.question, "code": created.access_code}
+
+
+def test_specialist_refers_to_a_directory_service_and_the_requester_sees_it(
+    page, site_server, referral_scene
+):
+    from tests.browser.test_admin import sign_in_to_admin
+
+    question = referral_scene["question"]
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in_to_admin(page, referral_scene["specialist"])
+    page.goto(f"/admin/questions/{question.pk}/workspace/")
+    page.select_option("#id_outcome", "other_service")
+    page.select_option("#id_directory_service", label="Schaarbeek – OCMW Schaarbeek – onthaal")
+    page.locator("section[aria-labelledby=closing] button[type=submit]").click()
+    page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
+    assert page.get_by_text("OCMW Schaarbeek – onthaal").first.is_visible()
+
+    requester = page.context.browser.new_context(base_url=site_server)
+    visitor = requester.new_page()
+    visitor.goto("/ar/follow-up/")
+    visitor.fill("#id_reference", question.reference)
+    visitor.fill("#id_code", referral_scene["code"])
+    visitor.locator("form.form button[type=submit]").click()
+    visitor.wait_for_url(f"**/ar/follow-up/{question.reference}/")
+    section = visitor.locator("section.referrals")
+    assert "Helmetsesteenweg 372, 1030 Schaarbeek" in section.inner_text()
+    assert "ma-vr 8:30-11:00" in section.inner_text()
+    from directory.languages import language_name
+
+    assert language_name("ar") in section.inner_text()
+    visitor.screenshot(path=str(SCREENSHOTS / "referral-follow-up-ar.png"), full_page=True)
+    assert serious_accessibility_violations(visitor) == []
+    requester.close()

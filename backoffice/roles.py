@@ -16,6 +16,15 @@ _PLATFORM_VIEW = [
     "backoffice.view_municipality",
     "backoffice.view_organisation",
     "backoffice.view_legaldomain",
+    "directory.view_service",
+]
+
+# The directory of local services (the social map): coordinators keep their regions' entries.
+_DIRECTORY = [
+    "directory.add_service",
+    "directory.change_service",
+    "directory.delete_service",
+    "directory.publish_service",
 ]
 
 # The search synonyms (Admin → Synonyms) are kept by editors and coordinators.
@@ -70,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "backoffice.view_userprofile",
         "backoffice.change_userprofile",
         "backoffice.view_auditevent",
+        *_DIRECTORY,
         "tickets.view_question",
         "tickets.change_question",
         "search.view_recurring",

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "tickets",
     "knowledge",
     "search",
+    "directory",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

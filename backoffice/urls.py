@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", include("tickets.urls")),
     path("search/", include("search.urls")),
+    path("", include("directory.urls")),
     path("", include("knowledge.urls")),
     # Wagtail's page tree last: it serves every remaining path of the public site.
     path("", include(wagtail_urls)),

@@ -92,6 +92,24 @@ MATRIX = {
     "/nl/pro/WW-2026-000001/erase/": {"*": DENIED, "anonymous": LOGIN},
     "/admin/privacy/": {**STAFF_OK, "editor": DENIED},
     "/admin/privacy/record/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    # The directory of local services: the public finder; every staff member reads the entries
+    # (public information), coordinators keep them. A coordinator without regions maintains no
+    # entry, so the import is theirs only with regions (tests/test_directory.py; object URLs too).
+    "/nl/find-help/": {"*": OK},
+    "/uk/find-help/?place=1030&topic=residence": {"*": OK},
+    "/ar/find-help/?place=abc": {"*": OK},
+    "/admin/snippets/directory/service/": STAFF_OK,
+    "/admin/snippets/directory/service/add/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    # One-time receipt links of referrals: tests/test_referrals.py.
+    "/nl/referral-received/not-a-token/": {"*": DENIED},
+    "/admin/directory/export/": STAFF_OK,
+    "/admin/directory/export/?format=xlsx": STAFF_OK,
+    "/admin/directory/import/": {
+        **STAFF_OK,
+        "specialist": DENIED,
+        "editor": DENIED,
+        "coordinator": DENIED,
+    },
 }
 
 # Staff endpoints that only accept POST: (URL, data) → expected per role. A refused bulk action
@@ -106,6 +124,16 @@ POST_MATRIX = {
         "coordinator": QUEUE,
         "superuser": QUEUE,
     },
+    # Forgetting the finder's municipality sends everyone back to the finder.
+    ("/nl/find-help/forget/", ""): {"*": DENIED},
+    # Support network and referrals of a question that does not exist (own questions:
+    # tests/test_support_network.py and tests/test_referrals.py).
+    ("/nl/pro/WW-2026-000001/network/", "organisation=X"): {"*": DENIED, "anonymous": LOGIN},
+    ("/nl/pro/WW-2026-000001/network/1/remove/", ""): {"*": DENIED, "anonymous": LOGIN},
+    ("/admin/questions/999/network/", "organisation=X"): {"*": DENIED, "anonymous": LOGIN},
+    ("/admin/questions/999/network/1/remove/", ""): {"*": DENIED, "anonymous": LOGIN},
+    ("/admin/questions/999/referrals/1/warm/", ""): {"*": DENIED, "anonymous": LOGIN},
+    ("/admin/questions/999/referrals/1/received/", "note=x"): {"*": DENIED, "anonymous": LOGIN},
 }
 
 CASES = [

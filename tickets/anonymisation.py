@@ -48,7 +48,9 @@ from tickets.models import (
     Message,
     MessageDraft,
     Question,
+    Referral,
     SignInLink,
+    SupportContact,
 )
 
 logger = logging.getLogger(__name__)
@@ -190,6 +192,10 @@ def anonymise_questions(
     Attachment.objects.filter(question_id__in=todo).delete()
     Consent.objects.filter(question_id__in=todo).update(note="")
     Handover.objects.filter(question_id__in=todo).update(recipient_contact="", note="")
+    # Referrals keep the service (statistics of the social map); the receipt note and link go.
+    Referral.objects.filter(question_id__in=todo).update(received_how="", receipt_token_hash="")
+    # The support network names people and organisations around the family: removed.
+    SupportContact.objects.filter(question_id__in=todo).delete()
     ErasureRequest.objects.filter(question_id__in=todo).update(reason="", decision_reason="")
     LegalHold.objects.filter(question_id__in=todo).update(reason="", release_reason="")
 

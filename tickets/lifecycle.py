@@ -435,12 +435,26 @@ def assign(question: Question, assignee, *, actor, request=None) -> Question:
 
 
 @transaction.atomic
-def close(question: Question, outcome: str, *, actor, service: str = "", request=None) -> Question:
-    """Close with an outcome; a referral to another service names it. The errors name the
-    field they concern ("outcome", "service"), so that a form shows them where they belong."""
+def close(
+    question: Question,
+    outcome: str,
+    *,
+    actor,
+    service: str = "",
+    directory_service=None,
+    request=None,
+) -> Question:
+    """Close with an outcome; a referral to another service names it, or picks it from the
+    directory of local services (then recorded as a referral, tickets.referrals). The errors
+    name the field they concern ("outcome", "service"), so that a form shows them where they
+    belong."""
     if outcome not in Outcome.values:
         error = ValidationError(_("Choose how the question ended."), code="outcome_required")
         raise ValidationError({"outcome": error})
+    if directory_service is not None and outcome not in (Outcome.OTHER_SERVICE, Outcome.LAWYER):
+        directory_service = None
+    if directory_service is not None and not service.strip():
+        service = directory_service.name
     if outcome == Outcome.OTHER_SERVICE and not service.strip():
         error = ValidationError(
             _("Name the service the requester was referred to."), code="service_required"
@@ -449,7 +463,7 @@ def close(question: Question, outcome: str, *, actor, service: str = "", request
     question.outcome = outcome
     question.outcome_service = service.strip() if outcome == Outcome.OTHER_SERVICE else ""
     question.save(update_fields=["outcome", "outcome_service", "updated_at"])
-    return change_status(
+    closed = change_status(
         question,
         Status.CLOSED,
         actor=actor,
@@ -457,3 +471,8 @@ def close(question: Question, outcome: str, *, actor, service: str = "", request
         request=request,
         reason=f"outcome: {outcome}",
     )
+    if directory_service is not None:
+        from tickets import referrals
+
+        referrals.refer(closed, directory_service, actor=actor, request=request)
+    return closed

@@ -585,8 +585,14 @@ class ArticleProposal(models.Model):
 # Documents, letterheads and handovers live in their own module (tickets.document_models).
 from tickets.document_models import GeneratedDocument, Handover, Letterhead  # noqa: E402,F401
 
+# Who already supports the family: the support network of a question (tickets.network).
+from tickets.network_models import SupportContact  # noqa: E402,F401
+
 # Retention policy, legal holds and erasure requests (tickets.privacy_models).
 from tickets.privacy_models import ErasureRequest, LegalHold, RetentionPolicy  # noqa: E402,F401
+
+# Referrals to a directory service and whether they arrived (tickets.referrals).
+from tickets.referral_models import Referral  # noqa: E402,F401
 
 # Policy signals live in their own module (tickets.signal_models; rules in tickets.policy_signals).
 from tickets.signal_models import PolicySignal, SignalCategory, SignalGroup  # noqa: E402,F401

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tickets import document_views, privacy_views, signal_views, views
+from tickets import (
+    document_views,
+    network_views,
+    privacy_views,
+    referral_views,
+    signal_views,
+    views,
+)
 
 app_name = "tickets"
 
@@ -15,6 +22,12 @@ urlpatterns = [
     path("pro/new/", views.pro_new_consult, name="pro_new_consult"),
     path("pro/signal/", signal_views.pro_signal, name="pro_signal"),
     path("pro/<str:reference>/", views.pro_consult, name="pro_consult"),
+    path("pro/<str:reference>/network/", network_views.pro_add, name="pro_network_add"),
+    path(
+        "pro/<str:reference>/network/<int:contact_id>/remove/",
+        network_views.pro_remove,
+        name="pro_network_remove",
+    ),
     path("files/<int:pk>/", views.download_attachment, name="attachment"),
     # Documents: the requester's dossier and consent to a handover (tickets.document_views).
     path(
@@ -37,6 +50,12 @@ urlpatterns = [
     path("privacy/", privacy_views.privacy, name="privacy"),
     path("follow-up/<str:reference>/erase/", privacy_views.request_erasure, name="erasure"),
     path("pro/<str:reference>/erase/", privacy_views.request_erasure, name="pro_erasure"),
+    # The one-time link a directory service opens to confirm a referral arrived.
+    path(
+        "referral-received/<str:token>/",
+        referral_views.referral_receipt,
+        name="referral_receipt",
+    ),
     path("downloads/<uuid:pk>/", document_views.public_document, name="document"),
     path("downloads/<uuid:pk>/file/", document_views.public_document_file, name="document_file"),
 ]

@@ -24,7 +24,16 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from backoffice.audit import record_event
 from backoffice.models import LegalDomain, Municipality, Region
 from search import service as search_service
-from tickets import access, lifecycle, promotion_views, queue_views, sla, workspace
+from tickets import (
+    access,
+    lifecycle,
+    network_views,
+    promotion_views,
+    queue_views,
+    referral_views,
+    sla,
+    workspace,
+)
 from tickets.models import AnswerTemplate, Priority, Question, RequesterKind, SLAPolicy, Status
 from tickets.queue_columns import (
     AgeColumn,
@@ -348,6 +357,22 @@ def register_workspace_urls():
             name="tickets_article_links",
         ),
         path("questions/bulk/", queue_views.bulk_action, name="tickets_bulk"),
+        path(
+            "questions/<int:pk>/referrals/<int:referral_id>/warm/",
+            referral_views.refer_warm,
+            name="tickets_referral_warm",
+        ),
+        path(
+            "questions/<int:pk>/referrals/<int:referral_id>/received/",
+            referral_views.record_receipt,
+            name="tickets_referral_received",
+        ),
+        path("questions/<int:pk>/network/", network_views.staff_add, name="tickets_network_add"),
+        path(
+            "questions/<int:pk>/network/<int:contact_id>/remove/",
+            network_views.staff_remove,
+            name="tickets_network_remove",
+        ),
     ]
 
 

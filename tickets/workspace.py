@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from backoffice import page_cache
 from backoffice.audit import record_event
 from backoffice.models import AuditEvent
+from directory import services as directory_services
+from directory.models import Service
 from search import registry as search_registry
 from search import service as search_service
 from tickets import access, lifecycle, promotion
@@ -73,6 +75,19 @@ class CloseForm(forms.Form):
     service = forms.CharField(
         label=gettext_lazy("Referred to (which service)"), max_length=200, required=False
     )
+    # The social map: a referral to a directory service shows the requester where to go.
+    directory_service = forms.ModelChoiceField(
+        label=gettext_lazy("Referred to a service of the directory"),
+        queryset=Service.objects.none(),
+        required=False,
+        help_text=gettext_lazy("The requester then sees its address, hours and languages."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["directory_service"]
+        field.queryset = directory_services.public_queryset().order_by("town", "name")
+        field.label_from_instance = lambda service: f"{service.town} – {service.name}"
 
 
 RELATED_ITEMS_SECONDS = 600
@@ -277,6 +292,7 @@ def workspace(request, pk):
                     lifecycle.close(
                         question, close_form.cleaned_data["outcome"],
                         service=close_form.cleaned_data["service"],
+                        directory_service=close_form.cleaned_data["directory_service"],
                         actor=request.user, request=request,
                     )  # fmt: skip
                 except ValidationError as error:

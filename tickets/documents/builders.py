@@ -178,6 +178,52 @@ def latest_answer(question: Question) -> Message | None:
     )
 
 
+def _referrals_section(writer, question: Question) -> None:
+    """Where the requester was referred (tickets.referrals): address, hours, languages."""
+    from tickets.referrals import for_requester
+
+    items = for_requester(question)
+    if not items:
+        return
+    writer.heading(_("Where we referred you"), level=2)
+    for item in items:
+        service = item["service"]
+        rows = [(_("Service"), item["name"])]
+        if service is not None:
+            rows.append((_("Address"), f"{service.address}, {service.postcode} {service.town}"))
+            if service.opening_hours:
+                rows.append((_("Opening hours"), service.opening_hours))
+            rows.append(
+                (
+                    _("Walk in without appointment"),
+                    service.walk_in_times or _("No: by appointment only."),
+                )
+            )
+            if item["languages"]:
+                rows.append((_("Languages at the counter"), ", ".join(item["languages"])))
+            if service.phone:
+                rows.append((_("Phone"), service.phone))
+        writer.facts(rows)
+
+
+def _network_section(writer, question: Question) -> None:
+    """Who already supports the family (tickets.network), with consent to contact them."""
+    writer.heading(_("Support network"), level=2)
+    contacts = list(question.support_contacts.select_related("service"))
+    if not contacts:
+        writer.paragraph(_("No contacts recorded."))
+    for contact in contacts:
+        parts = [contact.label]
+        if contact.since:
+            parts.append(contact.since)
+        parts.append(
+            _("may be contacted (consent %(time)s)") % {"time": when(contact.consent_at)}
+            if contact.consent_to_contact and contact.consent_at
+            else _("no consent to contact")
+        )
+        writer.paragraph(" · ".join(parts), style="List Bullet", written=True)
+
+
 def answer_letter(question: Question, answer: Message, language: str | None = None) -> bytes:
     """The answer letter: letterhead, reference, date, the question in short, the answer, the
     articles it refers to, a fixed disclaimer."""
@@ -201,6 +247,7 @@ def answer_letter(question: Question, answer: Message, language: str | None = No
                 item = writer.paragraph(style="List Bullet", written=True)
                 add_hyperlink(item, url, text)
                 item.add_run(f" – {url}")
+        _referrals_section(writer, question)
         writer.paragraph(_("Kind regards,"))
         signature = writer.paragraph()
         author = answer.author.get_full_name() if answer.author else ""
@@ -395,6 +442,8 @@ def case_file(
             if item.recipient_contact:
                 text += f" ({item.recipient_contact})"
             writer.paragraph(text, style="List Bullet", written=True)
+        _network_section(writer, question)
+        _referrals_section(writer, question)
         if progress:
             progress(95)
         return writer.save(title)

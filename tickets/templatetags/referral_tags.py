@@ -1,0 +1,50 @@
+"""Referrals of a question, for the workspace and the requester's follow-up page."""
+
+from django import template
+
+from tickets import access, handover, referrals
+
+register = template.Library()
+
+
+@register.simple_tag
+def requester_referrals(question):
+    return referrals.for_requester(question)
+
+
+@register.simple_tag(takes_context=True)
+def staff_referrals(context, question):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    can_act = bool(user) and access.can_hand_over(user, question)
+    consent = handover.unused_consents(question).first() if can_act else None
+    return [
+        {"referral": referral, "can_act": can_act, "consent": consent}
+        for referral in question.referrals.select_related("service")
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def support_network(context, question):
+    from tickets import network
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    can_edit = user is not None and network.may_edit(user, question)
+    return {
+        "contacts": network.contacts(question),
+        "can_edit": can_edit,
+        "form": network.SupportContactForm(auto_id="network_%s") if can_edit else None,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def moving_panel(context, question):
+    """The workspace's "the family is moving" check, from the ?moving_to= of the page."""
+    from tickets.moving import moving_plan
+
+    request = context.get("request")
+    place = (request.GET.get("moving_to", "") if request is not None else "").strip()[:60]
+    if not place:
+        return {"place": ""}
+    return {"place": place, "plan": moving_plan(question, place)}

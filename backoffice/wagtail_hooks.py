@@ -217,3 +217,12 @@ def user_security_button(user, request_user):
             priority=60,
         )
     ]
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    """The project's corrections to Wagtail's admin styles (contrast of its messages)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("backoffice/css/admin.css"))

@@ -159,17 +159,25 @@ def fill_placeholders(text: str, question: Question) -> str:
 
 
 def answer_templates(question: Question) -> list[dict]:
+    """The templates for the question's domain, those in the requester's contact language first
+    (`own_language`: the list's default is one of them, never a template in another language),
+    then the others by language name; each labelled with its language by name."""
     found = AnswerTemplate.objects.filter(
         Q(legal_domain=question.legal_domain_id) | Q(legal_domain__isnull=True)
-    ).order_by("language", "title")
-    return [
+    )
+    templates = [
         {
             "id": t.pk,
-            "label": f"{t.title} ({t.language})",
+            "label": f"{t.title} ({t.language_name})",
             "text": fill_placeholders(t.body, question),
+            "own_language": t.language == question.contact_language,
+            "language_name": t.language_name,
+            "title": t.title,
         }
         for t in found
     ]
+    templates.sort(key=lambda t: (not t["own_language"], t["language_name"].casefold(), t["title"]))
+    return templates
 
 
 ARTICLE_LINKS_SHOWN = 30

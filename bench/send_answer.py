@@ -48,7 +48,12 @@ def main() -> None:
     specialist = get_user_model().objects.get(username="specialist.antwerpen")
     municipality = specialist.profile.regions.get().municipalities.order_by("name").first()
     domain = LegalDomain.objects.get(slug="residence")
-    article = ArticlePage.objects.live().filter(locale__language_code="nl").first()
+    article = (
+        ArticlePage.objects.live()
+        .filter(locale__language_code="nl", audience="public")
+        .order_by("pk")
+        .first()
+    )
     link = f"[{article.title}]({settings.PUBLIC_BASE_URL}{article.get_url(None) or article.url})"
     client = Client()
     client.force_login(specialist)
@@ -78,7 +83,8 @@ def main() -> None:
             },
         )
         posted = time.perf_counter()
-        assert sent.status_code == 302, sent.status_code
+        errors = re.findall(r'class="help-block help-critical"[^>]*>(.*?)</div>', sent.text, re.S)
+        assert sent.status_code == 302, (sent.status_code, errors)
         shown = client.get(sent["Location"])
         assert shown.status_code == 200
         return (posted - started) * 1000, (time.perf_counter() - posted) * 1000

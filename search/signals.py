@@ -23,7 +23,19 @@ def _enqueue(task: str, kind: str, object_id) -> None:
 
 
 def schedule(task: str, kind: str, object_id) -> None:
-    transaction.on_commit(partial(_enqueue, task, kind, object_id))
+    """Queue `task` for the object once the transaction commits, once per transaction: saving a
+    question, its new message and its status in one transaction indexes it once, not thrice.
+    (A rolled-back transaction drops its callbacks, and with them the duplicate check.)"""
+    key = (task, kind, str(object_id))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "search_key", None) == key
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
+    callback = partial(_enqueue, task, kind, object_id)
+    callback.search_key = key
+    transaction.on_commit(callback)
 
 
 def connect(kind) -> None:

@@ -13,7 +13,8 @@ def visited(page, name: str) -> None:
     the page fails, to show what was wrong."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"journey-{name}.png"))
-    assert serious_accessibility_violations(page) == [], name
+    violations = serious_accessibility_violations(page)
+    assert violations == [], (name, violations)
 
 
 def document_order(page, first: str, second: str) -> bool:

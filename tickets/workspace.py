@@ -33,7 +33,8 @@ from tickets.rendering import render_markdown
 class StaffMessageForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("Message (Markdown)"),
-        widget=forms.Textarea(attrs={"rows": 10, "data-composer-body": ""}),
+        # dir=auto: an Arabic answer is written right to left, a Dutch one left to right.
+        widget=forms.Textarea(attrs={"rows": 10, "data-composer-body": "", "dir": "auto"}),
     )
     internal = forms.TypedChoiceField(
         label=gettext_lazy("Send as"),

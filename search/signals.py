@@ -2,6 +2,8 @@
 e.g. a message of a question) queues a django-q2 task once the transaction commits. Queueing
 problems are logged, never raised: a save never fails because search is down."""
 
+import contextlib
+import contextvars
 import logging
 from functools import partial
 
@@ -22,17 +24,33 @@ def _enqueue(task: str, kind: str, object_id) -> None:
         logger.warning("Search: could not queue %s %s:%s", task, kind, object_id, exc_info=True)
 
 
-def schedule(task: str, kind: str, object_id) -> None:
-    """Queue `task` for the object once the transaction commits, once per transaction: saving a
-    question, its new message and its status in one transaction indexes it once, not thrice.
-    (A rolled-back transaction drops its callbacks, and with them the duplicate check.)"""
-    key = (task, kind, str(object_id))
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        getattr(callback, "search_key", None) == key
-        for _savepoints, callback, _robust in connection.run_on_commit
-    ):
+# The objects already queued inside a `once_per_object` block.
+_batch = contextvars.ContextVar("search_once_per_object", default=None)
+
+
+@contextlib.contextmanager
+def once_per_object():
+    """Within this block (used inside one transaction, e.g. as a decorator under
+    @transaction.atomic), each object is queued for indexing once, however often it is saved:
+    a reply saves the message, the question and its status, and the worker indexes the question
+    once at commit, from what is stored then."""
+    if _batch.get() is not None:
+        yield
         return
+    token = _batch.set(set())
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def schedule(task: str, kind: str, object_id) -> None:
+    key = (task, kind, str(object_id))
+    batch = _batch.get()
+    if batch is not None:
+        if key in batch:
+            return
+        batch.add(key)
     callback = partial(_enqueue, task, kind, object_id)
     callback.search_key = key
     transaction.on_commit(callback)

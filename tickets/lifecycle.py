@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from backoffice import roles
 from backoffice.audit import record_event
+from search import signals as search_signals
 from tickets import attachments, notifications, sla
 from tickets.access_codes import hash_access_code, new_access_code
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
@@ -232,6 +233,7 @@ def check_article_links(question: Question, body: str) -> None:
 
 
 @transaction.atomic
+@search_signals.once_per_object()
 def add_message(
     question: Question,
     *,

@@ -217,3 +217,21 @@ def user_security_button(user, request_user):
             priority=60,
         )
     ]
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    """The project's corrections to Wagtail's admin styles (contrast of its messages)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("backoffice/css/admin.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def admin_names_js():
+    """Names for two of Wagtail's editor widgets that have none (docs/accessibility.md)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("backoffice/js/admin-names.js"))

@@ -362,7 +362,7 @@ def send_review_reminders() -> int:
     recipients = sorted({user.email for user in editors if user.email})
     if not recipients:
         return 0
-    base = settings.WAGTAILADMIN_BASE_URL
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Knowledge base: %(due)d articles due for review") % {"due": due}
         body = _(

@@ -3,6 +3,8 @@ e.g. a message of a question) queues a task once the transaction commits, throug
 platform gives (`use_queue`), or straight to django-q2. Queueing problems of the latter are
 logged, never raised: a save never fails because search is down."""
 
+import contextlib
+import contextvars
 import logging
 from functools import partial
 
@@ -34,11 +36,39 @@ def use_queue(queue) -> None:
     _queue = queue
 
 
+# The objects already queued inside a `once_per_object` block.
+_batch = contextvars.ContextVar("search_once_per_object", default=None)
+
+
+@contextlib.contextmanager
+def once_per_object():
+    """Within this block (used inside one transaction, e.g. as a decorator under
+    @transaction.atomic), each object is queued for indexing once, however often it is saved:
+    a reply saves the message, the question and its status, and the worker indexes the question
+    once at commit, from what is stored then."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set(set())
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
 def schedule(task: str, kind: str, object_id) -> None:
-    if _queue is not None:
+    if _queue is not None:  # the platform's queue keeps one row per effect and transaction
         _queue(task, kind, str(object_id))
         return
-    transaction.on_commit(partial(_enqueue, task, kind, object_id))
+    key = (task, kind, str(object_id))
+    batch = _batch.get()
+    if batch is not None:
+        if key in batch:
+            return
+        batch.add(key)
+    callback = partial(_enqueue, task, kind, object_id)
+    callback.search_key = key
+    transaction.on_commit(callback)
 
 
 def connect(kind) -> None:

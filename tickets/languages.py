@@ -39,3 +39,31 @@ def contact_language_choices() -> list[tuple[str, str]]:
 
 def is_known_language(code: str) -> bool:
     return code in dict(contact_language_choices())
+
+
+def language_name(code: str, own_name: bool = True) -> str:
+    """A contact language as staff read it: its name in the active interface language
+    ("Arabisch" in the Dutch admin), with its own name when that differs ("Arabisch
+    (العربيّة)"; without it when `own_name` is false); never a bare code, except for a code
+    nobody knows."""
+    code = (code or "").strip().lower()
+    if not code:
+        return ""
+    info = LANG_INFO.get(code)
+    if info and "name" in info:
+        from django.utils.translation import gettext
+
+        translated = gettext(info["name"])
+        local = info.get("name_local", "")
+        if own_name and local and local != translated:
+            return f"{translated} ({local})"
+        return translated
+    return EXTRA_LANGUAGES.get(code, code)
+
+
+def staff_language_choices() -> list[tuple[str, str]]:
+    """Every contact language by its name in the interface language, for the admin's filters."""
+    named = [(code, language_name(code)) for code, _ in contact_language_choices()]
+    first = [choice for choice in named if choice[0] in FIRST]
+    rest = sorted((c for c in named if c[0] not in FIRST), key=lambda c: c[1].casefold())
+    return first + rest

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from backoffice import outbox, roles
 from backoffice.audit import record_event
+from search import signals as search_signals
 from tickets import access, attachments, notifications, sla
 from tickets.access_codes import (
     access_code_for_submission,
@@ -250,6 +251,7 @@ def check_article_links(question: Question, body: str) -> None:
 
 @attachments.removed_on_rollback
 @transaction.atomic
+@search_signals.once_per_object()
 def add_message(
     question: Question,
     *,

@@ -285,6 +285,13 @@ class Question(models.Model):
             return ""
         return self.assignee.get_full_name() or self.assignee.get_username()
 
+    @property
+    def contact_language_name(self) -> str:
+        """The contact language by name, in the reader's interface language."""
+        from tickets.languages import language_name
+
+        return language_name(self.contact_language, own_name=False)
+
 
 class Message(models.Model):
     class Kind(models.TextChoices):
@@ -523,7 +530,13 @@ class AnswerTemplate(models.Model):
         indexes = [models.Index(fields=["legal_domain", "language"], name="template_lookup_idx")]
 
     def __str__(self):
-        return f"{self.title} ({self.language})"
+        return f"{self.title} ({self.language_name})"
+
+    @property
+    def language_name(self) -> str:
+        from tickets.languages import language_name
+
+        return language_name(self.language, own_name=False)
 
 
 class MessageDraft(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -26,6 +27,7 @@ from backoffice.models import LegalDomain, Municipality, Region
 from search import service as search_service
 from tickets import (
     access,
+    languages,
     lifecycle,
     network_views,
     promotion_views,
@@ -110,7 +112,9 @@ class QuestionFilterSet(WagtailFilterSet):
     assignee = django_filters.ModelChoiceFilter(
         label=_("Assignee"), queryset=get_user_model().objects.none(), null_label=_("Unassigned")
     )
-    contact_language = django_filters.CharFilter(label=_("Contact language"), lookup_expr="iexact")
+    contact_language = django_filters.ChoiceFilter(
+        label=_("Contact language"), choices=languages.staff_language_choices
+    )
     created_at = django_filters.DateFromToRangeFilter(
         label=_("Received"), widget=DateRangePickerWidget
     )
@@ -218,7 +222,7 @@ class QuestionIndexView(generic.IndexView):
             ),
             DayColumn("effective_due", label=_("Due"), sort_key="effective_due"),
             PlainColumn("assignee_label", label=_("Assignee"), sort_key="assignee__username"),
-            PlainColumn("contact_language", label=_("Language"), sort_key="contact_language"),
+            PlainColumn("contact_language_name", label=_("Language"), sort_key="contact_language"),
             AgeColumn("age", label=_("Age"), sort_key="created_at"),
         ]
 
@@ -326,16 +330,36 @@ class SLAPolicyViewSet(ModelViewSet):
     inspect_view_enabled = False
 
 
+class AnswerTemplateFilterSet(WagtailFilterSet):
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=languages.staff_language_choices
+    )
+
+    class Meta:
+        model = AnswerTemplate
+        fields = ["legal_domain"]
+
+
 class AnswerTemplateViewSet(SnippetViewSet):
     model = AnswerTemplate
     icon = "doc-full"
     menu_label = _("Answer templates")
     menu_order = 60
     add_to_admin_menu = True
-    list_display = ["title", "legal_domain", "language"]
-    list_filter = ["legal_domain", "language"]
+    # Languages by name, never as a code (tickets.languages).
+    list_display = [
+        "title",
+        "legal_domain",
+        PlainColumn("language_name", label=_("Language"), sort_key="language"),
+    ]
+    filterset_class = AnswerTemplateFilterSet
     search_fields = ["title", "body"]
-    form_fields = ["title", "legal_domain", "language", "body"]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("legal_domain"),
+        FieldPanel("language", widget=forms.Select(choices=languages.staff_language_choices)),
+        FieldPanel("body"),
+    ]
 
 
 register_snippet(AnswerTemplateViewSet)

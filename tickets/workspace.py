@@ -2,6 +2,8 @@
 closing with an outcome, and a composer with preview, drafts, answer templates and article links.
 Every change goes through tickets.lifecycle."""
 
+import hashlib
+
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -33,7 +35,8 @@ from tickets.rendering import render_markdown
 class StaffMessageForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("Message (Markdown)"),
-        widget=forms.Textarea(attrs={"rows": 10, "data-composer-body": ""}),
+        # dir=auto: an Arabic answer is written right to left, a Dutch one left to right.
+        widget=forms.Textarea(attrs={"rows": 10, "data-composer-body": "", "dir": "auto"}),
     )
     internal = forms.TypedChoiceField(
         label=gettext_lazy("Send as"),
@@ -97,23 +100,41 @@ def related_items(question, user) -> dict:
     """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
     again after every reply, and finding similar texts among 100,000 questions is the slowest
     part of the page. The key holds what decides what the user may read (account, roles,
-    regions, domains) and the question's last change, so a change of either is seen at once;
-    a newly indexed question or article shows up within the timeout."""
+    regions, domains) and what the search looks for (the question's text, domain and language),
+    so a change of either is seen at once; a reply or a status change does not change what is
+    similar, so the page shown right after "Send" reuses the list. A newly indexed question or
+    article shows up within the timeout."""
 
     def ids(queryset):
         return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
 
     # The content generation: an anonymised question (tickets.anonymisation) moves it on, so
     # no kept list shows its title or answer any more.
-    key = "related:{}:{}:{}:{}:{}:{}:{}:{}".format(
-        page_cache.generation(),
-        question.pk,
-        question.updated_at.timestamp() if question.updated_at else "",
-        user.pk,
-        int(user.is_superuser),
-        ids(user.groups),
-        ids(user.profile.regions),
-        ids(user.profile.legal_domains),
+    searched = hashlib.sha256(
+        "\0".join(
+            str(part)
+            for part in (
+                question.subject,
+                question.body,
+                question.legal_domain_id,
+                question.contact_language,
+                question.anonymised_at,
+            )
+        ).encode()
+    ).hexdigest()[:16]
+    key = ":".join(
+        str(part)
+        for part in (
+            "related",
+            page_cache.generation(),
+            question.pk,
+            searched,
+            user.pk,
+            int(user.is_superuser),
+            ids(user.groups),
+            ids(user.profile.regions),
+            ids(user.profile.legal_domains),
+        )
     )
     items = cache.get(key)
     if items is None:
@@ -171,17 +192,25 @@ def fill_placeholders(text: str, question: Question) -> str:
 
 
 def answer_templates(question: Question) -> list[dict]:
+    """The templates for the question's domain, those in the requester's contact language first
+    (`own_language`: the list's default is one of them, never a template in another language),
+    then the others by language name; each labelled with its language by name."""
     found = AnswerTemplate.objects.filter(
         Q(legal_domain=question.legal_domain_id) | Q(legal_domain__isnull=True)
-    ).order_by("language", "title")
-    return [
+    )
+    templates = [
         {
             "id": t.pk,
-            "label": f"{t.title} ({t.language})",
+            "label": f"{t.title} ({t.language_name})",
             "text": fill_placeholders(t.body, question),
+            "own_language": t.language == question.contact_language,
+            "language_name": t.language_name,
+            "title": t.title,
         }
         for t in found
     ]
+    templates.sort(key=lambda t: (not t["own_language"], t["language_name"].casefold(), t["title"]))
+    return templates
 
 
 ARTICLE_LINKS_SHOWN = 30

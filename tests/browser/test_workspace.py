@@ -96,7 +96,7 @@ def test_specialist_takes_and_answers_with_an_article_link(
     assert page.get_by_text("Samira El Amrani").first.is_visible()
 
     # One click inserts a template, its placeholders filled in, without a page load.
-    page.select_option("#id_template", label="Ontvangst (browsertest) (nl)")
+    page.select_option("#id_template", label="Ontvangst (browsertest) (Nederlands)")
     page.get_by_role("button", name=in_dutch("Insert template")).click()
     expected = f"Wij behandelen uw vraag {question.reference} in Wachtrij Antwerpen."
     assert page.locator("#id_body").input_value() == expected

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
 from backoffice import roles
-from tickets import access, sla
+from tickets import access, languages, sla
 from tickets.models import Message
 from tickets.reports import figures
 
@@ -126,8 +126,11 @@ class EditorPanel(HomePanel):
     def items(self):
         from search import querylog
 
+        def name(code):
+            return languages.language_name(code, own_name=False)
+
         return _("Top searches with no result (30 days)"), [
-            {"label": f"{query} ({language}) · {count}×", "url": ""}
+            {"label": f"{query} ({name(language)}) · {count}×", "url": ""}
             for query, language, count in querylog.top_without_result(limit=8)
         ]
 

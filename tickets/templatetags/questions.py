@@ -1,6 +1,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from tickets import languages
 from tickets.models import Status
 
 register = template.Library()
@@ -24,3 +25,9 @@ def file_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{max(1, size // 1024)} kB"
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language code as staff read it (tickets.languages.language_name)."""
+    return languages.language_name(code)

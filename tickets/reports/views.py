@@ -42,6 +42,7 @@ class DashboardFilterForm(forms.Form):
     )
     contact_language = forms.ChoiceField(label=gettext_lazy("Contact language"), required=False)
     requester = forms.ChoiceField(label=gettext_lazy("Requester"), required=False)
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), required=False)
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), required=False)
 
     def __init__(self, data, *, user):
@@ -70,6 +71,7 @@ class DashboardFilterForm(forms.Form):
                 for kind, label in Organisation.Kind.choices
             ),
         ]
+        self.fields["channel"].choices = [*everything, *figures.CHANNELS.items()]
         self.fields["outcome"].choices = [*everything, *Outcome.choices]
 
     def clean(self):
@@ -97,6 +99,7 @@ class DashboardFilterForm(forms.Form):
             contact_language=data["contact_language"],
             requester=data["requester"],
             outcome=data["outcome"],
+            channel=data["channel"],
         )
 
 

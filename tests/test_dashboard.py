@@ -36,6 +36,15 @@ def test_filter_by_municipality_and_bad_input_keeps_what_was_typed(client, data)
     query = {**PERIOD_QUERY, "municipality": data["berchem"].pk}
     response = client.get("/admin/dashboard/", query)
     assert response.context["report"].headline()["received"].value == 1
+    html = response.content.decode()
+    # The filters' options are written in Python (views.QuickSelect): the choice stays chosen,
+    # each select keeps its label's id, and the channel filter is there.
+    assert f'<option value="{data["berchem"].pk}" selected>2600 Berchem</option>' in html
+    assert '<select name="municipality" id="id_municipality">' in html
+    assert '<select name="channel" id="id_channel">' in html
+    handed = client.get("/admin/dashboard/", {**PERIOD_QUERY, "channel": "handover"})
+    assert handed.context["report"].headline()["received"].value == 0
+    assert '<option value="handover" selected>' in handed.content.decode()
     bad = client.get("/admin/dashboard/", {"start": "2026-05-08", "end": "2026-04-01"})
     html = bad.content.decode()
     assert in_dutch_html("The end of the period comes before its start.") in html

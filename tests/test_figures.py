@@ -154,6 +154,10 @@ def test_every_figure_on_a_hand_built_data_set(data):
     assert sorted(languages.values())[:3] == ["1", "1", "1"] and "2" in languages.values()
     assert sorted(row[1] for row in plain(report.table("requesters"))) == ["1", "3"]
     assert sorted(row[1] for row in plain(report.table("outcomes"))) == ["1", "1"]
+    channels = [str(figures.CHANNELS["form"]), str(figures.CHANNELS["portal"])]
+    assert plain(report.table("channels")) == [[channels[0], "3"], [channels[1], "1"]]
+    # Every subject is "Vraag": one key term, in the four questions received.
+    assert plain(report.table("topics")) == [["vraag", "4"]]
 
 
 @pytest.mark.django_db
@@ -174,6 +178,32 @@ def test_filters_and_scope(data):
 
 
 @pytest.mark.django_db
+def test_channel_of_a_question_handed_over_by_another_region(data):
+    """Q6 (Gent, in on 5 May) is handed over to Antwerpen with the requester's consent: it
+    counts for Antwerpen's coordinator, in the channel "handed over", not "public form"."""
+    from tickets import handover
+
+    gent_specialist = make_user(roles.SPECIALIST, "gert", regions=[data["questions"][5].region])
+    q6 = data["questions"][5]
+    consent = handover.record_consent(
+        q6, given_by="requester", recorded_by=gent_specialist, note="telefonisch op 6 mei"
+    )
+    handover.transfer_to_region(
+        q6, to_region=data["berchem"].region, consent=consent, actor=gent_specialist
+    )
+    report = figures.compute(data["coco"], PERIOD, today=TODAY)
+    assert headline(report)["received"] == 5
+    rows = dict(plain(report.table("channels")))
+    assert rows[str(figures.CHANNELS["handover"])] == "1"
+    assert rows[str(figures.CHANNELS["form"])] == "3"
+    for channel, received in (("handover", 1), ("form", 3), ("portal", 1)):
+        filters = figures.Filters(PERIOD.start, PERIOD.end, channel=channel)
+        assert headline(figures.compute(data["coco"], filters, today=TODAY))["received"] == (
+            received
+        )
+
+
+@pytest.mark.django_db
 def test_suppression_of_small_counts(data):
     report = figures.compute(data["coco"], PERIOD, today=TODAY)
     hidden = figures.suppressed(report, threshold=5)
@@ -184,6 +214,7 @@ def test_suppression_of_small_counts(data):
         ["2000 Antwerpen", "< 5"],
         ["2600 Berchem", "< 5"],
     ]
+    assert plain(hidden.table("topics")) == []  # a rare key term is left out with its row
     lower = figures.suppressed(report, threshold=2)
     numbers = {key: str(cell) for key, cell in lower.headline().items()}
     assert numbers["received"] == "4" and numbers["first_median"] == "1"

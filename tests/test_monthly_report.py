@@ -79,3 +79,30 @@ def test_only_the_regions_coordinators_may_download(client, data):
     client.force_login(data["root"])
     assert client.get(f"/admin/dashboard/report/{gent.pk}/2026/5/").status_code == 200
     assert outcome(client.get(f"/admin/dashboard/report/{gent.pk}/2026/13/")) == DENIED
+
+
+def test_the_docx_report_has_charts_drawn_from_the_suppressed_figures(data):
+    """Each chart of the report is a PNG picture with a description, followed by its table;
+    the chart is drawn from the same suppressed numbers (a hidden count draws no bar)."""
+    from PIL import Image
+
+    from tickets.reports import charts, figures
+
+    antwerpen = Region.objects.get(slug="antwerpen")
+    content, _name = monthly.render(antwerpen, 2026, 5)
+    document = docx.Document(io.BytesIO(content))
+    report = monthly.report_for(antwerpen, 2026, 5)
+    charted = [table for table in report.tables if table.chart and table.rows]
+    assert len(document.inline_shapes) == len(charted) > 0
+    assert len(document.tables) >= len(charted)  # the tables behind the charts are there
+    for shape in document.inline_shapes:
+        assert "Chart of the table" in shape._inline.docPr.get("descr")
+    # Municipalities in May: Antwerpen 2 and Berchem 0..., all below 5: every bar is hidden.
+    municipalities = report.table("municipalities")
+    assert all(row[1].kind == figures.HIDDEN for row in municipalities.rows)
+    hidden = Image.open(io.BytesIO(charts.bar_png(municipalities)))
+    blue = (0x2E, 0x6F, 0xA7)
+    assert blue not in {colour for _count, colour in hidden.getcolors(1 << 16)}
+    exact = figures.compute(None, report.filters).table("municipalities")
+    drawn = Image.open(io.BytesIO(charts.bar_png(exact)))
+    assert blue in {colour for _count, colour in drawn.getcolors(1 << 16)}

@@ -14,7 +14,6 @@ moved on, so the next real question gets the next number.
 """
 
 import hashlib
-import hmac
 import math
 import random
 import sys
@@ -34,7 +33,7 @@ from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation, Region, UserProfile
 from backoffice.tasks import refresh_query_statistics
 from tickets import sla
-from tickets.access_codes import ALPHABET, GROUP_SIZE, GROUPS, normalise
+from tickets.access_codes import ALPHABET, GROUP_SIZE, GROUPS, hash_access_code
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
 from tickets.models import (
     Attachment,
@@ -135,6 +134,19 @@ SIGNAL_TEXTS = {
     "discrimination": ["Verhuurders weigeren systematisch kandidaten met een leefloon."],
     "other": ["De website van de dienst is alleen in het Nederlands beschikbaar."],
 }
+# Public searches (language: (text, finds something)); the ones that find nothing are the
+# knowledge base's gaps on the dashboard.
+SEARCHES = {
+    "nl": [("verblijfskaart", True), ("gezinshereniging", True), ("leefloon", True),
+           ("huurwaarborg", True), ("inburgering", True), ("kinderbijslag buitenland", False),
+           ("rijbewijs omwisselen", False), ("studietoelage hoger onderwijs", False)],
+    "fr": [("carte de séjour", True), ("regroupement familial", True), ("CPAS", True),
+           ("permis de conduire", False), ("équivalence diplôme", False)],
+    "en": [("residence permit", True), ("family reunification", True),
+           ("driving licence exchange", False), ("student job", False)],
+    "ar": [("لم شمل", True), ("بطاقة الإقامة", True), ("رخصة القيادة", False)],
+    "uk": [("тимчасовий захист", True), ("житло", True), ("водійське посвідчення", False)],
+}  # fmt: skip
 PRIORITY_WEIGHTS = {Priority.LOW: 15, Priority.NORMAL: 60, Priority.HIGH: 20, Priority.URGENT: 5}
 ORGANISATION_KINDS = [
     ("OCMW", Organisation.Kind.PUBLIC_SOCIAL_SERVICE),
@@ -365,6 +377,7 @@ class Platform:
     domains: dict = field(default_factory=dict)  # slug -> LegalDomain
     organisations: dict = field(default_factory=dict)  # region pk -> [Organisation]
     specialists: dict = field(default_factory=dict)  # region pk -> [user pk]
+    specialist_domains: dict = field(default_factory=dict)  # user pk -> {legal domain pk}
     professionals: dict = field(default_factory=dict)  # region pk -> [(user pk, org pk)]
     usernames: dict = field(default_factory=dict)  # role -> [username]
     specialist_usernames: dict = field(default_factory=dict)  # region slug -> first specialist
@@ -376,8 +389,6 @@ class Generator:
         self.rng = random.Random(options.seed)
         anchor = options.anchor or date.today()
         self.now = datetime.combine(anchor, time(18, 0), tzinfo=UTC)
-        key = hashlib.sha256(b"wegwijs-access-code:" + settings.SECRET_KEY.encode()).digest()
-        self._code_key = key
         self._html_cache: dict[str, str] = {}
         self._policies: dict = {}
         self.manifest: dict = {}
@@ -491,7 +502,9 @@ class Generator:
                 if role == roles.SPECIALIST:
                     platform.specialists.setdefault(region.pk, []).append(user.pk)
             if role == roles.SPECIALIST:
-                for domain_pk in rng.sample(domain_pks, k=min(3, len(domain_pks))):
+                chosen = rng.sample(domain_pks, k=min(3, len(domain_pks)))
+                platform.specialist_domains[user.pk] = set(chosen)
+                for domain_pk in chosen:
                     domain_rows.append(
                         UserProfile.legal_domains.through(
                             userprofile_id=profile.pk, legaldomain_id=domain_pk
@@ -507,10 +520,28 @@ class Generator:
 
     # --- questions ------------------------------------------------------------------------
     def _code(self) -> tuple[str, str]:
+        """A code in the intake's format (drawn from the seeded generator, not `secrets`, so
+        the data set is reproducible), stored as intake stores it: tickets.access_codes."""
         letters = "".join(self.rng.choice(ALPHABET) for _ in range(GROUPS * GROUP_SIZE))
         code = "-".join(letters[i : i + GROUP_SIZE] for i in range(0, len(letters), GROUP_SIZE))
-        digest = hmac.new(self._code_key, normalise(code).encode(), hashlib.sha256).hexdigest()
-        return code, digest
+        return code, hash_access_code(code)
+
+    def _handler(self, platform: Platform, question) -> tuple[int | None, bool]:
+        """(who writes the staff messages, whether they may be its assignee): a specialist of
+        the region who may handle the question (lifecycle.eligible_assignees: of its domain
+        too when SPECIALISTS_SEE_ONLY_THEIR_DOMAINS is on); when nobody may, one of the region
+        answers without becoming the assignee, as add_message does."""
+        specialists = platform.specialists.get(question.region_id) or []
+        eligible = specialists
+        if settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
+            eligible = [
+                pk
+                for pk in specialists
+                if question.legal_domain_id in platform.specialist_domains.get(pk, ())
+            ]
+        if eligible:
+            return self.rng.choice(eligible), True
+        return (self.rng.choice(specialists) if specialists else None), False
 
     def _html(self, body: str) -> str:
         html = self._html_cache.get(body)
@@ -531,15 +562,25 @@ class Generator:
 
     def _creation_times(self) -> list[datetime]:
         """Sorted creation times over the period, more recent ones a little more frequent
-        (a service that grows), on working hours mostly."""
+        (a service that grows), in the daytime mostly, and fewer at weekends and in the summer
+        holidays (people ask when services are open), so weeks and months differ as real ones
+        do. Never after the anchor's 18:00."""
         rng, span = self.rng, self.options.years * 365.0
-        offsets = []
-        for _ in range(self.options.questions):
-            days = span * (1.0 - math.sqrt(rng.random()) * 0.5 - rng.random() * 0.5)
-            seconds = rng.gauss(13 * 3600, 3 * 3600) % 86400
-            offsets.append(max(0.0, days) * 86400 + seconds % 3600)
-        offsets.sort(reverse=True)
-        return [self.now - timedelta(seconds=s) for s in offsets]
+        today = self.now.date()
+        times = []
+        while len(times) < self.options.questions:
+            days = int(max(0.0, span * (1.0 - math.sqrt(rng.random()) * 0.5 - rng.random() * 0.5)))
+            day = today - timedelta(days=days)
+            if day.weekday() >= 5 and rng.random() < 0.7:
+                continue
+            if day.month in (7, 8) and rng.random() < 0.25:
+                continue
+            hour = min(23.9, max(0.0, rng.gauss(13, 3)))
+            if days == 0:
+                hour = min(hour, 17.9)
+            times.append(datetime.combine(day, time(0, 0), tzinfo=UTC) + timedelta(hours=hour - 1))
+        times.sort()
+        return times
 
     def _next_numbers(self, years: set[int]) -> dict[int, int]:
         counters = dict(
@@ -578,7 +619,6 @@ class Generator:
                                 platform, region, reference, created, index, long_thread
                             )
                         )
-                    Question.objects.bulk_create([p["question"] for p in plans], batch_size=500)
                     counts = self._write_children(platform, plans)
                     for key, value in counts.items():
                         totals[key] += value
@@ -691,7 +731,7 @@ class Generator:
                 language = "nl"
             consents.append(
                 Consent(
-                    question_id=question.pk,
+                    question=question,
                     purpose=Consent.Purpose.PROCESSING,
                     text_version=PROCESSING_VERSION,
                     text=str(PROCESSING_TEXT),
@@ -703,7 +743,7 @@ class Generator:
             if is_professional:
                 consents.append(
                     Consent(
-                        question_id=question.pk,
+                        question=question,
                         purpose=Consent.Purpose.CLIENT_CONSENT,
                         text_version=CLIENT_VERSION,
                         text=str(CLIENT_TEXT),
@@ -714,17 +754,31 @@ class Generator:
                 )
             for _ in range(rng.choices((0, 1, 2), weights=(45, 40, 15))[0]):
                 attachments.append(self._attachment(question, None, question.created_at))
-            # The thread: staff and requester take turns, with an internal note now and then.
-            specialists = platform.specialists.get(question.region_id) or [None]
-            specialist = rng.choice(specialists)
+            # The thread: staff and requester take turns, with an internal note now and then,
+            # and it ends as the lifecycle leaves it for the question's status: a staff reply
+            # answers (ANSWERED, and WAITING or CLOSED after it), a requester's reply reopens
+            # (OPEN); a NEW question has at most an internal note.
+            specialist, may_handle = self._handler(platform, question)
             moment = question.created_at
             limit = self.now
             first_response = answered = None
             count = self._message_count(question.status, plan["long_thread"])
+            status = question.status
+            if status == Status.OPEN and not plan["long_thread"] and rng.random() < 0.3:
+                count = 1  # triaged, not answered yet: a note only
             staff_turn = True
-            for _ in range(count):
+            for position in range(count):
                 moment = min(limit, moment + timedelta(hours=rng.uniform(2, 60)))
-                if staff_turn and rng.random() < 0.2:
+                last = position == count - 1
+                if status == Status.NEW or (status == Status.OPEN and count == 1):
+                    turn = "internal"
+                elif last:
+                    turn = "requester" if status == Status.OPEN else "staff"
+                elif staff_turn:
+                    turn = "internal" if rng.random() < 0.2 else "staff"
+                else:
+                    turn = "requester"
+                if turn == "internal":
                     body = rng.choice(INTERNAL_NOTES).format(
                         municipality=plan["municipality"],
                         language=question.contact_language,
@@ -732,7 +786,7 @@ class Generator:
                         name=rng.choice(FIRST_NAMES),
                     )
                     kind, author_kind, author = "internal", "staff", specialist
-                elif staff_turn:
+                elif turn == "staff":
                     replies = STAFF_REPLIES.get(question.contact_language) or STAFF_REPLIES["nl"]
                     body = rng.choice(replies).format(n=rng.randint(5, 30))
                     kind, author_kind, author = "public", "staff", specialist
@@ -745,7 +799,7 @@ class Generator:
                     author = question.professional_id if is_professional else None
                     staff_turn = True
                 message = Message(
-                    question_id=question.pk,
+                    question=question,
                     kind=kind,
                     author_kind=author_kind,
                     author_id=author,
@@ -756,34 +810,30 @@ class Generator:
                 messages.append(message)
                 if rng.random() < 0.1:
                     message_attachments.append((message, question, moment))
+            # As lifecycle.add_message: the first staff reply is the first response and makes
+            # its writer the assignee (an eligible specialist of the region); a reply into a
+            # question that is not ANSWERED answers it again (answered_at stays after a reopen).
             question.first_response_at = first_response
-            # Due dates by the service-level rules (tickets.sla), as the lifecycle sets them;
-            # the handler is the specialist who writes the thread (an eligible assignee).
+            question.answered_at = answered
+            # Due dates by the service-level rules (tickets.sla), as the lifecycle sets them.
             question.first_response_due, question.answer_due = self._due_dates(question)
-            if question.status != Status.NEW:
+            if status != Status.NEW and may_handle:
                 question.assignee_id = specialist
-            if question.status in (Status.ANSWERED, Status.CLOSED):
-                question.answered_at = answered or min(limit, moment + timedelta(hours=4))
-            if question.status == Status.CLOSED:
+            if status == Status.CLOSED:
                 question.closed_at = min(limit, moment + timedelta(days=rng.uniform(1, 20)))
             if question.status == Status.CLOSED:
                 question.outcome = _weighted(rng, OUTCOME_WEIGHTS)
                 if question.outcome == Outcome.OTHER_SERVICE:
                     question.outcome_service = rng.choice(OTHER_SERVICES)
-            if question.status in (Status.ANSWERED, Status.CLOSED) and rng.random() < 0.4:
+            if question.answered_at and rng.random() < 0.4:  # asked on the follow-up page
                 question.helpful = rng.random() < 0.8
             if rng.random() < SIGNAL_SHARE and question.status != Status.NEW:
                 signals.append(self._signal(question, specialist, first_response or moment))
             question.updated_at = question.closed_at or moment
             changes.extend(self._history(question, given_by, specialist))
-        Question.objects.bulk_update(
-            [p["question"] for p in plans],
-            [
-                "first_response_at", "answered_at", "closed_at", "helpful", "updated_at",
-                "first_response_due", "answer_due", "assignee", "outcome", "outcome_service",
-            ],
-            batch_size=500,
-        )  # fmt: skip
+        # The questions are written once, complete (an update of 10 columns per row afterwards
+        # took half the time); the rows made above point at them and take their new pks.
+        Question.objects.bulk_create([p["question"] for p in plans], batch_size=500)
         PolicySignal.objects.bulk_create(signals, batch_size=500)
         Message.objects.bulk_create(messages, batch_size=500)
         for message, question, moment in message_attachments:
@@ -821,6 +871,64 @@ class Generator:
             ArticleVote.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         return len(rows)
 
+    def proposals(self) -> int:
+        """About one answered question in forty had its answer proposed as an article draft
+        (tickets.promotion), by its assignee, a few days after the answer."""
+        from tickets.datagen_articles import article_model
+        from tickets.models import ArticleProposal
+
+        model = article_model()
+        articles = list(model.objects.values_list("pk", flat=True)[:500]) if model else []
+        if not articles:
+            return 0
+        rng = self.rng
+        rows = []
+        answered = (
+            Question.objects.filter(outcome=Outcome.ANSWERED, answered_at__isnull=False)
+            .order_by("pk")
+            .values_list("pk", "assignee_id", "answered_at")
+        )
+        for pk, assignee, answered_at in answered.iterator(chunk_size=5000):
+            if rng.random() < 0.025:
+                rows.append(
+                    ArticleProposal(
+                        question_id=pk,
+                        article_id=rng.choice(articles),
+                        proposed_by_id=assignee,
+                        redactions=rng.randint(0, 3),
+                        created_at=min(self.now, answered_at + timedelta(days=rng.uniform(0, 5))),
+                    )
+                )
+        with explicit_timestamps(ArticleProposal):
+            ArticleProposal.objects.bulk_create(rows, batch_size=1000)
+        return len(rows)
+
+    def search_log(self) -> int:
+        """Public searches of the last twelve months as search.querylog records them (per day,
+        language and normalised text, with a count; no person): the common ones find articles,
+        some find nothing (the dashboard's "next articles to write")."""
+        from search.querylog import SearchQuery, normalise
+
+        rng = self.rng
+        rows = []
+        today = self.now.date()
+        for back in range(365):
+            day = today - timedelta(days=back)
+            for language, queries in SEARCHES.items():
+                for text, found in queries:
+                    if rng.random() < (0.5 if found else 0.15):
+                        rows.append(
+                            SearchQuery(
+                                day=day,
+                                language=language,
+                                query=normalise(text),
+                                searches=rng.randint(1, 12 if found else 4),
+                                results=rng.randint(1, 40) if found else 0,
+                            )
+                        )
+        SearchQuery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        return len(rows)
+
     def _due_dates(self, question):
         """tickets.sla's rule, with the policy looked up once per domain and priority."""
         key = (question.legal_domain_id, question.priority)
@@ -840,7 +948,7 @@ class Generator:
             municipality_id=question.municipality_id,
             organisation_id=question.organisation_id,
             description=rng.choice(SIGNAL_TEXTS[category]),
-            question_id=question.pk,
+            question=question,
             source=PolicySignal.Source.SPECIALIST,
             created_by_id=specialist,
             status=PolicySignal.Status.REVIEWED if reviewed else PolicySignal.Status.NEW,
@@ -853,8 +961,8 @@ class Generator:
         content_type, extension, stem, low, high = rng.choice(ATTACHMENT_KINDS)
         token = f"{rng.getrandbits(128):032x}"
         return Attachment(
-            question_id=question.pk,
-            message_id=message.pk if message is not None else None,
+            question=question,
+            message=message,
             stored_name=f"generated/{token}{extension}",
             original_name=f"{stem}-{rng.randint(1, 40)}{extension}",
             content_type=content_type,
@@ -864,16 +972,18 @@ class Generator:
         )
 
     def _history(self, question, given_by, specialist) -> list:
+        # As the lifecycle goes: a staff reply answers; a requester's reply reopens.
+        answered = [Status.ANSWERED] if question.answered_at else [Status.OPEN]
         path = {
             Status.NEW: [],
-            Status.OPEN: [Status.OPEN],
-            Status.WAITING: [Status.OPEN, Status.WAITING],
+            Status.OPEN: [Status.ANSWERED, Status.OPEN] if question.answered_at else answered,
+            Status.WAITING: [*answered, Status.WAITING],
             Status.ANSWERED: [Status.ANSWERED],
-            Status.CLOSED: [Status.ANSWERED, Status.CLOSED],
+            Status.CLOSED: [*answered, Status.CLOSED],
         }[question.status]
         rows = [
             StatusChange(
-                question_id=question.pk,
+                question=question,
                 from_status="",
                 to_status=Status.NEW,
                 actor_id=question.professional_id,
@@ -891,7 +1001,7 @@ class Generator:
                 moment = min(self.now, moment + timedelta(hours=self.rng.uniform(1, 48)))
             rows.append(
                 StatusChange(
-                    question_id=question.pk,
+                    question=question,
                     from_status=previous,
                     to_status=status,
                     actor_id=specialist,
@@ -916,6 +1026,11 @@ def generate_votes(options: Options) -> int:
     return Generator(options).votes()
 
 
+def generate_proposals(options: Options) -> int:
+    """After the articles step: article drafts proposed from answers (Generator.proposals)."""
+    return Generator(options).proposals()
+
+
 def generate(options: Options) -> dict:
     """Make the platform rows and the questions; returns the manifest (counts, accounts,
     known access codes, long threads) that the benchmark reads."""
@@ -923,6 +1038,7 @@ def generate(options: Options) -> dict:
     with transaction.atomic():
         platform = generator.platform()
     summary = generator.questions(platform)
+    summary["search_queries"] = generator.search_log()
     # A database that has been in use has planner statistics (the daily task): so does this one.
     refresh_query_statistics()
     return {

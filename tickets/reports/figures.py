@@ -13,7 +13,11 @@ Definitions (a period is a range of calendar days in Brussels time, both ends in
   that were handled, the share handled on or before the due day;
 - legal deadlines in the period: met when answered (or closed) on or before the deadline,
   missed when that day has passed without, pending otherwise;
-- interpreters needed: contact languages the site does not speak (tickets.languages.FIRST).
+- interpreters needed: contact languages the site does not speak (tickets.languages.FIRST);
+- channel: how a question reached the team that holds it: the public form (a newcomer), the
+  professionals' portal (a consult), or handed over by another region (tickets.handover);
+- top topics: the key terms of the subjects received (search.text.key_terms), counted once per
+  question.
 
 Privacy: the screen shows the team the exact figures; everything that leaves the team (exports,
 reports) goes through `suppressed`, which hides counts below FIGURES_MIN_COUNT (and medians,
@@ -29,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -119,6 +123,7 @@ class Filters:
     contact_language: str = ""
     requester: str = ""  # "newcomer", "professional" or "org:<organisation kind>"
     outcome: str = ""
+    channel: str = ""  # a key of CHANNELS
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
@@ -127,6 +132,24 @@ class Filters:
             datetime.combine(self.start, time.min, tzinfo=zone),
             datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone),
         )
+
+
+CHANNELS = {
+    "form": _("Public form"),
+    "portal": _("Professionals' portal"),
+    "handover": _("Handed over by another region"),
+}
+
+
+def _handed_over():
+    """The question came to its present region through a handover (tickets.handover)."""
+    from tickets.models import Handover
+
+    return Exists(
+        Handover.objects.filter(
+            question=OuterRef("pk"), kind=Handover.Kind.INTERNAL, to_region=OuterRef("region")
+        )
+    )
 
 
 def last_month(today: date | None = None) -> tuple[date, date]:
@@ -165,6 +188,11 @@ def scope(user, filters: Filters):
         questions = questions.filter(requester_kind=filters.requester)
     if filters.outcome:
         questions = questions.filter(outcome=filters.outcome)
+    if filters.channel == "handover":
+        questions = questions.filter(_handed_over())
+    elif filters.channel in ("form", "portal"):
+        kind = RequesterKind.NEWCOMER if filters.channel == "form" else RequesterKind.PROFESSIONAL
+        questions = questions.filter(~_handed_over(), requester_kind=kind)
     return questions
 
 
@@ -218,14 +246,24 @@ def compute(user, filters: Filters, today: date | None = None, sections: str = "
     report = Report(filters)
 
     done_at = Coalesce("answered_at", "closed_at")
-    counts = questions.order_by().aggregate(
-        received=Count("pk", filter=in_period),
-        answered=Count("pk", filter=Q(answered_at__gte=begin, answered_at__lt=stop)),
-        closed=Count("pk", filter=Q(closed_at__gte=begin, closed_at__lt=stop)),
-        open=Count("pk", filter=Q(status__in=sla.OPEN_STATUSES)),
-        overdue=Count("pk", filter=sla.overdue_filter(today)),
-        waiting=Count("pk", filter=Q(status=Status.WAITING)),
-    )
+    # Speed (p95 ≤ 300 ms at 100,000 questions): every query reads one index range: the
+    # period's figures by the time column they count (created_at, answered_at, closed_at,
+    # legal_deadline: all indexed), today's state by status (the open questions are a small
+    # share of all). One aggregate over everything would read every question of the scope.
+    counts = {
+        "received": received.count(),
+        "answered": questions.filter(answered_at__gte=begin, answered_at__lt=stop)
+        .order_by()
+        .count(),
+        "closed": questions.filter(closed_at__gte=begin, closed_at__lt=stop).order_by().count(),
+        **questions.filter(status__in=sla.OPEN_STATUSES)
+        .order_by()
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=sla.overdue_filter(today)),
+            waiting=Count("pk", filter=Q(status=Status.WAITING)),
+        ),
+    }
     sla_counts = received.annotate(done_at=done_at).aggregate(
         first_base=Count(
             "pk", filter=Q(first_response_at__isnull=False) | Q(first_response_due__lt=today)
@@ -446,6 +484,15 @@ def _distributions(received, questions, begin, stop) -> list[Table]:
             requesters[f"{RequesterKind.PROFESSIONAL.label}: {label}"] += n
     outcomes = dict(Outcome.choices)
     closed = questions.filter(closed_at__gte=begin, closed_at__lt=stop).order_by()
+    channels = Counter()
+    for kind, handed, n in (
+        received.annotate(handed=_handed_over())
+        .values_list("requester_kind", "handed")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        channel = "handover" if handed else "form" if kind == RequesterKind.NEWCOMER else "portal"
+        channels[channel] += n
     return [
         Table(
             "domains",
@@ -483,6 +530,17 @@ def _distributions(received, questions, begin, stop) -> list[Table]:
             chart="bar",
         ),
         Table(
+            "channels",
+            str(_("Channels")),
+            [str(_("Channel")), number],
+            [
+                [Cell(str(CHANNELS[key])), Cell(n, COUNT)]
+                for key, n in sorted(channels.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            chart="bar",
+        ),
+        _topics(received),
+        Table(
             "outcomes",
             str(_("How closed questions ended")),
             [str(_("Outcome")), number],
@@ -495,15 +553,45 @@ def _distributions(received, questions, begin, stop) -> list[Table]:
     ]
 
 
+def _topics(received, limit: int = 15) -> Table:
+    """The key terms of the subjects received, each counted once per question. Leaving the
+    team, a rare term is left out with its row (a word can say who asked)."""
+    from search.text import key_terms
+
+    terms_of: dict[str, list[str]] = {}
+    counts = Counter()
+    for subject in received.values_list("subject", flat=True).iterator(chunk_size=5000):
+        terms = terms_of.get(subject)
+        if terms is None:
+            terms = terms_of[subject] = key_terms(subject, "", limit=4)
+        counts.update(terms)
+    return Table(
+        "topics",
+        str(_("Top topics")),
+        [str(_("Key term of the subject")), str(_("Questions"))],
+        [
+            [Cell(term), Cell(n, COUNT)]
+            for term, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        ],
+        chart="bar",
+        drop_hidden_rows=True,
+    )
+
+
 def _knowledge(questions, begin, stop) -> Table:
     from knowledge.models import ArticleVote
 
     votes = ArticleVote.objects.filter(created__gte=begin, created__lt=stop).aggregate(
         yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
     )
-    proposed = ArticleProposal.objects.filter(
-        created_at__gte=begin, created_at__lt=stop, question__in=questions.values("pk")
-    ).count()
+    # The period's proposals are few: their questions are checked against the scope by id
+    # (a subquery over the scope would read every question of it).
+    proposed_ids = list(
+        ArticleProposal.objects.filter(created_at__gte=begin, created_at__lt=stop).values_list(
+            "question_id", flat=True
+        )
+    )
+    proposed = questions.filter(pk__in=proposed_ids).count() if proposed_ids else 0
     rows = [
         [Cell(str(_("Articles found helpful (votes)"))), Cell(votes["yes"], COUNT)],
         [Cell(str(_("Articles not found helpful (votes)"))), Cell(votes["no"], COUNT)],

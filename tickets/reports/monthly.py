@@ -20,11 +20,12 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from docx.shared import Cm
 
 from backoffice import roles
 from backoffice.models import Municipality, Region
 from tickets.attachments import private_storage
-from tickets.reports import exports, figures
+from tickets.reports import charts, exports, figures
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,14 @@ def to_docx(report: figures.Report, title: str) -> bytes:
         if not table.rows:
             document.add_paragraph(_("Nothing in this period."))
             continue
+        picture = charts.chart_png(table)
+        if picture is not None:
+            # The table below carries the same numbers (for screen readers and copying); the
+            # picture's description says so.
+            shape = document.add_picture(io.BytesIO(picture), width=Cm(16))
+            shape._inline.docPr.set(
+                "descr", _("Chart of the table “%(title)s” below.") % {"title": table.title}
+            )
         grid = document.add_table(rows=1, cols=len(table.columns))
         grid.style = "Light Grid Accent 1"
         for cell, heading in zip(grid.rows[0].cells, table.columns, strict=True):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0011_policy_signals'),
+        ('tickets', '0013_support_network_contacts'),
     ]
 
     operations = [

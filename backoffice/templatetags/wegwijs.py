@@ -61,4 +61,6 @@ def public_datetime(value) -> str:
     """A moment (day and hour) as every public page writes it, in the page's language."""
     if not value:
         return ""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "DATETIME_FORMAT")

@@ -170,7 +170,7 @@ def test_newcomer_in_arabic_on_a_phone(browser, site_server, scene, letter, djan
     _answer(
         django_db_blocker,
         reference,
-        "Beste,\n\n1. Vraag een visum D aan.\n2. Breng de documenten mee.\n\nMet vriendelijke groet.",
+        "Beste,\n\n1. Vraag een visum D aan.\n2. Breng de documenten mee.\n\nGroeten.",
     )
     page.reload()
     answer = page.locator(".message-card--staff .message-card__body")

@@ -312,6 +312,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "backoffice" / "locale"]
 USE_I18N = True
 USE_TZ = True
+# Date formats per language (day first, month named) for every page: backoffice/formats.
+FORMAT_MODULE_PATH = ["backoffice.formats"]
 TIME_ZONE = "Europe/Brussels"
 
 WAGTAIL_I18N_ENABLED = True

@@ -493,6 +493,9 @@ def test_professional_consents_for_their_client(client, world):
     question = world["ask"](professional=pro).question
     client.force_login(pro)
     page = client.get(f"/en/pro/{question.reference}/").content.decode()
+    assert "My client agreed" not in page  # asked only once there is an answer
+    lifecycle.add_message(question, body="A handover may help.", author_kind="staff")
+    page = client.get(f"/en/pro/{question.reference}/").content.decode()
     assert "My client agreed" in page
     client.post(f"/nl/pro/{question.reference}/handover-consent/", {"agree": "1"})
     consent = Consent.objects.get(question=question, purpose=Consent.Purpose.HANDOVER)

@@ -184,8 +184,13 @@ def test_newcomer_cannot_reach_another_newcomers_question_or_files(client, place
 
 @pytest.mark.django_db
 def test_requester_marks_solved_and_says_whether_it_helped(client, place):
+    from tickets import lifecycle
+
     html = ask(client, place).content.decode()
     reference = REFERENCE.search(html).group(1)
+    lifecycle.add_message(
+        Question.objects.get(reference=reference), body="Ons antwoord.", author_kind="staff"
+    )
     client.post(f"/nl/follow-up/{reference}/", {"action": "helpful"})
     client.post(f"/nl/follow-up/{reference}/", {"action": "solved"})
     question = Question.objects.get(reference=reference)

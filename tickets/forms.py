@@ -84,6 +84,21 @@ class QuestionFieldsMixin(forms.Form):
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
+    @classmethod
+    def initial_for(cls, language: str, domain_slug: str = "", question: str = "") -> dict:
+        """Initial values; `domain_slug` (e.g. from a knowledge base article's "Ask a question
+        about this") preselects that legal domain when it is an active one; `question` (what
+        the visitor searched for when no article answered) fills the one-line question."""
+        initial = {"submission_token": uuid.uuid4(), "contact_language": language}
+        question = " ".join((question or "").split())[:200]
+        if question:
+            initial["subject"] = question
+        if domain_slug:
+            domain = LegalDomain.objects.filter(is_active=True, slug=domain_slug).first()
+            if domain is not None:
+                initial["legal_domain"] = domain
+        return initial
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("municipality") and not cleaned.get("region"):
@@ -133,30 +148,17 @@ class AskForm(QuestionFieldsMixin):
     processing_consent = forms.BooleanField(
         label=PROCESSING_TEXT,
         help_text=lazy(_privacy_link, str)(),
-        error_messages={"required": _("We can only handle your question if you agree.")},
+        error_messages={
+            "required": _("Give your consent: we can only handle your question if you agree.")
+        },
     )
     # A field people never see: automated submitters fill it in.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
     field_order = [
         "legal_domain", "subject", "body", "files", "legal_deadline", "email", "phone",
-        "contact_language", "municipality", "region", "processing_consent",
+        "municipality", "region", "contact_language", "processing_consent",
     ]  # fmt: skip
-
-    @classmethod
-    def initial_for(cls, language: str, domain_slug: str = "", question: str = "") -> dict:
-        """Initial values; `domain_slug` (e.g. from a knowledge base article's "Ask a question
-        about this") preselects that legal domain when it is an active one; `question` (what
-        the visitor searched for when no article answered) fills the one-line question."""
-        initial = {"submission_token": uuid.uuid4(), "contact_language": language}
-        question = " ".join((question or "").split())[:200]
-        if question:
-            initial["subject"] = question
-        if domain_slug:
-            domain = LegalDomain.objects.filter(is_active=True, slug=domain_slug).first()
-            if domain is not None:
-                initial["legal_domain"] = domain
-        return initial
 
 
 class ConsultForm(QuestionFieldsMixin):

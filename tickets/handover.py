@@ -81,6 +81,17 @@ def record_consent(
     return consent
 
 
+def requester_may_consent(question: Question) -> bool:
+    """Whether the follow-up or consult page asks for consent to a handover: only once a
+    specialist has answered (the answer is where a handover is proposed), while the question is
+    not closed or erased. A consent already given is shown instead (see unused_consents)."""
+    return (
+        question.first_response_at is not None
+        and question.status != Status.CLOSED
+        and question.anonymised_at is None
+    )
+
+
 def consent_text(question: Question):
     """The words the requester (or the professional, for their client) agrees to."""
     if question.requester_kind == RequesterKind.PROFESSIONAL:

@@ -1,44 +1,66 @@
-"""Contact languages: any ISO 639 language a requester may need, named in its own script."""
+"""Contact languages: any ISO 639 language a requester may need, named in its own script.
+
+Each language is named by its own name (endonym). On the Dutch, French and English pages the
+name in the page's language follows in brackets, for the helper who fills the form in with
+someone; on the Arabic and Ukrainian pages a newcomer reads the list, so no other name is added
+(not English, which they may not read either).
+"""
 
 from django.conf.locale import LANG_INFO
+from django.utils import translation
 
 # Languages often spoken by newcomers in Belgium that Django's own list lacks.
+# (endonym, English name)
 EXTRA_LANGUAGES = {
-    "ti": "ትግርኛ (Tigrinya)",
-    "am": "አማርኛ (Amharic)",
-    "so": "Soomaali (Somali)",
-    "ps": "پښتو (Pashto)",
-    "prs": "دری (Dari)",
-    "kmr": "Kurmancî (Kurdish)",
-    "ln": "Lingála (Lingala)",
-    "ff": "Fulfulde (Fula)",
-    "wo": "Wolof",
-    "ha": "Hausa",
-    "yo": "Yorùbá (Yoruba)",
-    "om": "Afaan Oromoo (Oromo)",
-    "rw": "Ikinyarwanda (Kinyarwanda)",
-    "tl": "Tagalog",
-    "zh": "中文 (Chinese)",
-    "ber": "Tamaziɣt (Berber)",
+    "ti": ("ትግርኛ", "Tigrinya"),
+    "am": ("አማርኛ", "Amharic"),
+    "so": ("Soomaali", "Somali"),
+    "ps": ("پښتو", "Pashto"),
+    "prs": ("دری", "Dari"),
+    "kmr": ("Kurmancî", "Kurdish"),
+    "ln": ("Lingála", "Lingala"),
+    "ff": ("Fulfulde", "Fula"),
+    "wo": ("Wolof", "Wolof"),
+    "ha": ("Hausa", "Hausa"),
+    "yo": ("Yorùbá", "Yoruba"),
+    "om": ("Afaan Oromoo", "Oromo"),
+    "rw": ("Ikinyarwanda", "Kinyarwanda"),
+    "tl": ("Tagalog", "Tagalog"),
+    "zh": ("中文", "Chinese"),
+    "ber": ("Tamaziɣt", "Berber"),
 }
+
+# Pages on which the name in the page's language is added in brackets.
+BRACKETED_ON = ("nl", "fr", "en")
 
 # The interface languages first: they need no interpreter.
 FIRST = ["nl", "fr", "en", "ar", "uk"]
 
 
-def contact_language_choices() -> list[tuple[str, str]]:
-    names = {}
-    for code, info in LANG_INFO.items():
-        if "name_local" in info and "-" not in code and len(code) <= 3:
-            local, english = info["name_local"], info["name"]
-            names[code] = local if local == english else f"{local} ({english})"
+def _names() -> dict[str, tuple[str, str]]:
+    names = {
+        code: (info["name_local"], info["name"])
+        for code, info in LANG_INFO.items()
+        if "name_local" in info and "-" not in code and len(code) <= 3
+    }
     names.update(EXTRA_LANGUAGES)
+    return names
+
+
+def contact_language_choices() -> list[tuple[str, str]]:
+    """(code, name) in the order the form shows them, named for the active page language."""
+    page_language = (translation.get_language() or "nl").split("-")[0]
+    names = {}
+    for code, (local, english) in _names().items():
+        # Django's catalogue names the languages in the page's language (English otherwise).
+        here = translation.gettext(english) if page_language in BRACKETED_ON else local
+        names[code] = local if here.casefold() == local.casefold() else f"{local} ({here})"
     rest = sorted((c for c in names if c not in FIRST), key=lambda c: names[c].casefold())
     return [(code, names[code]) for code in FIRST + rest]
 
 
 def is_known_language(code: str) -> bool:
-    return code in dict(contact_language_choices())
+    return code in _names()
 
 
 def language_name(code: str, own_name: bool = True) -> str:
@@ -46,19 +68,19 @@ def language_name(code: str, own_name: bool = True) -> str:
     ("Arabisch" in the Dutch admin), with its own name when that differs ("Arabisch
     (العربيّة)"; without it when `own_name` is false); never a bare code, except for a code
     nobody knows."""
+    from django.utils.translation import gettext
+
     code = (code or "").strip().lower()
     if not code:
         return ""
-    info = LANG_INFO.get(code)
-    if info and "name" in info:
-        from django.utils.translation import gettext
-
-        translated = gettext(info["name"])
-        local = info.get("name_local", "")
-        if own_name and local and local != translated:
-            return f"{translated} ({local})"
-        return translated
-    return EXTRA_LANGUAGES.get(code, code)
+    names = _names()
+    if code not in names:
+        return code
+    local, english = names[code]
+    translated = gettext(english)
+    if own_name and local and local != translated:
+        return f"{translated} ({local})"
+    return translated
 
 
 def staff_language_choices() -> list[tuple[str, str]]:

@@ -372,10 +372,32 @@ def mark_solved(question: Question, *, actor_kind: str, actor=None, request=None
     )
 
 
+def can_give_feedback(question: Question) -> bool:
+    """The requester may say once whether the answer helped: when there is an answer (also
+    after the question was closed), not before, and not a second time."""
+    return (
+        question.first_response_at is not None
+        and question.helpful is None
+        and question.anonymised_at is None
+    )
+
+
 def record_feedback(question: Question, *, helpful: bool, request=None) -> Question:
     """The requester says whether the answer helped (shown to the team and in reports)."""
+    if not can_give_feedback(question):
+        raise ValidationError(
+            _("You already told us whether the answer helped. Thank you."),
+            code="feedback_not_possible",
+        )
+    updated = Question.objects.filter(pk=question.pk, helpful__isnull=True).update(
+        helpful=helpful, updated_at=timezone.now()
+    )
+    if not updated:  # a second click that arrived at the same moment
+        raise ValidationError(
+            _("You already told us whether the answer helped. Thank you."),
+            code="feedback_not_possible",
+        )
     question.helpful = helpful
-    question.save(update_fields=["helpful", "updated_at"])
     record_event(
         "question.feedback",
         request=request,

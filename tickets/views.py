@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from backoffice import roles
 from backoffice.audit import record_event
 from search import service as search_service
-from tickets import access, lifecycle, notifications, staging, submissions
+from tickets import access, lifecycle, notifications, progress, staging, submissions
 from tickets.access_codes import access_code_matches
 from tickets.attachments import check_uploads, name_for_type, private_storage
 from tickets.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
@@ -34,11 +34,16 @@ def _keep_valid_uploads(request, form):
     """After a form error, keep what can be kept of the new uploads (see tickets.staging)."""
     uploads = request.FILES.getlist("files")
     keepable = []
+    reported = set(form.errors.get("files", []))
     for upload in uploads:
         try:
             keepable.extend(check_uploads([upload]))
         except ValidationError as error:
-            form.add_error("files", error)
+            # A file the intake service already refused is reported once, not twice.
+            new = [message for message in error.messages if message not in reported]
+            reported.update(new)
+            if new:
+                form.add_error("files", new)
     refused = staging.stage(request, keepable, offered=len(uploads))
     if refused and refused not in form.errors.get("files", []):
         form.add_error("files", refused)
@@ -94,7 +99,7 @@ def ask(request):
         return render(request, "tickets/ask.html", {"form": form, "kept_files": []})
 
     if request.POST.get("check_kb"):
-        return _check_knowledge_base(request, language)
+        return _check_knowledge_base(request, language, AskForm, "tickets/ask.html")
     form = AskForm(request.POST, request.FILES)
     if not form.is_valid():
         _keep_valid_uploads(request, form)
@@ -129,9 +134,10 @@ def ask(request):
     )
 
 
-def _check_knowledge_base(request, language):
-    """The no-JavaScript path of the live suggestions: show the articles that may answer what
-    was typed, with the form as it was (nothing is sent, nothing is checked yet)."""
+def _check_knowledge_base(request, language, form_class, template, **context):
+    """The no-JavaScript path of the live suggestions (on the newcomer's and the professional's
+    form): show the articles that may answer what was typed, with the form as it was (nothing
+    is sent, nothing is checked yet)."""
     kept = []
     for upload in request.FILES.getlist("files"):
         try:
@@ -139,12 +145,13 @@ def _check_knowledge_base(request, language):
         except ValidationError:
             continue  # a file we cannot take is reported when the question is sent
     staging.stage(request, kept)
-    form = AskForm(initial={**AskForm.initial_for(language), **request.POST.dict()})
+    form = form_class(initial={**form_class.initial_for(language), **request.POST.dict()})
     text = f"{request.POST.get('subject', '')}\n{request.POST.get('body', '')}"
     return render(
         request,
-        "tickets/ask.html",
+        template,
         {
+            **context,
             "form": form,
             "kept_files": staging.staged_list(request),
             "suggestions": search_service.suggest(text, language, request.user),
@@ -157,7 +164,18 @@ def _check_knowledge_base(request, language):
 def ask_done(request):
     """Shows the reference and the code once; a reload shows only the reference."""
     just_created = request.session.pop(DONE_SESSION_KEY, None)
-    return render(request, "tickets/ask_done.html", {"created": just_created})
+    question = None
+    if just_created:
+        question = Question.objects.filter(reference=just_created["reference"]).first()
+    return render(
+        request,
+        "tickets/ask_done.html",
+        {
+            "created": just_created,
+            "question": question,
+            "expected_answer": progress.expected_answer_date(question) if question else None,
+        },
+    )
 
 
 def _follow_up_redirect(question):
@@ -260,8 +278,12 @@ def follow_up_question(request, reference):
             )
             return _follow_up_redirect(question)
         elif action in ("helpful", "not_helpful"):
-            lifecycle.record_feedback(question, helpful=action == "helpful", request=request)
-            messages.success(request, _("Thank you for telling us."))
+            try:
+                lifecycle.record_feedback(question, helpful=action == "helpful", request=request)
+            except ValidationError as error:
+                messages.info(request, error.messages[0])
+            else:
+                messages.success(request, _("Thank you for telling us."))
             return _follow_up_redirect(question)
     record_event(
         "question.requester_view", request=request, actor_label="requester", target=question
@@ -348,6 +370,14 @@ def pro_new_consult(request):
             "tickets/pro_consult_form.html",
             {"form": ConsultForm(initial=initial), "kept_files": [], "organisation": organisation},
         )
+    if request.POST.get("check_kb"):
+        return _check_knowledge_base(
+            request,
+            _language(),
+            ConsultForm,
+            "tickets/pro_consult_form.html",
+            organisation=organisation,
+        )
     form = ConsultForm(request.POST, request.FILES)
     if form.is_valid():
         question, _code = _create_from_form(
@@ -422,6 +452,9 @@ def _render_thread(request, template, question, reply_form):
         "question_files": question.attachments.filter(message__isnull=True),
         "reply_form": reply_form,
         "follow_up_minutes": settings.FOLLOW_UP_SESSION_MINUTES,
+        "timeline": progress.timeline(question),
+        "expected_answer": progress.expected_answer_date(question),
+        "can_give_feedback": lifecycle.can_give_feedback(question),
     }
     return render(request, template, context, status=400 if reply_form.errors else 200)
 

@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import formats, timezone
 from django.utils.translation import get_language_info
 
 register = template.Library()
@@ -43,3 +44,23 @@ def language_switcher(context):
             }
         )
     return {"links": links}
+
+
+@register.filter
+def public_date(value) -> str:
+    """A date as every public page writes it, in the page's language (backoffice/formats)."""
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def public_datetime(value) -> str:
+    """A moment (day and hour) as every public page writes it, in the page's language."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "DATETIME_FORMAT")

@@ -39,6 +39,7 @@ def requester_documents(question) -> dict:
     """For the follow-up and consult pages: consent to a handover not yet used, handovers."""
     return {
         "open_consent": handover.unused_consents(question).first(),
+        "may_consent": handover.requester_may_consent(question),
         "consent_text": handover.consent_text(question),
         "handovers": question.handovers.select_related("to_region"),
     }

@@ -227,7 +227,7 @@ def test_lifecycle_rows_pass_the_rules_check():
     answered, reopened = made[1], made[2]
     for question in (answered, reopened):
         lifecycle.add_message(question, body="Antwoord", author_kind="staff", author=sam)
-    lifecycle.record_feedback(answered, helpful=True)
+    lifecycle.record_feedback(Question.objects.get(pk=answered.pk), helpful=True)
     lifecycle.add_message(reopened, body="Nog een vraag", author_kind="requester")
     lifecycle.close(
         Question.objects.get(pk=answered.pk), Outcome.OTHER_SERVICE, actor=sam, service="CAW"

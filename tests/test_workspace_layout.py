@@ -85,7 +85,7 @@ def test_language_names_follow_the_interface_language():
     with translation.override("en"):
         assert languages.language_name("uk") == "Ukrainian (Українська)"
         assert languages.language_name("fr", own_name=False) == "French"
-        assert languages.language_name("ti") == "ትግርኛ (Tigrinya)"
+        assert languages.language_name("ti") == "Tigrinya (ትግርኛ)"
         assert languages.language_name("xx") == "xx"  # unknown: the code, never an error
     with translation.override("nl"):
         assert languages.language_name("fr", own_name=False) == "Frans"

@@ -114,6 +114,17 @@ def _fresh_cache(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request to /fr/ leaves French active
+    in the thread it ran in, which would otherwise reach the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Attachments of each test go to its own folder, never to var/."""
     from django.utils.functional import empty

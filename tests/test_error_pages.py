@@ -46,6 +46,14 @@ TOO_LARGE = (
     "What you sent is larger than we can receive. Files go in the file field, at most "
     "10 MB each; text longer than a letter cannot be sent in one form."
 )
+EXPIRED = (
+    "This form has expired or your browser did not send its cookie. Go back, reload the page "
+    "and send the form again. If it keeps happening, allow cookies for this site."
+)
+TOKEN_MISSING = (
+    "Part of the page was missing when the form was sent, so your question was not sent yet. "
+    "Check what you wrote and send the form again."
+)
 DAMAGED = (
     "The form arrived damaged or incomplete (for example a file name far too long, "
     "or the connection broke off). Reload the page and send it again."
@@ -90,7 +98,14 @@ def test_too_many_files_in_one_request_get_a_clear_400(client, settings, languag
     body, content_type = _multipart(files)
     response = client.generic("POST", f"/{language}/ask/", body, content_type=content_type)
     html = page(response, 400, language)
-    assert said("Too many files were sent at once.", language)[:20] in html
+    assert (
+        said(
+            "Too many files were sent at once. Choose at most a few letters or documents and try "
+            "again.",
+            language,
+        )[:20]
+        in html
+    )
 
 
 def _multipart(files, fields=()):
@@ -147,10 +162,7 @@ def test_an_expired_form_gets_a_page_that_says_so(language):
     client = Client(enforce_csrf_checks=True)
     response = client.post(f"/{language}/follow-up/", {"reference": "WW-2026-000001"})
     html = page(response, 403, language)
-    assert (
-        said("This form has expired or your browser did not send its cookie.", language)[:30]
-        in html
-    )
+    assert said(EXPIRED, language)[:30] in html
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -170,8 +182,12 @@ def test_a_follow_up_post_without_fields_names_what_is_missing(client, language)
     html = page(client.post(f"/{language}/follow-up/", {}), 400, language)
     errors = re.search(r'<div class="form-errors".*?</div>', html, re.S)
     assert errors, "no message"
-    assert said("Reference", language) in errors.group(0)
-    assert said("This field is required.", language) in errors.group(0)
+    # Each message names its field (the summary shows messages, not labels).
+    assert said("Enter the reference of your question (it starts with WW-).", language) in (
+        errors.group(0)
+    )
+    assert said("Enter the secret code you got with your reference.", language) in errors.group(0)
+    assert said("This field is required.", language) not in errors.group(0)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -180,7 +196,7 @@ def test_a_missing_hidden_token_is_told_in_the_visitors_words(client, place, lan
     html = page(client.post(f"/{language}/ask/", fields), 400, language)
     errors = re.search(r'<div class="form-errors".*?</div>', html, re.S).group(0)
     assert "submission" not in errors.lower() and "token" not in errors.lower()
-    assert said("Part of the page was missing when the form was sent", language)[:25] in errors
+    assert said(TOKEN_MISSING, language)[:25] in errors
     assert "Het OCMW weigert mijn leefloon." in html  # what they typed is kept
     token = re.search(r'name="submission_token" value="([^"]+)"', html).group(1)
     assert uuid.UUID(token)  # a new one: sending again works
@@ -197,7 +213,13 @@ def test_a_rate_limit_without_a_form_of_its_own_gets_a_429_page(language):
         response = error_views.too_many_requests(request)
     html = page(response, 429, language)
     assert said("Too many attempts", language) in html
-    assert said("Many requests came from this connection in a short time.", language)[:25] in html
+    assert (
+        said(
+            "Many requests came from this connection in a short time. Wait a while and try again.",
+            language,
+        )[:25]
+        in html
+    )
 
 
 def test_a_4xx_page_that_cannot_get_its_layout_still_answers_in_the_plain_one(settings):
@@ -210,7 +232,10 @@ def test_a_4xx_page_that_cannot_get_its_layout_still_answers_in_the_plain_one(se
     html = response.content.decode()
     assert response.status_code == 400
     assert '<html lang="fr"' in html and 'class="site-header"' in html
-    assert said("The form sent far more fields than it has.", "fr")[:25] in html
+    assert (
+        said("The form sent far more fields than it has. Reload the page and try again.", "fr")[:25]
+        in html
+    )
 
 
 class BrokenUser:

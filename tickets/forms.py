@@ -182,16 +182,22 @@ class ConsultForm(QuestionFieldsMixin):
     ]  # fmt: skip
 
 
+# The error summary lists messages, not labels: each required message names its field.
+ENTER_REFERENCE = _("Enter the reference of your question (it starts with WW-).")
+
+
 class FollowUpForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "WW-2026-000123"}),
+        error_messages={"required": ENTER_REFERENCE},
     )
     code = forms.CharField(
         label=_("Secret code"),
         max_length=40,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter the secret code you got with your reference.")},
     )
 
     def clean_reference(self):
@@ -209,8 +215,13 @@ class ReplyForm(forms.Form):
 
 
 class LostCodeForm(forms.Form):
-    reference = forms.CharField(label=_("Reference"), max_length=20)
-    email = forms.EmailField(label=_("The e-mail address you gave"))
+    reference = forms.CharField(
+        label=_("Reference"), max_length=20, error_messages={"required": ENTER_REFERENCE}
+    )
+    email = forms.EmailField(
+        label=_("The e-mail address you gave"),
+        error_messages={"required": _("Enter the e-mail address you gave with your question.")},
+    )
 
 
 def show_on_form(form, error) -> bool:

@@ -119,27 +119,61 @@ def _narrowed_away(users: QuerySet) -> QuerySet:
     )
 
 
-def staff_scope(user) -> StaffScope:
-    """Whom a staff member handles: a superuser every question; specialists and coordinators
-    those of their regions. With SPECIALISTS_SEE_ONLY_THEIR_DOMAINS a specialist who chose legal
-    domains handles only those (one who chose none still handles every domain; a coordinator
-    always the whole region). Professionals, editors and inactive accounts: nothing."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return StaffScope()
-    if user.is_superuser:
-        return StaffScope(everything=True)
-    held = set(
+# Bumped (in this process) whenever a user's groups, regions or legal domains change: a scope
+# kept on a user instance is used only while nothing changed since it was computed.
+_scope_generation = 0
+
+
+def forget_staff_scopes(**kwargs) -> None:
+    """Signal receiver (tickets.apps): any change of groups, regions or domains makes every
+    kept scope stale, whoever's it was (a change made through the other side of the relation,
+    group.user_set.add(user), does not name the user instance)."""
+    global _scope_generation
+    _scope_generation += 1
+
+
+def _held_staff_roles(user) -> tuple[frozenset, frozenset, frozenset | None]:
+    """(specialist/coordinator groups held, region ids, chosen legal domain ids or None when
+    not narrowed), read once per user instance, which lives for one request: the workspace asks
+    the scope a dozen times (queue, handover, documents, referrals...)."""
+    key = (_scope_generation, user.is_superuser, user.is_active)
+    kept = getattr(user, "_wegwijs_staff_roles", None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    held = frozenset(
         user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).values_list(
             "name", flat=True
         )
     )
+    regions = frozenset()
+    domains = None
+    if held:
+        regions = frozenset(user.profile.regions.values_list("pk", flat=True))
+        if (
+            regions
+            and roles.COORDINATOR not in held
+            and settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS
+        ):
+            domains = frozenset(user.profile.legal_domains.values_list("pk", flat=True)) or None
+    found = (held, regions, domains)
+    user._wegwijs_staff_roles = (key, found)
+    return found
+
+
+def staff_scope(user) -> StaffScope:
+    """Whom a staff member handles: a superuser every question; specialists and coordinators
+    those of their regions. With SPECIALISTS_SEE_ONLY_THEIR_DOMAINS a specialist who chose legal
+    domains handles only those (one who chose none still handles every domain; a coordinator
+    always the whole region). Professionals, editors and inactive accounts: nothing.
+
+    Kept on the user instance (one request) until groups, regions or domains change."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return StaffScope()
+    if user.is_superuser:
+        return StaffScope(everything=True)
+    held, regions, domains = _held_staff_roles(user)
     if not held:
         return StaffScope()
-    regions = frozenset(user.profile.regions.values_list("pk", flat=True))
-    domains = None
-    if regions and roles.COORDINATOR not in held and settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
-        chosen = frozenset(user.profile.legal_domains.values_list("pk", flat=True))
-        domains = chosen or None
     return StaffScope(regions=regions, domains=domains)
 
 
@@ -171,13 +205,14 @@ def handed_over_questions(user) -> QuerySet:
     change still asks `staff_questions`, which no longer holds them."""
     if not user.is_authenticated or not user.is_active:
         return Question.objects.none()
-    if not user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).exists():
+    held, regions, _domains = _held_staff_roles(user)
+    if not held or not regions:
         return Question.objects.none()
     since = timezone.now() - timedelta(days=settings.HANDOVER_READ_ONLY_DAYS)
     return (
         Question.objects.filter(
             handovers__kind="internal",
-            handovers__from_region__in=user.profile.regions.all(),
+            handovers__from_region__in=sorted(regions),
             handovers__at__gte=since,
         )
         .exclude(pk__in=staff_questions(user).values("pk"))

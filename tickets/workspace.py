@@ -100,13 +100,18 @@ def related_items(question, user) -> dict:
     """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
     again after every reply, and finding similar texts among 100,000 questions is the slowest
     part of the page. The key holds what decides what the user may read (account, roles,
-    regions, domains) and what the search looks for (the question's text, domain and language),
+    scope) and what the search looks for (the question's text, domain and language),
     so a change of either is seen at once; a reply or a status change does not change what is
     similar, so the page shown right after "Send" reuses the list. A newly indexed question or
     article shows up within the timeout."""
 
     def ids(queryset):
         return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
+
+    def scope_key(scope):
+        # What the user may read of the questions (the kept scope: no query).
+        domains = "all" if scope.domains is None else ",".join(map(str, sorted(scope.domains)))
+        return f"{int(scope.everything)}/{','.join(map(str, sorted(scope.regions)))}/{domains}"
 
     # The content generation: an anonymised question (tickets.anonymisation) moves it on, so
     # no kept list shows its title or answer any more.
@@ -132,8 +137,7 @@ def related_items(question, user) -> dict:
             user.pk,
             int(user.is_superuser),
             ids(user.groups),
-            ids(user.profile.regions),
-            ids(user.profile.legal_domains),
+            scope_key(access.staff_scope(user)),
         )
     )
     items = cache.get(key)

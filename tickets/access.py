@@ -119,27 +119,15 @@ def _narrowed_away(users: QuerySet) -> QuerySet:
     )
 
 
-# Bumped (in this process) whenever a user's groups, regions or legal domains change: a scope
-# kept on a user instance is used only while nothing changed since it was computed.
-_scope_generation = 0
-
-
-def forget_staff_scopes(**kwargs) -> None:
-    """Signal receiver (tickets.apps): any change of groups, regions or domains makes every
-    kept scope stale, whoever's it was (a change made through the other side of the relation,
-    group.user_set.add(user), does not name the user instance)."""
-    global _scope_generation
-    _scope_generation += 1
-
-
 def _held_staff_roles(user) -> tuple[frozenset, frozenset, frozenset | None]:
     """(specialist/coordinator groups held, region ids, chosen legal domain ids or None when
     not narrowed), read once per user instance, which lives for one request: the workspace asks
-    the scope a dozen times (queue, handover, documents, referrals...)."""
-    key = (_scope_generation, user.is_superuser, user.is_active)
-    kept = getattr(user, "_wegwijs_staff_roles", None)
-    if kept is not None and kept[0] == key:
-        return kept[1]
+    the scope a dozen times (queue, handover, documents, referrals...): see
+    backoffice.roles.kept_for_request."""
+    return roles.kept_for_request(user, "staff_roles", _read_staff_roles)
+
+
+def _read_staff_roles(user):
     held = frozenset(
         user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).values_list(
             "name", flat=True
@@ -155,9 +143,7 @@ def _held_staff_roles(user) -> tuple[frozenset, frozenset, frozenset | None]:
             and settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS
         ):
             domains = frozenset(user.profile.legal_domains.values_list("pk", flat=True)) or None
-    found = (held, regions, domains)
-    user._wegwijs_staff_roles = (key, found)
-    return found
+    return held, regions, domains
 
 
 def staff_scope(user) -> StaffScope:

@@ -23,28 +23,6 @@ class TicketsConfig(AppConfig):
         from tickets import search_index
 
         search_index.register_kinds()
-        _forget_kept_scopes_on_change()
-
-
-def _forget_kept_scopes_on_change():
-    """A staff scope kept on a user instance (tickets.access.staff_scope) is dropped as soon as
-    groups, regions or legal domains of anyone change, or one of those rows goes."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from backoffice.models import LegalDomain, Region, UserProfile
-    from tickets.access import forget_staff_scopes
-
-    for through in (
-        get_user_model().groups.through,
-        UserProfile.regions.through,
-        UserProfile.legal_domains.through,
-    ):
-        m2m_changed.connect(forget_staff_scopes, sender=through, weak=False)
-    for model in (Group, Region, LegalDomain, UserProfile):
-        post_delete.connect(forget_staff_scopes, sender=model, weak=False)
-    post_save.connect(forget_staff_scopes, sender=UserProfile, weak=False)
 
 
 def _ensure_schedules(sender, **kwargs):

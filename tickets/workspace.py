@@ -246,13 +246,9 @@ def suggested_links(question, suggested_articles) -> dict:
     reader = lifecycle.requester_reader(question)
     pages = ArticlePage.objects.filter(
         pk__in=[hit.object_id for hit in suggested_articles if str(hit.object_id).isdigit()]
-    )
-    links = {}
-    for page in pages:
-        link = linking.link_for(page, question.contact_language, reader)
-        if link is not None:
-            links[str(page.pk)] = link
-    return links
+    ).only("pk", "translation_key")
+    found = linking.links_for(pages, question.contact_language, reader)
+    return {str(pk): link for pk, link in found.items()}
 
 
 def article_links_view(request, pk):

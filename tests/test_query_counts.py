@@ -165,7 +165,7 @@ def test_professional_consults_queries_do_not_grow_with_rows(client, place):
 # request however many panels ask it.
 
 WORKSPACE_QUERIES_AT_MOST = 50
-SEND_QUERIES_AT_MOST = 31
+SEND_QUERIES_AT_MOST = 29
 
 SCOPE_GROUPS = "\"auth_group\".\"name\" IN ('specialist', 'coordinator')"
 PROFILE_REGIONS = '"backoffice_userprofile_regions"."userprofile_id" ='

@@ -282,16 +282,9 @@ def workspace(request, pk):
     if access.handed_over_questions(request.user).filter(pk=pk).exists():
         return redirect("tickets_read_only", pk=pk)  # handed over: read only for a while
     question = _visible_question(request, pk)
-    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
-    form = StaffMessageForm(
-        initial={
-            "body": draft.body if draft else "",
-            "internal": "1" if draft and draft.internal else "0",
-            "last_seen": _last_message_id(question),
-        }
-    )
-    triage_form = TriageForm(instance=question)
-    close_form = CloseForm()
+    # The page's forms are built when the page is shown, not before a POST that redirects
+    # ("Send" asks the database only for what the send needs).
+    form = triage_form = close_form = None
     preview_html = ""
     concurrent = False
     status = 200
@@ -340,6 +333,19 @@ def workspace(request, pk):
             status = 400 if form.errors else 200
     else:
         record_event("question.staff_view", request=request, target=question)
+    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
+    if form is None:
+        form = StaffMessageForm(
+            initial={
+                "body": draft.body if draft else "",
+                "internal": "1" if draft and draft.internal else "0",
+                "last_seen": _last_message_id(question),
+            }
+        )
+    if triage_form is None:
+        triage_form = TriageForm(instance=question)
+    if close_form is None:
+        close_form = CloseForm()
     can_read_audit = request.user.has_perm("backoffice.view_auditevent")
     related = related_items(question, request.user)
     links = suggested_links(question, related.get("suggested_articles"))

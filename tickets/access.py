@@ -270,8 +270,14 @@ def end_follow_up(request) -> None:
         request.session.flush()
 
 
+def _covers(user, question: Question) -> bool:
+    """`staff_questions(user)` holds the question, asked of the loaded question with the scope
+    kept for the request (no query: a workspace asks it for every panel)."""
+    return staff_scope(user).covers(question)
+
+
 def can_see_internal(user, question: Question) -> bool:
-    return staff_questions(user).filter(pk=question.pk).exists()
+    return _covers(user, question)
 
 
 def can_see_public_thread(request, question: Question) -> bool:
@@ -285,15 +291,11 @@ def can_see_public_thread(request, question: Question) -> bool:
 
 def can_export(user, question: Question) -> bool:
     """Answer letters and case files: specialists of the question's region (not read-only)."""
-    return user.has_perm("tickets.export_question") and (
-        staff_questions(user).filter(pk=question.pk).exists()
-    )
+    return user.has_perm("tickets.export_question") and _covers(user, question)
 
 
 def can_hand_over(user, question: Question) -> bool:
-    return user.has_perm("tickets.hand_over_question") and (
-        staff_questions(user).filter(pk=question.pk).exists()
-    )
+    return user.has_perm("tickets.hand_over_question") and _covers(user, question)
 
 
 def can_get_dossier(request, question: Question) -> bool:

@@ -14,6 +14,9 @@ class BackofficeConfig(AppConfig):
         signals.connect()
         signals.connect_profile()
         signals.connect_page_cache()
+        from backoffice import roles
+
+        roles.connect_kept()
         from backoffice import outbox, task_bridge
 
         outbox.register(task_bridge.run_django_task, kind=outbox.TASK)

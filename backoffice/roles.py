@@ -189,10 +189,64 @@ def sync_roles(apps) -> None:
                 )
 
 
+# --- Kept for the request ---------------------------------------------------------------------
+#
+# One page asks "which roles, which regions" a dozen times (menus, panels, access checks). The
+# answers are kept on the user instance, which lives for one request, and dropped as soon as any
+# group membership, region or legal domain of a profile changes in this process (a change made
+# from the other side, group.user_set.add(user), does not name the user instance, so every kept
+# answer goes).
+
+_kept_generation = 0
+
+
+def forget_kept(**kwargs) -> None:
+    """Signal receiver: something that decides roles or scopes changed."""
+    global _kept_generation
+    _kept_generation += 1
+
+
+def kept_for_request(user, name: str, compute):
+    """`compute(user)`, once per user instance until roles, regions or domains change."""
+    key = (_kept_generation, user.pk, user.is_superuser, user.is_active)
+    store = user.__dict__.setdefault("_wegwijs_kept", {})
+    found = store.get(name)
+    if found is not None and found[0] == key:
+        return found[1]
+    value = compute(user)
+    store[name] = (key, value)
+    return value
+
+
+def connect_kept() -> None:
+    """Called from BackofficeConfig.ready."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.test.signals import setting_changed
+
+    from backoffice.models import LegalDomain, Region, UserProfile
+
+    for through in (
+        get_user_model().groups.through,
+        UserProfile.regions.through,
+        UserProfile.legal_domains.through,
+    ):
+        m2m_changed.connect(forget_kept, sender=through, weak=False)
+    for model in (Group, Region, LegalDomain, UserProfile):
+        post_delete.connect(forget_kept, sender=model, weak=False)
+    post_save.connect(forget_kept, sender=UserProfile, weak=False)
+    setting_changed.connect(forget_kept, weak=False)  # tests' override_settings
+
+
 def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
-    return set(user.groups.values_list("name", flat=True))
+    return set(
+        kept_for_request(
+            user, "roles", lambda u: frozenset(u.groups.values_list("name", flat=True))
+        )
+    )
 
 
 # --- Who may manage which account -------------------------------------------------------------

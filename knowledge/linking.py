@@ -99,6 +99,32 @@ def link_for(article, language: str, reader: str) -> ArticleLink | None:
     )
 
 
+def links_for(articles, language: str, reader: str) -> dict[int, ArticleLink]:
+    """`link_for` of several articles in one query: article pk -> its link (absent when the
+    requester may not read it)."""
+    articles = list(articles)
+    keys = {article.translation_key for article in articles}
+    candidates = list(_live_articles(reader).filter(translation_key__in=keys)) if keys else []
+    links = {}
+    for article in articles:
+        versions = [c for c in candidates if c.translation_key == article.translation_key]
+        chosen = (
+            next((c for c in versions if c.locale.language_code == language), None)
+            or next((c for c in versions if c.locale.language_code == settings.LANGUAGE_CODE), None)
+            or next((c for c in versions if c.pk == article.pk), None)
+        )
+        if chosen is not None:
+            links[article.pk] = ArticleLink(
+                pk=chosen.pk,
+                title=chosen.title,
+                language=chosen.locale.language_code,
+                url=public_url(chosen),
+                translated=chosen.locale.language_code == language,
+                audience=chosen.audience,
+            )
+    return links
+
+
 def linkable_articles(language: str, reader: str, query: str = "", limit: int = 50):
     """Articles a requester may be sent: those in their language first, then originals that
     have no live translation in it (marked with their language). Optionally narrowed by words

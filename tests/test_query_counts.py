@@ -155,3 +155,98 @@ def test_professional_consults_queries_do_not_grow_with_rows(client, place):
     add_questions(place, 25, professional=professional)
     many = queries(client, "/nl/pro/")
     assert few == many
+
+
+# --- The workspace around "Send" (issue 13: sending took 1.3-2.1 s in the browser) ---------------
+#
+# The ceilings are today's counts on the test database plus a little room: a check that asks
+# the database again per panel (a repeated staff scope, a link per suggested article...) passes
+# them. The staff scope, the one rule of access (tickets.access.staff_scope), is read once per
+# request however many panels ask it.
+
+WORKSPACE_QUERIES_AT_MOST = 47
+SEND_QUERIES_AT_MOST = 29
+
+SCOPE_GROUPS = "\"auth_group\".\"name\" IN ('specialist', 'coordinator')"
+PROFILE_REGIONS = '"backoffice_userprofile_regions"."userprofile_id" ='
+
+
+def scope_reads(captured) -> tuple[int, int]:
+    sql = [query["sql"] for query in captured.captured_queries]
+    return (
+        sum(SCOPE_GROUPS in text for text in sql),
+        sum(PROFILE_REGIONS in text and "backoffice_region" in text for text in sql),
+    )
+
+
+@pytest.mark.django_db
+def test_workspace_after_send_reads_the_scope_once(client, place):
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[place[0]])
+    client.force_login(specialist)
+    (question,) = add_questions(place, 1)
+    add_messages(question, 4, author=specialist)
+    url = f"/admin/questions/{question.pk}/workspace/"
+    page = client.get(url)  # fills per-process caches, as a running server has them
+    last_seen = question.messages.order_by("-pk").first().pk
+    assert f'name="last_seen" value="{last_seen}"' in page.content.decode()
+
+    with CaptureQueriesContext(connection) as sent:
+        response = client.post(
+            url,
+            {
+                "action": "compose",
+                "intent": "send",
+                "internal": "0",
+                "last_seen": str(last_seen),
+                "body": "Uw kaart blijft geldig zolang de verlenging loopt.",
+            },
+        )
+    assert response.status_code == 302, response.content[:500]
+    assert question.messages.filter(body__startswith="Uw kaart blijft geldig").exists()
+    with CaptureQueriesContext(connection) as shown:
+        after = client.get(response["Location"])
+    assert after.status_code == 200
+    assert "Uw kaart blijft geldig" in after.content.decode()
+
+    assert scope_reads(sent) == (1, 1), "the send POST read the staff scope more than once"
+    assert scope_reads(shown) == (1, 1), "the workspace read the staff scope more than once"
+    assert len(sent) <= SEND_QUERIES_AT_MOST, [q["sql"][:120] for q in sent.captured_queries]
+    assert len(shown) <= WORKSPACE_QUERIES_AT_MOST, [q["sql"][:120] for q in shown.captured_queries]
+
+
+@pytest.mark.django_db
+def test_kept_scope_follows_changes_within_a_request(place, settings):
+    """The scope kept on a user instance is dropped when groups, regions or domains change,
+    from either side of the relation, or the domain setting flips."""
+    from django.contrib.auth.models import Group
+
+    from tickets import access
+
+    region, _municipality = place
+    other = Region.objects.create(name="Regio Ander", slug="regio-ander")
+    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = True
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[region], domains=["residence"])
+    residence = LegalDomain.objects.get(slug="residence")
+    assert access.staff_scope(specialist).regions == {region.pk}
+    assert access.staff_scope(specialist).domains == {residence.pk}
+
+    specialist.profile.regions.add(other)
+    assert access.staff_scope(specialist).regions == {region.pk, other.pk}
+
+    specialist.profile.legal_domains.clear()
+    assert access.staff_scope(specialist).domains is None
+
+    specialist.profile.legal_domains.add(residence)
+    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = False
+    assert access.staff_scope(specialist).domains is None
+
+    Group.objects.get(name=roles.SPECIALIST).user_set.remove(specialist)  # the other side
+    assert access.staff_scope(specialist).nothing
+    assert roles.SPECIALIST not in roles.user_roles(specialist)
+
+    specialist.groups.add(Group.objects.get(name=roles.COORDINATOR))
+    assert access.staff_scope(specialist).regions == {region.pk, other.pk}
+    assert roles.COORDINATOR in roles.user_roles(specialist)
+
+    specialist.is_active = False
+    assert access.staff_scope(specialist).nothing

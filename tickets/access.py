@@ -119,27 +119,47 @@ def _narrowed_away(users: QuerySet) -> QuerySet:
     )
 
 
-def staff_scope(user) -> StaffScope:
-    """Whom a staff member handles: a superuser every question; specialists and coordinators
-    those of their regions. With SPECIALISTS_SEE_ONLY_THEIR_DOMAINS a specialist who chose legal
-    domains handles only those (one who chose none still handles every domain; a coordinator
-    always the whole region). Professionals, editors and inactive accounts: nothing."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return StaffScope()
-    if user.is_superuser:
-        return StaffScope(everything=True)
-    held = set(
+def _held_staff_roles(user) -> tuple[frozenset, frozenset, frozenset | None]:
+    """(specialist/coordinator groups held, region ids, chosen legal domain ids or None when
+    not narrowed), read once per user instance, which lives for one request: the workspace asks
+    the scope a dozen times (queue, handover, documents, referrals...): see
+    backoffice.roles.kept_for_request."""
+    return roles.kept_for_request(user, "staff_roles", _read_staff_roles)
+
+
+def _read_staff_roles(user):
+    held = frozenset(
         user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).values_list(
             "name", flat=True
         )
     )
+    regions = frozenset()
+    domains = None
+    if held:
+        regions = frozenset(user.profile.regions.values_list("pk", flat=True))
+        if (
+            regions
+            and roles.COORDINATOR not in held
+            and settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS
+        ):
+            domains = frozenset(user.profile.legal_domains.values_list("pk", flat=True)) or None
+    return held, regions, domains
+
+
+def staff_scope(user) -> StaffScope:
+    """Whom a staff member handles: a superuser every question; specialists and coordinators
+    those of their regions. With SPECIALISTS_SEE_ONLY_THEIR_DOMAINS a specialist who chose legal
+    domains handles only those (one who chose none still handles every domain; a coordinator
+    always the whole region). Professionals, editors and inactive accounts: nothing.
+
+    Kept on the user instance (one request) until groups, regions or domains change."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return StaffScope()
+    if user.is_superuser:
+        return StaffScope(everything=True)
+    held, regions, domains = _held_staff_roles(user)
     if not held:
         return StaffScope()
-    regions = frozenset(user.profile.regions.values_list("pk", flat=True))
-    domains = None
-    if regions and roles.COORDINATOR not in held and settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS:
-        chosen = frozenset(user.profile.legal_domains.values_list("pk", flat=True))
-        domains = chosen or None
     return StaffScope(regions=regions, domains=domains)
 
 
@@ -171,13 +191,14 @@ def handed_over_questions(user) -> QuerySet:
     change still asks `staff_questions`, which no longer holds them."""
     if not user.is_authenticated or not user.is_active:
         return Question.objects.none()
-    if not user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).exists():
+    held, regions, _domains = _held_staff_roles(user)
+    if not held or not regions:
         return Question.objects.none()
     since = timezone.now() - timedelta(days=settings.HANDOVER_READ_ONLY_DAYS)
     return (
         Question.objects.filter(
             handovers__kind="internal",
-            handovers__from_region__in=user.profile.regions.all(),
+            handovers__from_region__in=sorted(regions),
             handovers__at__gte=since,
         )
         .exclude(pk__in=staff_questions(user).values("pk"))
@@ -249,8 +270,14 @@ def end_follow_up(request) -> None:
         request.session.flush()
 
 
+def _covers(user, question: Question) -> bool:
+    """`staff_questions(user)` holds the question, asked of the loaded question with the scope
+    kept for the request (no query: a workspace asks it for every panel)."""
+    return staff_scope(user).covers(question)
+
+
 def can_see_internal(user, question: Question) -> bool:
-    return staff_questions(user).filter(pk=question.pk).exists()
+    return _covers(user, question)
 
 
 def can_see_public_thread(request, question: Question) -> bool:
@@ -264,15 +291,11 @@ def can_see_public_thread(request, question: Question) -> bool:
 
 def can_export(user, question: Question) -> bool:
     """Answer letters and case files: specialists of the question's region (not read-only)."""
-    return user.has_perm("tickets.export_question") and (
-        staff_questions(user).filter(pk=question.pk).exists()
-    )
+    return user.has_perm("tickets.export_question") and _covers(user, question)
 
 
 def can_hand_over(user, question: Question) -> bool:
-    return user.has_perm("tickets.hand_over_question") and (
-        staff_questions(user).filter(pk=question.pk).exists()
-    )
+    return user.has_perm("tickets.hand_over_question") and _covers(user, question)
 
 
 def can_get_dossier(request, question: Question) -> bool:

@@ -100,13 +100,18 @@ def related_items(question, user) -> dict:
     """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
     again after every reply, and finding similar texts among 100,000 questions is the slowest
     part of the page. The key holds what decides what the user may read (account, roles,
-    regions, domains) and what the search looks for (the question's text, domain and language),
+    scope) and what the search looks for (the question's text, domain and language),
     so a change of either is seen at once; a reply or a status change does not change what is
     similar, so the page shown right after "Send" reuses the list. A newly indexed question or
     article shows up within the timeout."""
 
     def ids(queryset):
         return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
+
+    def scope_key(scope):
+        # What the user may read of the questions (the kept scope: no query).
+        domains = "all" if scope.domains is None else ",".join(map(str, sorted(scope.domains)))
+        return f"{int(scope.everything)}/{','.join(map(str, sorted(scope.regions)))}/{domains}"
 
     # The content generation: an anonymised question (tickets.anonymisation) moves it on, so
     # no kept list shows its title or answer any more.
@@ -132,8 +137,7 @@ def related_items(question, user) -> dict:
             user.pk,
             int(user.is_superuser),
             ids(user.groups),
-            ids(user.profile.regions),
-            ids(user.profile.legal_domains),
+            scope_key(access.staff_scope(user)),
         )
     )
     items = cache.get(key)
@@ -242,13 +246,9 @@ def suggested_links(question, suggested_articles) -> dict:
     reader = lifecycle.requester_reader(question)
     pages = ArticlePage.objects.filter(
         pk__in=[hit.object_id for hit in suggested_articles if str(hit.object_id).isdigit()]
-    )
-    links = {}
-    for page in pages:
-        link = linking.link_for(page, question.contact_language, reader)
-        if link is not None:
-            links[str(page.pk)] = link
-    return links
+    ).only("pk", "translation_key")
+    found = linking.links_for(pages, question.contact_language, reader)
+    return {str(pk): link for pk, link in found.items()}
 
 
 def article_links_view(request, pk):
@@ -282,16 +282,9 @@ def workspace(request, pk):
     if access.handed_over_questions(request.user).filter(pk=pk).exists():
         return redirect("tickets_read_only", pk=pk)  # handed over: read only for a while
     question = _visible_question(request, pk)
-    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
-    form = StaffMessageForm(
-        initial={
-            "body": draft.body if draft else "",
-            "internal": "1" if draft and draft.internal else "0",
-            "last_seen": _last_message_id(question),
-        }
-    )
-    triage_form = TriageForm(instance=question)
-    close_form = CloseForm()
+    # The page's forms are built when the page is shown, not before a POST that redirects
+    # ("Send" asks the database only for what the send needs).
+    form = triage_form = close_form = None
     preview_html = ""
     concurrent = False
     status = 200
@@ -340,6 +333,19 @@ def workspace(request, pk):
             status = 400 if form.errors else 200
     else:
         record_event("question.staff_view", request=request, target=question)
+    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
+    if form is None:
+        form = StaffMessageForm(
+            initial={
+                "body": draft.body if draft else "",
+                "internal": "1" if draft and draft.internal else "0",
+                "last_seen": _last_message_id(question),
+            }
+        )
+    if triage_form is None:
+        triage_form = TriageForm(instance=question)
+    if close_form is None:
+        close_form = CloseForm()
     can_read_audit = request.user.has_perm("backoffice.view_auditevent")
     related = related_items(question, request.user)
     links = suggested_links(question, related.get("suggested_articles"))

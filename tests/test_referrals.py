@@ -8,6 +8,7 @@ from backoffice.models import AuditEvent
 from directory import importing
 from directory.models import Service
 from tests.directory_helpers import service_row
+from tests.i18n import in_dutch_html
 from tests.test_documents import open_follow_up, world  # noqa: F401  (fixture)
 from tickets import handover, referrals
 from tickets.models import GeneratedDocument, Handover, Referral, Status
@@ -67,7 +68,7 @@ def test_closing_as_referred_names_the_directory_service_and_the_requester_sees_
     assert referral.service == referred and referral.handover is None
     assert AuditEvent.objects.filter(action="question.referral").exists()
     workspace = client.get(f"/admin/questions/{question.pk}/workspace/").content.decode()
-    assert "referred (not handed over)" in workspace
+    assert in_dutch_html("referred (not handed over)") in workspace
     client.logout()
     open_follow_up(client, world)
     page = client.get(f"/nl/follow-up/{question.reference}/").content.decode()
@@ -134,7 +135,8 @@ def test_warm_referral_with_consent_hands_over_and_the_receipt_link_works_once(
     assert client.post(link).status_code == 404
     open_follow_up(client, world)
     page = client.get(f"/nl/follow-up/{question.reference}/").content.decode()
-    assert "confirmed they received it" in page
+    received = "We sent them your file, with your consent, and they confirmed they received it."
+    assert in_dutch_html(received) in page
 
 
 def test_specialist_records_receipt_with_a_note(client, world, referred):  # noqa: F811

@@ -3,10 +3,12 @@ in the workspace and on the professional's consult page, in the case file, remov
 anonymisation."""
 
 import pytest
+from django.utils.html import escape
 
 from backoffice import roles
 from backoffice.models import Municipality, Organisation
 from tests.conftest import make_user
+from tests.i18n import in_dutch
 from tests.test_documents import body_text, reopen, world  # noqa: F401  (fixture)
 from tests.test_referrals import referred  # noqa: F401  (fixture)
 from tickets.documents.builders import case_file
@@ -132,8 +134,13 @@ def test_workspace_shows_what_a_move_needs_and_the_region_to_transfer_to(
     page = panel("9000")
     assert "Sociaal Huis Gent" in page  # an OCMW needs a file
     assert "Vrijwilligers Gent" not in page  # a volunteer initiative does not
-    assert "belongs to region Gent" in page
+    other_region = in_dutch(
+        "This municipality belongs to region %(region)s: with the requester's consent, transfer "
+        "the question there under Documents and handover."
+    )
+    assert escape(other_region % {"region": "Gent"}) in page
     page = panel("2000")
     assert "Sociaal Huis Antwerpen" in page and "belongs to region" not in page
     page = panel("Atlantis")
-    assert "is not a municipality or postcode" in page and 'value="Atlantis"' in page
+    unknown = in_dutch("“%(place)s” is not a municipality or postcode of Flanders or Brussels.")
+    assert escape(unknown % {"place": "Atlantis"}) in page and 'value="Atlantis"' in page

@@ -88,7 +88,10 @@ def test_a_form_error_keeps_the_files_within_the_clients_quota(place, settings):
     assert first.status_code == 400 and len(stored_files()) == 2  # kept for the next attempt
     second = Client().post("/nl/ask/", form(place, subject="", files=pdfs(2)))  # new session
     assert len(stored_files()) == 3
-    refusal = in_dutch_html("We cannot keep more files from this connection for now.")
+    refusal = in_dutch_html(
+        "We cannot keep more files from this connection for now. Choose your files again when "
+        "you send the form."
+    )
     assert refusal[:30] in second.content.decode()
     Client().post("/nl/ask/", form(place, subject="", files=pdfs(2)))
     assert len(stored_files()) == 3  # the same connection keeps no more this hour

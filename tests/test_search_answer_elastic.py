@@ -12,7 +12,7 @@ from tests.elastic_node import ES_URL, SKIP_REASON
 
 pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not ES_URL, reason=SKIP_REASON)]
 
-UNANSWERED = [("en", "speeding ticket"), ("en", "tax return belgium"), ("ar", "مخالفة سير")]
+UNANSWERED = [("en", "open a bank account"), ("en", "tax return belgium"), ("ar", "مخالفة سير")]
 ANSWERED = [("en", "residence card stolen"), ("nl", "verblijfskaart verlengen")]
 
 

@@ -238,9 +238,11 @@ def search(
 def _judge(raw, query, visibilities, filters, language, fallback, groups) -> None:
     """The answer rule and "did you mean" for results of a backend other than the database:
     one rule for every backend (search.ranking), applied to the hits it returned."""
+    shown = len(raw.hits)
     answered, suggestion = database().judge(
         query, visibilities, filters, language, fallback, groups, raw.hits
     )
+    raw.total = max(len(raw.hits), raw.total - (shown - len(raw.hits)))  # weak originals dropped
     raw.answered = answered and bool(raw.hits)
     raw.suggestion = raw.suggestion or suggestion
 

@@ -188,6 +188,8 @@ def search(
             fallback_language=fallback,
         )
     )
+    if backend_name != "database":
+        _judge(raw, query, visibilities, filters, language, fallback, groups)
     if raw.suggestion and raw.suggestion != query and not raw.answered:
         # Typos that left the query unanswered: the corrected query is asked as if typed (with
         # its synonyms); the page offers the correction as "did you mean" either way.
@@ -204,6 +206,10 @@ def search(
                 fallback_language=fallback,
             )
         )
+        if backend_name != "database":
+            _judge(
+                again, raw.suggestion, visibilities, filters, language, fallback, corrected_groups
+            )
         if again.answered and again.total:
             again.suggestion = raw.suggestion
             raw, groups = again, corrected_groups
@@ -227,6 +233,18 @@ def search(
         answered=raw.answered,
         suggestion=raw.suggestion,
     )
+
+
+def _judge(raw, query, visibilities, filters, language, fallback, groups) -> None:
+    """The answer rule and "did you mean" for results of a backend other than the database:
+    one rule for every backend (search.ranking), applied to the hits it returned."""
+    shown = len(raw.hits)
+    answered, suggestion = database().judge(
+        query, visibilities, filters, language, fallback, groups, raw.hits
+    )
+    raw.total = max(len(raw.hits), raw.total - (shown - len(raw.hits)))  # weak originals dropped
+    raw.answered = answered and bool(raw.hits)
+    raw.suggestion = raw.suggestion or suggestion
 
 
 def _highlight_words(query, groups, suggestion="") -> list[str]:

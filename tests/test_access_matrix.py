@@ -100,6 +100,10 @@ MATRIX = {
     "/ar/find-help/?place=abc": {"*": OK},
     "/admin/snippets/directory/service/": STAFF_OK,
     "/admin/snippets/directory/service/add/": {**STAFF_OK, "specialist": DENIED, "editor": DENIED},
+    # "We are moving" of a question that does not exist: a 404 for everyone, signed in or
+    # not (own questions and strangers: tests/test_moving.py).
+    "/nl/follow-up/WW-2026-000001/moving/": {"*": DENIED},
+    "/nl/pro/WW-2026-000001/moving/": {"*": DENIED},
     # One-time receipt links of referrals: tests/test_referrals.py.
     "/nl/referral-received/not-a-token/": {"*": DENIED},
     "/admin/directory/export/": STAFF_OK,
@@ -134,6 +138,8 @@ POST_MATRIX = {
     ("/admin/questions/999/network/1/remove/", ""): {"*": DENIED, "anonymous": LOGIN},
     ("/admin/questions/999/referrals/1/warm/", ""): {"*": DENIED, "anonymous": LOGIN},
     ("/admin/questions/999/referrals/1/received/", "note=x"): {"*": DENIED, "anonymous": LOGIN},
+    ("/nl/follow-up/WW-2026-000001/moving/", "municipality=9000"): {"*": DENIED},
+    ("/nl/pro/WW-2026-000001/moving/", "municipality=9000"): {"*": DENIED},
 }
 
 CASES = [

@@ -2,9 +2,9 @@
 by Elasticsearch (a real node: TEST_ELASTICSEARCH_URL or ELASTICSEARCH_URL; skipped without).
 
 Same corpus and the same page as tests/test_relevance.py; the targets asserted here are the
-ranking ones of issue 15, recall@5 >= 0.95 and MRR >= 0.85. The answer rule (the ask-first
-page for a query nothing answers) is the database backend's (docs/search.md): Elasticsearch
-reports an answer when it has hits, so zero and ask-first are printed, not asserted.
+same targets as on the database (bench/relevance_suite.TARGETS): recall@5 >= 0.95, MRR >= 0.85,
+answerable queries with zero results <= 2%, and no-answer queries shown the ask-first page >= 90%
+(the answer rule of search.ranking is applied to Elasticsearch's hits by search.service).
 """
 
 import sys
@@ -48,10 +48,12 @@ def test_relevance_targets_on_elasticsearch(elastic_demo_index, client):
     outcomes = suite.run(queries, client=client)
     assert all(o.status == 200 for o in outcomes)
     groups = suite.grouped(outcomes)
+    missed = suite.missed_targets(groups)
     report = "\n".join(
         [
             f"{elastic_demo_index} articles on Elasticsearch "
-            f"({service.primary().analysis.describe()}), {len(queries)} queries",
+            f"({service.primary().analysis.describe()}), {len(queries)} queries; missed: "
+            + "; ".join(missed),
             "",
             suite.table(groups, latency=False),
             "worst queries:",
@@ -59,5 +61,4 @@ def test_relevance_targets_on_elasticsearch(elastic_demo_index, client):
         ]
     )
     print(report)
-    overall = groups["all"]
-    assert overall["recall@5"] >= 0.95 and overall["MRR"] >= 0.85, report
+    assert not missed, report

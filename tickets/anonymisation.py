@@ -182,6 +182,9 @@ def anonymise_questions(
         client_pseudonym="",
         access_code_hash="",
         submission_token=None,
+        moving_to=None,
+        moving_on=None,
+        moving_said_at=None,
         anonymised_at=now,
         updated_at=now,
     )

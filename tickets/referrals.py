@@ -9,13 +9,18 @@ on the follow-up page; `for_requester` gives what may be shown.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from backoffice import outbox
 from backoffice.audit import record_event
 from directory.languages import language_name
 from directory.models import Service
@@ -72,11 +77,58 @@ def refer_warm(
         language=language,
         request=request,
     )
-    token = secrets.token_urlsafe(32)
+    # The token is derived from a nonce with the secret key: the outbox row that mails it to
+    # the service carries only the nonce, never a working link.
+    nonce = secrets.token_urlsafe(24)
+    token = _receipt_token(nonce)
     referral.handover = made
     referral.receipt_token_hash = _hash(token)
     referral.save(update_fields=["handover", "receipt_token_hash"])
+    if service.email:
+        outbox.add(send_receipt_link, referral.pk, nonce)
     return referral, token
+
+
+def _receipt_token(nonce: str) -> str:
+    key = hashlib.sha256(b"wegwijs-referral-receipt:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def _mail_language(service) -> str:
+    codes = set(service.language_codes or [])
+    for language in (settings.LANGUAGE_CODE, "fr", "en"):
+        if language in codes and language in dict(settings.LANGUAGES):
+            return language
+    return settings.LANGUAGE_CODE
+
+
+@outbox.handler(outbox.MAIL)
+def send_receipt_link(referral_id: int, nonce: str) -> str:
+    """Mail the referred service its one-time receipt link: the reference and the link only,
+    no name or text of the question. Sent once (outbox.send_once); nothing once the receipt
+    was recorded or the service has no address any more."""
+    referral = Referral.objects.select_related("question", "service").filter(pk=referral_id).first()
+    if referral is None or referral.service is None or not referral.service.email:
+        return "no address"
+    token = _receipt_token(nonce)
+    if referral.received_at is not None or referral.receipt_token_hash != _hash(token):
+        return "already received"
+    language = _mail_language(referral.service)
+    reference = referral.question.reference
+    with translation.override(language):
+        link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
+            "tickets:referral_receipt", args=[token]
+        )
+        subject = _("Wegwijs referral %(reference)s: please confirm receipt") % {
+            "reference": reference
+        }
+        body = _(
+            "Hello,\n\nWegwijs referred a person to your service and handed over their file "
+            "(reference %(reference)s). Please confirm that it arrived by opening this link "
+            "once:\n\n%(link)s\n\nFor privacy this e-mail contains nothing else.\n\nWegwijs"
+        ) % {"reference": reference, "link": link}
+    key = f"referral:{referral.pk}:receipt"
+    return outbox.send_once(key, EmailMessage(subject, body, None, [referral.service.email]))
 
 
 def referral_for_token(token: str) -> Referral | None:

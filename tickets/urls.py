@@ -2,6 +2,7 @@ from django.urls import path
 
 from tickets import (
     document_views,
+    moving_views,
     network_views,
     privacy_views,
     referral_views,
@@ -50,6 +51,9 @@ urlpatterns = [
     path("privacy/", privacy_views.privacy, name="privacy"),
     path("follow-up/<str:reference>/erase/", privacy_views.request_erasure, name="erasure"),
     path("pro/<str:reference>/erase/", privacy_views.request_erasure, name="pro_erasure"),
+    # "We are moving": the requester or the professional reports a new municipality.
+    path("follow-up/<str:reference>/moving/", moving_views.say_moving, name="follow_up_moving"),
+    path("pro/<str:reference>/moving/", moving_views.say_moving, name="pro_moving"),
     # The one-time link a directory service opens to confirm a referral arrived.
     path(
         "referral-received/<str:token>/",

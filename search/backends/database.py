@@ -345,6 +345,34 @@ class DatabaseBackend:
             suggestion=result.suggestion,
         )
 
+    def judge(
+        self, query, visibilities, filters, language, fallback_language, synonyms, hits
+    ) -> tuple[bool, str]:
+        """The answer rule (search.ranking) for another backend's `hits` of a ranked query:
+        marks each hit `weak` unless it answers, drops weak originals, and returns whether the
+        query is answered and its typo correction ("did you mean"). Computed from the postings
+        this backend always keeps (search.service.index_id writes them for every backend)."""
+        if not (self._ranked(visibilities) and terms(query)):
+            return bool(hits), ""
+        result = self._ranked_run(
+            query, visibilities, filters, language, fallback_language, synonyms=synonyms
+        )
+        answering = {hit.pk for hit in result.hits if not hit.weak}
+        pks = {
+            (kind, str(object_id)): pk
+            for pk, kind, object_id in SearchDocument.objects.filter(
+                kind__in=list(visibilities),
+                object_id__in=[hit.object_id for hit in hits],
+            ).values_list("pk", "kind", "object_id")
+        }
+        kept = []
+        for hit in hits:
+            hit.weak = pks.get((hit.kind, str(hit.object_id))) not in answering
+            if not (hit.original and hit.weak):
+                kept.append(hit)
+        hits[:] = kept
+        return result.answered, result.suggestion
+
     @staticmethod
     def _facets(pks) -> dict[str, dict[str, int]]:
         rows = (

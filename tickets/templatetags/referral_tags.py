@@ -40,11 +40,27 @@ def support_network(context, question):
 
 @register.simple_tag(takes_context=True)
 def moving_panel(context, question):
-    """The workspace's "the family is moving" check, from the ?moving_to= of the page."""
+    """The workspace's "the family is moving" check, from the ?moving_to= of the page, or else
+    from the move the requester or professional reported."""
     from tickets.moving import moving_plan
 
     request = context.get("request")
     place = (request.GET.get("moving_to", "") if request is not None else "").strip()[:60]
     if not place:
-        return {"place": ""}
+        if question.moving_to_id is None:
+            return {"place": ""}
+        # What the requester or professional said (tickets.moving.record_move).
+        return {
+            "place": question.moving_to.name,
+            "said": True,
+            "plan": moving_plan(question, question.moving_to),
+        }
     return {"place": place, "plan": moving_plan(question, place)}
+
+
+@register.simple_tag
+def moving_form():
+    """The empty "we are moving" form of the follow-up and consult pages."""
+    from tickets.moving import MovingForm, municipality_names
+
+    return {"form": MovingForm(auto_id="moving_%s"), "municipalities": municipality_names()}

@@ -8,10 +8,12 @@ import re
 import pytest
 from django.test import Client
 from django.utils import translation
+from django.utils.html import escape
 
 from backoffice import roles
 from directory import importing
 from tests.conftest import make_user
+from tests.i18n import in_dutch
 from tests.directory_helpers import service_row
 from tests.test_documents import open_follow_up, world  # noqa: F401  (fixture)
 from tests.test_referrals import referred  # noqa: F401  (fixture)
@@ -132,7 +134,11 @@ def test_the_workspace_starts_from_the_recorded_move(client, world, gent_service
     assert "open" in page.split(">", 1)[0]
     assert "Sociaal Huis Gent" in page  # an OCMW will need a file
     assert "Vrijwilligers Gent" not in page
-    assert "belongs to region Gent" in page  # the transfer, with consent
+    other_region = in_dutch(  # the transfer, with consent
+        "This municipality belongs to region %(region)s: with the requester's consent, transfer "
+        "the question there under Documents and handover."
+    )
+    assert escape(other_region % {"region": "Gent"}) in page
 
 
 def test_the_workspace_links_the_moving_checklist_article(client, world, gent_services):  # noqa: F811

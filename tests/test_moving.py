@@ -13,8 +13,8 @@ from django.utils.html import escape
 from backoffice import roles
 from directory import importing
 from tests.conftest import make_user
-from tests.i18n import in_dutch
 from tests.directory_helpers import service_row
+from tests.i18n import in_dutch
 from tests.test_documents import open_follow_up, world  # noqa: F401  (fixture)
 from tests.test_referrals import referred  # noqa: F401  (fixture)
 from tickets import anonymisation, handover, referrals

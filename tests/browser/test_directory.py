@@ -149,7 +149,7 @@ def test_specialist_refers_to_a_directory_service_and_the_requester_sees_it(
     visitor.goto("/ar/follow-up/")
     visitor.fill("#id_reference", question.reference)
     visitor.fill("#id_code", referral_scene["code"])
-    visitor.locator("form.form button[type=submit]").click()
+    visitor.locator("form.form:not(.moving-form) button[type=submit]").click()
     visitor.wait_for_url(f"**/ar/follow-up/{question.reference}/")
     section = visitor.locator("section.referrals")
     assert "Helmetsesteenweg 372, 1030 Schaarbeek" in section.inner_text()

@@ -62,7 +62,7 @@ def test_newcomer_asks_follows_up_and_replies(
     page.set_input_files("#id_files", str(letter))
     page.select_option("#id_municipality", str(municipality.pk))
     page.check("#id_processing_consent")
-    page.locator("form.form button[type=submit]:not([name=check_kb])").click()
+    page.locator("form.form:not(.moving-form) button[type=submit]:not([name=check_kb])").click()
 
     page.wait_for_url(f"**/{language}/ask/done/")
     assert page.get_by_role("heading", name=sent_heading).is_visible()
@@ -86,7 +86,7 @@ def test_newcomer_asks_follows_up_and_replies(
     assert visitor.get_by_text(subject).first.is_visible()
     assert visitor.get_by_role("link", name=letter.name).is_visible()
     visitor.fill("#id_body", reply)
-    visitor.locator("form.form button[type=submit]").click()
+    visitor.locator("form.form:not(.moving-form) button[type=submit]").click()
     visitor.wait_for_url(f"**/{language}/follow-up/{reference}/")
     assert visitor.get_by_text(reply).is_visible()
     _check(visitor, artifacts_dir, f"follow-up-question-{language}")
@@ -103,7 +103,7 @@ def test_one_click_link_from_the_email_opens_the_question(
     page.fill("#id_email", "olena@example.org")
     page.select_option("#id_municipality", str(municipality.pk))
     page.check("#id_processing_consent")
-    page.locator("form.form button[type=submit]:not([name=check_kb])").click()
+    page.locator("form.form:not(.moving-form) button[type=submit]:not([name=check_kb])").click()
     page.wait_for_url("**/uk/ask/done/")
     reference = page.locator(".reference").inner_text()
 

@@ -142,7 +142,7 @@ def test_specialist_takes_and_answers_with_an_article_link(
     visitor.goto("/nl/follow-up/")
     visitor.fill("#id_reference", question.reference)
     visitor.fill("#id_code", scene["code"])
-    visitor.locator("form.form button[type=submit]").click()
+    visitor.locator("form.form:not(.moving-form) button[type=submit]").click()
     visitor.wait_for_url(f"**/nl/follow-up/{question.reference}/")
     assert visitor.get_by_text("Uw kaart blijft geldig").is_visible()
     assert visitor.get_by_role("link", name="Verblijfskaart verlengen").is_visible()

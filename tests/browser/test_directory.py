@@ -159,4 +159,21 @@ def test_specialist_refers_to_a_directory_service_and_the_requester_sees_it(
     assert language_name("ar") in section.inner_text()
     visitor.screenshot(path=str(SCREENSHOTS / "referral-follow-up-ar.png"), full_page=True)
     assert serious_accessibility_violations(visitor) == []
+
+    # The family then says it is moving, by the form's visible Arabic labels, without a code again.
+    from django.utils import translation
+
+    def ar(text):
+        with translation.override("ar"):
+            return str(translation.gettext(text))
+
+    visitor.get_by_label(ar("New municipality or postcode")).fill("9000")
+    visitor.get_by_role("button", name=ar("Tell the team")).click()
+    visitor.wait_for_url(f"**/ar/follow-up/{question.reference}/")
+    assert ar("Thank you. We told the team about your move.") in visitor.inner_text("body")
+    assert serious_accessibility_violations(visitor) == []
     requester.close()
+    page.goto(f"/admin/questions/{question.pk}/workspace/")
+    with translation.override("nl"):
+        told = translation.gettext("The family said it is moving to %(place)s") % {"place": "Gent"}
+    assert told in page.inner_text("#moving")

@@ -50,24 +50,9 @@ REQUIRED_COLUMNS |= {"town", "review_date"}
 LIST_SEPARATOR = ";"
 TRUE_WORDS = {"1", "yes", "true", "ja", "oui", "y", "x"}
 FALSE_WORDS = {"", "0", "no", "false", "nee", "non", "n"}
-PLAIN_FIELDS = [
-    "name",
-    "kind",
-    "description",
-    "languages",
-    "interpreter_available",
-    "address",
-    "postcode",
-    "town",
-    "opening_hours",
-    "walk_in_times",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "last_checked",
-    "review_date",
-]
+# The columns written straight onto the service (the others are its key and its relations).
+RELATION_COLUMNS = {"key", "region", "municipalities", "legal_domains"}
+PLAIN_FIELDS = [column for column in COLUMNS if column not in RELATION_COLUMNS]
 
 
 class ImportError_(Exception):

@@ -16,6 +16,11 @@ page's own Vary and adds Vary: Cookie (tests/test_security_headers.py).
 
 The CSRF token of a cached form is not the next visitor's: it is replaced by a placeholder when
 stored and by the visitor's own token when served (Django then sets the visitor's CSRF cookie).
+
+A page that must know when it is given without being made (an article counts its reads) tags its
+response (`tag`); the tags are kept with the copy, and serving the copy sends `copy_served` with
+the request and the tags. The platform does not know what a tag means: the app that tagged the
+page listens (knowledge.reads).
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
 CACHEABLE_ATTRIBUTE = "wegwijs_public_cache"
+TAGS_ATTRIBUTE = "wegwijs_public_cache_tags"
 _TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"__wegwijs_csrf_token__"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "Vary", "Cache-Control")
@@ -37,6 +44,16 @@ _KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "Vary", "Cache-Cont
 
 def mark_cacheable(response):
     setattr(response, CACHEABLE_ATTRIBUTE, True)
+    return response
+
+
+# Sent with `request` and `tags` (the tags of the page's response) when a kept copy is served.
+copy_served = Signal()
+
+
+def tag(response, *tags: str):
+    """Names the page's kept copies carry; serving one sends them with `copy_served`."""
+    setattr(response, TAGS_ATTRIBUTE, (*getattr(response, TAGS_ATTRIBUTE, ()), *tags))
     return response
 
 
@@ -87,7 +104,10 @@ class PublicPageCacheMiddleware:
         key = _key(request, generation())
         stored = cache.get(key)
         if stored is not None:
-            return self._serve(request, stored)
+            response = self._serve(request, stored)
+            if stored.get("tags"):
+                copy_served.send(sender=type(self), request=request, tags=stored["tags"])
+            return response
         response = self.get_response(request)
         if (
             getattr(response, CACHEABLE_ATTRIBUTE, False)
@@ -102,7 +122,11 @@ class PublicPageCacheMiddleware:
     def _stored(response) -> dict:
         content = _TOKEN_INPUT.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
         headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-        return {"content": content, "headers": headers}
+        return {
+            "content": content,
+            "headers": headers,
+            "tags": getattr(response, TAGS_ATTRIBUTE, ()),
+        }
 
     @staticmethod
     def _serve(request, stored: dict) -> HttpResponse:

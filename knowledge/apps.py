@@ -15,8 +15,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from knowledge import search_index, signals
+        from knowledge import reads, search_index, signals
 
         signals.connect()
+        reads.connect()
         search_index.register_kinds()
         post_migrate.connect(_after_migrate, sender=self)

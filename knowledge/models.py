@@ -334,7 +334,14 @@ class ArticlePage(PublicPageCacheMixin, LegalReviewMixin, Page):
         denied = deny_unreadable(self, request)
         if denied is not None:
             return denied
-        return super().serve(request, *args, **kwargs)
+        response = super().serve(request, *args, **kwargs)
+        if response.status_code == 200:
+            from backoffice.page_cache import tag
+            from knowledge import reads
+
+            reads.count_read(request, self.pk)
+            tag(response, reads.tag(self.pk))  # a kept copy counts its reads too
+        return response
 
 
 class ArticleVote(models.Model):
@@ -362,3 +369,28 @@ class ArticleVote(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {'+' if self.helpful else '-'}"
+
+
+class ArticleRead(models.Model):
+    """How often one article (one language version) was read on one day, and nothing else: no
+    address, no account, no cookie, no time of day (knowledge.reads says what counts)."""
+
+    article = models.ForeignKey(
+        ArticlePage, on_delete=models.CASCADE, related_name="reads", verbose_name=_("article")
+    )
+    day = models.DateField(_("day"))
+    reads = models.PositiveIntegerField(_("reads"), default=0)
+
+    class Meta:
+        verbose_name = _("article reads of a day")
+        verbose_name_plural = _("article reads per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "day"], name="one_read_count_per_article_and_day"
+            )
+        ]
+        # The dashboard reads a period of days over all articles.
+        indexes = [models.Index(fields=["day", "article"], name="read_day_article_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.reads}"

@@ -94,3 +94,18 @@ def tally(article) -> dict:
     votes = ArticleVote.objects.filter(article=article)
     helpful = votes.filter(helpful=True).count()
     return {"helpful": helpful, "not_helpful": votes.count() - helpful}
+
+
+def tallies(article_ids, begin, stop) -> dict[int, dict]:
+    """{article id: {"helpful", "not_helpful"}} of the answers given from `begin` up to (not
+    including) `stop`, for the given articles (absent: no answer)."""
+    from django.db.models import Count, Q
+
+    rows = (
+        ArticleVote.objects.filter(article__in=list(article_ids), created__gte=begin)
+        .filter(created__lt=stop)
+        .values("article")
+        .annotate(yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False)))
+        .order_by()
+    )
+    return {row["article"]: {"helpful": row["yes"], "not_helpful": row["no"]} for row in rows}

@@ -1,0 +1,177 @@
+"""Article reads: how often each article (each language version) is read, per day.
+
+The rule (one place; the page and the public page cache both ask `count_read`):
+
+- A read is a GET of a live article page answered with the page (status 200), whether the page
+  was made for the visitor or given from the public page cache (backoffice.page_cache: a kept
+  copy carries the article's tag, and `_copy_served` counts it as the page itself would have).
+- Not counted: HEAD and other methods, Wagtail previews, signed-in staff (specialists, editors,
+  coordinators, superusers: the figure is about the readers the knowledge base is written for,
+  and editors checking their own pages would drown it), requests a browser makes ahead of a
+  click (prefetch and prerender: `Sec-Purpose`, `Purpose`, `X-Purpose`, `X-Moz` headers), and
+  robots, link previews and scripts (`ROBOT_AGENTS`, or no User-Agent at all).
+
+Privacy: nothing about the reader is looked at beyond these request headers, and nothing about
+them is kept. The only row is (article, day, number of reads): no address, no account, no cookie
+read or set, no time of day, no referrer, no search words. So a read cannot be tied to a person,
+and the counts are page views, not people: a reader who comes back or reloads counts again
+(telling them apart would need to recognise them). Figures leaving the team hide small counts
+(tickets.reports.figures.suppressed).
+
+Cost: one statement per read, an upsert that adds one to the day's row (`add_reads`), on the
+rendered and the cached path alike. Generated and demo data add their reads through `add_reads`
+too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from django.db import DatabaseError, connection
+from django.db.models import Sum
+from django.utils import timezone
+
+from backoffice import roles
+
+logger = logging.getLogger(__name__)
+
+TAG_PREFIX = "article-read:"
+
+# Robots, crawlers, link previews (chat apps fetch a page to show its title), monitoring and
+# scripts. Browsers all send a User-Agent starting with "Mozilla/" and none of these words.
+ROBOT_AGENTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|facebookexternalhit|embedly|whatsapp|telegram|"
+    r"skypeuripreview|preview|headless|lighthouse|pingdom|uptime|monitor|validator|scanner|"
+    r"curl|wget|python|java/|go-http|httpclient|okhttp|libwww|axios|node-fetch|scrapy|feed",
+    re.IGNORECASE,
+)
+_AHEAD_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
+
+
+def _is_staff(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return bool(
+        user.is_superuser or user.is_staff or roles.user_roles(user) & set(roles.STAFF_ROLES)
+    )
+
+
+def is_countable(request) -> bool:
+    """Whether this request for an article page is a read (see the module's rule)."""
+    if request.method != "GET" or getattr(request, "is_preview", False):
+        return False
+    meta = request.META
+    if any(
+        "prefetch" in (value := meta.get(name, "").lower()) or "prerender" in value
+        or "preview" in value
+        for name in _AHEAD_HEADERS
+    ):  # fmt: skip
+        return False
+    agent = meta.get("HTTP_USER_AGENT", "")
+    if not agent or ROBOT_AGENTS.search(agent):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not _is_staff(user)
+
+
+def tag(article_id: int) -> str:
+    """The page cache tag of an article's kept copies (backoffice.page_cache.tag)."""
+    return f"{TAG_PREFIX}{article_id}"
+
+
+def count_read(request, article_id: int) -> bool:
+    """Count one read of the article today if the request is one; True when counted. A failure
+    to count (the database busy or read-only) is logged and never fails the page."""
+    if not is_countable(request):
+        return False
+    try:
+        add_reads({(article_id, timezone.localdate()): 1})
+    except DatabaseError:
+        logger.warning("Article read of %s not counted", article_id, exc_info=True)
+        return False
+    return True
+
+
+def _copy_served(sender, request, tags, **kwargs) -> None:
+    """backoffice.page_cache.copy_served: a kept copy of an article page was given."""
+    for name in tags:
+        if name.startswith(TAG_PREFIX) and name[len(TAG_PREFIX) :].isdigit():
+            count_read(request, int(name[len(TAG_PREFIX) :]))
+
+
+def connect() -> None:
+    from backoffice.page_cache import copy_served
+
+    copy_served.connect(_copy_served, dispatch_uid="knowledge-article-reads")
+
+
+def add_reads(counts: Mapping[tuple[int, date], int], batch_size: int = 300) -> int:
+    """Add reads: {(article id, day): reads}. One upsert statement per batch (SQLite 3.24+ and
+    PostgreSQL share the syntax): a day's row is made by its first read, and two web processes
+    counting at once both count. Returns the reads added."""
+    from knowledge.models import ArticleRead
+
+    items = [(key, n) for key, n in counts.items() if n > 0]
+    if not items:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(ArticleRead._meta.db_table)
+    article, day, n = quote("article_id"), quote("day"), quote("reads")
+    for start in range(0, len(items), batch_size):
+        batch = items[start : start + batch_size]
+        params: list = []
+        for (article_id, read_day), reads in batch:
+            params.extend((article_id, read_day, reads))
+        # Only names from the model and placeholders are put in the text; values are parameters.
+        sql = (
+            f"INSERT INTO {table} ({article}, {day}, {n}) "  # noqa: S608
+            f"VALUES {', '.join(['(%s, %s, %s)'] * len(batch))} "
+            f"ON CONFLICT ({article}, {day}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    return sum(reads for _key, reads in items)
+
+
+# --- What the figures read ---------------------------------------------------------------------
+
+
+def _in_period(start: date, end: date):
+    from knowledge.models import ArticleRead
+
+    return ArticleRead.objects.filter(day__gte=start, day__lte=end).order_by()
+
+
+def total(start: date, end: date) -> int:
+    """Reads of all articles from `start` to `end` (days, both included)."""
+    return _in_period(start, end).aggregate(n=Sum("reads"))["n"] or 0
+
+
+def per_language(start: date, end: date) -> list[tuple[str, int]]:
+    """[(language code, reads)], most read first."""
+    rows = (
+        _in_period(start, end)
+        .values("article__locale__language_code")
+        .annotate(n=Sum("reads"))
+        .order_by("-n", "article__locale__language_code")
+    )
+    return [(row["article__locale__language_code"], row["n"]) for row in rows]
+
+
+def most_read(start: date, end: date, limit: int = 15) -> list[tuple[object, int]]:
+    """[(article, reads)] of the most read articles (each language version apart)."""
+    from knowledge.models import ArticlePage
+
+    rows = list(
+        _in_period(start, end)
+        .values("article")
+        .annotate(n=Sum("reads"))
+        .order_by("-n", "article")[:limit]
+    )
+    articles = ArticlePage.objects.select_related("locale").in_bulk(
+        [row["article"] for row in rows]
+    )
+    return [(articles[row["article"]], row["n"]) for row in rows if row["article"] in articles]

@@ -17,7 +17,11 @@ Definitions (a period is a range of calendar days in Brussels time, both ends in
 - channel: how a question reached the team that holds it: the public form (a newcomer), the
   professionals' portal (a consult), or handed over by another region (tickets.handover);
 - top topics: the key terms of the subjects received (search.text.key_terms), counted once per
-  question.
+  question;
+- knowledge base: articles read (knowledge.reads: page views by readers outside the team, per
+  article language version and day), helpful votes given in the period, searches with no result.
+  The knowledge base is shared by every region and its readers are anonymous: of the filters,
+  only the period applies to these figures.
 
 Privacy: the screen shows the team the exact figures; everything that leaves the team (exports,
 reports) goes through `suppressed`, which hides counts below FIGURES_MIN_COUNT (and medians,
@@ -91,6 +95,7 @@ class Table:
     rows: list[list[Cell]]
     chart: str = ""  # "bar" (first column: labels, second: values), "line", or none
     keys: list[str] = field(default_factory=list)  # a stable name per row (the overview)
+    note: str = ""  # what the reader should know to read the table right
     # Rows whose count is hidden are left out entirely when the label itself could say too
     # much (the text people searched for).
     drop_hidden_rows: bool = False
@@ -352,7 +357,8 @@ def compute(user, filters: Filters, today: date | None = None, sections: str = "
         return report
     report.tables.extend(_trends(questions, filters, begin, stop))
     report.tables.extend(_distributions(received, questions, begin, stop))
-    report.tables.append(_knowledge(questions, begin, stop))
+    report.tables.append(_knowledge(questions, filters, begin, stop))
+    report.tables.extend(_reading(filters, begin, stop))
     report.tables.append(_searches(filters))
     report.tables.append(_signals(user, filters))
     return report
@@ -578,7 +584,17 @@ def _topics(received, limit: int = 15) -> Table:
     )
 
 
-def _knowledge(questions, begin, stop) -> Table:
+def _knowledge_note() -> str:
+    return str(
+        _(
+            "The knowledge base serves every region and its readers are anonymous: only the "
+            "period applies to these figures."
+        )
+    )
+
+
+def _knowledge(questions, filters: Filters, begin, stop) -> Table:
+    from knowledge import reads
     from knowledge.models import ArticleVote
 
     votes = ArticleVote.objects.filter(created__gte=begin, created__lt=stop).aggregate(
@@ -593,11 +609,72 @@ def _knowledge(questions, begin, stop) -> Table:
     )
     proposed = questions.filter(pk__in=proposed_ids).count() if proposed_ids else 0
     rows = [
+        [Cell(str(_("Articles read"))), Cell(reads.total(filters.start, filters.end), COUNT)],
         [Cell(str(_("Articles found helpful (votes)"))), Cell(votes["yes"], COUNT)],
         [Cell(str(_("Articles not found helpful (votes)"))), Cell(votes["no"], COUNT)],
         [Cell(str(_("Articles proposed from answers"))), Cell(proposed, COUNT)],
     ]
-    return Table("knowledge", str(_("Knowledge base")), [str(_("Figure")), str(_("Value"))], rows)
+    return Table(
+        "knowledge",
+        str(_("Knowledge base")),
+        [str(_("Figure")), str(_("Value"))],
+        rows,
+        note=str(
+            _(
+                "Articles read and votes are of the whole knowledge base (it serves every region "
+                "and its readers are anonymous): only the period applies to them."
+            )
+        ),
+    )
+
+
+def _reading(filters: Filters, begin, stop, limit: int = 15) -> list[Table]:
+    """The most read articles (each language version apart) with the helpful votes given in the
+    period next to them, and the reads per language of the articles."""
+    from knowledge import reads, votes
+
+    def name(code):
+        return languages.language_name(code, own_name=False)
+
+    top = reads.most_read(filters.start, filters.end, limit=limit)
+    tallies = votes.tallies([article.pk for article, _n in top], begin, stop)
+    nothing = {"helpful": 0, "not_helpful": 0}
+    return [
+        Table(
+            "articles_read",
+            str(_("Most read articles")),
+            [
+                str(_("Article")),
+                str(_("Reads")),
+                str(_("Found helpful (votes)")),
+                str(_("Not found helpful (votes)")),
+                str(_("Language")),
+            ],
+            [
+                [
+                    Cell(article.title),
+                    Cell(n, COUNT),
+                    Cell(tallies.get(article.pk, nothing)["helpful"], COUNT),
+                    Cell(tallies.get(article.pk, nothing)["not_helpful"], COUNT),
+                    Cell(name(article.locale.language_code)),
+                ]
+                for article, n in top
+            ],
+            chart="bar",
+            note=_knowledge_note(),
+        ),
+        Table(
+            "reads_languages",
+            str(_("Articles read per language")),
+            [str(_("Language")), str(_("Reads"))],
+            [
+                [Cell(name(code)), Cell(n, COUNT)]
+                for code, n in reads.per_language(filters.start, filters.end)
+            ],
+            chart="bar",
+            note=_knowledge_note(),
+        ),
+    ]
 
 
 def suppressed(report: Report, threshold: int | None = None) -> Report:

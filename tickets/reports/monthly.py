@@ -75,6 +75,8 @@ def to_docx(report: figures.Report, title: str) -> bytes:
     )
     for table in report.tables:
         document.add_heading(table.title, level=1)
+        if table.note:
+            document.add_paragraph(table.note)
         if not table.rows:
             document.add_paragraph(_("Nothing in this period."))
             continue

@@ -152,3 +152,24 @@ def test_the_count_adds_up_in_one_statement(articles):
     many = {(page.pk, day - timedelta(days=back)): 1 for back in range(1, 701)}
     assert reads.add_reads(many, batch_size=300) == 700
     assert ArticleRead.objects.count() == 702
+
+
+def test_demo_data_reads_the_articles_once_most_read_first(db, monkeypatch):
+    from django.db.models import Sum
+
+    from knowledge import demo
+
+    monkeypatch.setattr(demo, "CONTENT_DIR", DATA)
+    assert "article reads:" in demo.seed_demo("unused")
+    per_page = dict(
+        ArticleRead.objects.values("article__slug", "article__locale__language_code")
+        .annotate(n=Sum("reads"))
+        .values_list("article__slug", "n")
+    )
+    assert "test-interne-werkwijze" not in per_page  # read by staff only: not counted
+    assert sum(per_page.values()) > 1000  # 60 days of about 40 reads (fewer at weekends)
+    days = ArticleRead.objects.values("day").distinct().count()
+    assert days == 60
+    before = ArticleRead.objects.aggregate(n=Sum("reads"))["n"]
+    demo.seed_demo("unused")  # a second run adds no reads
+    assert ArticleRead.objects.aggregate(n=Sum("reads"))["n"] == before

@@ -120,6 +120,20 @@ def test_articles_step_is_skipped_until_the_knowledge_base_exists(tmp_path):
         from tickets.models import ArticleProposal
 
         assert manifest["article_votes"] == ArticleVote.objects.count() > 0
+        # Reads too, through knowledge.reads, skewed: the most read article is read far more
+        # often than the middle one.
+        from django.db.models import Sum
+
+        from knowledge.models import ArticleRead
+
+        per_article = sorted(
+            ArticleRead.objects.values("article")
+            .annotate(n=Sum("reads"))
+            .values_list("n", flat=True),
+            reverse=True,
+        )
+        assert manifest["article_reads"] == sum(per_article) > 0
+        assert per_article[0] > 3 * per_article[len(per_article) // 2]
         assert manifest["article_proposals"] == ArticleProposal.objects.count()
 
 

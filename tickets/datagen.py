@@ -871,6 +871,28 @@ class Generator:
             ArticleVote.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         return len(rows)
 
+    def reads(self) -> int:
+        """Twelve months of article reads, added through the service the pages count with
+        (knowledge.reads.add_reads): skewed popularity, Dutch most read, quieter weekends and
+        summer (knowledge.demo.simulated_reads); about one and a half reads a day per live
+        article on average. Internal articles are read by staff only, who are not counted."""
+        from knowledge import reads
+        from knowledge.demo import simulated_reads
+        from knowledge.models import ArticlePage, Audience
+
+        pages = list(
+            ArticlePage.objects.live()
+            .exclude(audience=Audience.INTERNAL)
+            .order_by("pk")
+            .values_list("pk", "translation_key", "locale__language_code")
+        )
+        today = self.now.date()
+        counts = simulated_reads(
+            pages, today - timedelta(days=364), today, len(pages) * 3 // 2, self.rng
+        )
+        with transaction.atomic():
+            return reads.add_reads(counts)
+
     def proposals(self) -> int:
         """About one answered question in forty had its answer proposed as an article draft
         (tickets.promotion), by its assignee, a few days after the answer."""
@@ -1024,6 +1046,11 @@ class Generator:
 def generate_votes(options: Options) -> int:
     """After the articles step: votes on them (see Generator.votes)."""
     return Generator(options).votes()
+
+
+def generate_reads(options: Options) -> int:
+    """After the articles step: a year of article reads (see Generator.reads)."""
+    return Generator(options).reads()
 
 
 def generate_proposals(options: Options) -> int:

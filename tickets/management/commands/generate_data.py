@@ -94,6 +94,7 @@ class Command(BaseCommand):
                     f"{articles['articles']:,} articles in {manifest['seconds_articles']} s"
                 )
                 manifest["article_votes"] = datagen.generate_votes(opts)
+                manifest["article_reads"] = datagen.generate_reads(opts)
                 manifest["article_proposals"] = datagen.generate_proposals(opts)
         if options["manifest"]:
             options["manifest"].parent.mkdir(parents=True, exist_ok=True)

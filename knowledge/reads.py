@@ -175,3 +175,24 @@ def most_read(start: date, end: date, limit: int = 15) -> list[tuple[object, int
         [row["article"] for row in rows]
     )
     return [(articles[row["article"]], row["n"]) for row in rows if row["article"] in articles]
+
+
+def read_but_not_helpful(start: date, end: date, limit: int = 8, among: int = 50) -> list[dict]:
+    """Of the `among` most read articles from `start` to `end`, those that readers found helpful
+    less often than not (or never) in that time, most read first: what editors should look at.
+    [{"article", "reads", "helpful", "not_helpful"}]"""
+    from datetime import datetime, time, timedelta
+
+    from knowledge import votes
+
+    zone = timezone.get_current_timezone()
+    begin = datetime.combine(start, time.min, tzinfo=zone)
+    stop = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    top = most_read(start, end, limit=among)
+    tallies = votes.tallies([article.pk for article, _n in top], begin, stop)
+    found = []
+    for article, n in top:
+        tally = tallies.get(article.pk, {"helpful": 0, "not_helpful": 0})
+        if tally["helpful"] == 0 or tally["helpful"] < tally["not_helpful"]:
+            found.append({"article": article, "reads": n, **tally})
+    return found[:limit]

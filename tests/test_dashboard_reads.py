@@ -167,3 +167,25 @@ def test_monthly_report_has_the_articles_read(client, data, read):
     report = monthly.report_for(antwerpen, 2026, 5)
     assert dict(plain(report.table("knowledge")))[in_dutch("Articles read")] == "21"
     assert [row[1] for row in plain(report.table("articles_read"))] == ["11", "6", "< 5"]
+
+
+def test_editor_home_lists_articles_read_often_and_found_helpful_seldom(client, read):
+    from django.utils import timezone
+
+    from backoffice import roles
+    from tests.conftest import make_user
+
+    today = timezone.localdate()
+    reads.add_reads({(read["G"].pk, today): 10, (read["L"].pk, today): 3})
+    ArticleVote.objects.create(article=read["G"], helpful=True, visitor_hash="today-1")
+    ArticleVote.objects.create(article=read["G"], helpful=True, visitor_hash="today-2")
+    ArticleVote.objects.create(article=read["L"], helpful=False, visitor_hash="today-3")
+    client.force_login(make_user(roles.EDITOR, "eddy"))
+    home = client.get("/admin/").content.decode()
+    heading = in_dutch_html("Read often, found helpful seldom (30 days)")
+    assert heading in home
+    listed = home.split(heading)[1].split("</ul>")[0]
+    # L: read 3 times, 0 helpful, 1 not: listed; G: 2 helpful answers in these 30 days: not.
+    assert read["L"].title in listed and f"/admin/pages/{read['L'].pk}/edit/" in listed
+    assert read["G"].title not in listed
+    assert "3×" in listed

@@ -15,6 +15,7 @@ from tests.i18n import in_dutch
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+PUBLIC_ARTICLE = "/nl/kennisbank/residence/test-gezinshereniging/"
 
 
 @pytest.fixture
@@ -43,21 +44,48 @@ def coordinator_with_questions(site_server, django_db_blocker):
                     processing_consent=True,
                     municipality=places[index % 3 == 0],
                 )
+        from knowledge.importing import import_directory
+        from tests.test_page_cache import DATA
+
+        report = import_directory(DATA)  # idempotent: the live server's data stays committed
+        assert report.ok, report.errors
         return user, places
 
 
+def read_an_article_twice(browser, base_url) -> str:
+    """A reader with an ordinary browser reads a public article twice (Playwright's headless
+    Chromium says "HeadlessChrome", which is not counted as a reader); returns its title."""
+    context = browser.new_context(
+        base_url=base_url,
+        locale="nl-BE",
+        user_agent="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36",
+    )
+    reader = context.new_page()
+    for _ in range(2):
+        assert reader.goto(PUBLIC_ARTICLE).status == 200
+    title = reader.locator("h1").first.inner_text()
+    context.close()
+    return title
+
+
 def test_coordinator_filters_the_dashboard_and_downloads_the_report(
-    page, coordinator_with_questions, artifacts_dir
+    page, browser, site_server, coordinator_with_questions, artifacts_dir
 ):
     user, places = coordinator_with_questions
     sign_in_to_admin(page, user)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/admin/")
     page.screenshot(path=str(SCREENSHOTS / "dashboard-home-coordinator.png"), full_page=True)
+    title = read_an_article_twice(browser, site_server)
     page.goto("/admin/dashboard/")
     assert page.locator("svg.ww-chart").count() >= 4
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
-    for key in ("weeks", "languages"):
+    read = page.locator("#figure-articles_read").locator("xpath=..")
+    assert read.locator("svg.ww-chart").count() == 1
+    row = read.locator("table tbody tr", has_text=title)
+    assert int(row.locator("td").first.inner_text()) >= 2  # the two reads (earlier runs add)
+    for key in ("weeks", "languages", "articles_read"):
         section = page.locator(f"#figure-{key}").locator("xpath=..")
         section.scroll_into_view_if_needed()
         section.screenshot(path=str(SCREENSHOTS / f"dashboard-chart-{key}.png"))

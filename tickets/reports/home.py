@@ -32,6 +32,10 @@ class HomePanel(Component):
         """A titled list of single items: (title, [{"label", "url"}])."""
         return "", []
 
+    def more_items(self) -> list[tuple[str, list[dict]]]:
+        """Further titled lists, shown after `items`."""
+        return []
+
     def get_context_data(self, parent_context):
         title, items = self.items()
         return {
@@ -40,6 +44,7 @@ class HomePanel(Component):
             "lines": self.lines(),
             "items_title": title,
             "items": items,
+            "more_items": self.more_items(),
         }
 
 
@@ -132,6 +137,36 @@ class EditorPanel(HomePanel):
         return _("Top searches with no result (30 days)"), [
             {"label": f"{query} ({name(language)}) · {count}×", "url": ""}
             for query, language, count in querylog.top_without_result(limit=8)
+        ]
+
+    def more_items(self):
+        from knowledge import reads
+
+        today = timezone.localdate()
+        found = reads.read_but_not_helpful(today - timedelta(days=29), today, limit=8)
+        return [
+            (
+                _("Read often, found helpful seldom (30 days)"),
+                [
+                    {
+                        "label": _(
+                            "%(title)s (%(language)s): read %(reads)s×, helpful %(helpful)s×, "
+                            "not helpful %(not_helpful)s×"
+                        )
+                        % {
+                            "title": line["article"].title,
+                            "language": languages.language_name(
+                                line["article"].locale.language_code, own_name=False
+                            ),
+                            "reads": line["reads"],
+                            "helpful": line["helpful"],
+                            "not_helpful": line["not_helpful"],
+                        },
+                        "url": reverse("wagtailadmin_pages:edit", args=[line["article"].pk]),
+                    }
+                    for line in found
+                ],
+            )
         ]
 
 

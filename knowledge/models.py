@@ -384,13 +384,14 @@ class ArticleRead(models.Model):
     class Meta:
         verbose_name = _("article reads of a day")
         verbose_name_plural = _("article reads per day")
+        # Day first: the dashboard reads a range of days over all articles. The second index
+        # holds the count too, so summing a period reads the index alone.
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "day"], name="one_read_count_per_article_and_day"
+                fields=["day", "article"], name="one_read_count_per_article_and_day"
             )
         ]
-        # The dashboard reads a period of days over all articles.
-        indexes = [models.Index(fields=["day", "article"], name="read_day_article_idx")]
+        indexes = [models.Index(fields=["day", "article", "reads"], name="read_day_sum_idx")]
 
     def __str__(self):
         return f"{self.article_id} {self.day}: {self.reads}"

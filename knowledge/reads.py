@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import DatabaseError, connection
@@ -129,7 +130,7 @@ def add_reads(counts: Mapping[tuple[int, date], int], batch_size: int = 300) -> 
         sql = (
             f"INSERT INTO {table} ({article}, {day}, {n}) "  # noqa: S608
             f"VALUES {', '.join(['(%s, %s, %s)'] * len(batch))} "
-            f"ON CONFLICT ({article}, {day}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}"
+            f"ON CONFLICT ({day}, {article}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -145,36 +146,57 @@ def _in_period(start: date, end: date):
     return ArticleRead.objects.filter(day__gte=start, day__lte=end).order_by()
 
 
+def per_article(start: date, end: date) -> dict[int, int]:
+    """{article id: reads} from `start` to `end` (days, both included): one query that reads
+    the (day, article, reads) index alone."""
+    return dict(_in_period(start, end).values_list("article").annotate(n=Sum("reads")))
+
+
 def total(start: date, end: date) -> int:
     """Reads of all articles from `start` to `end` (days, both included)."""
     return _in_period(start, end).aggregate(n=Sum("reads"))["n"] or 0
 
 
-def per_language(start: date, end: date) -> list[tuple[str, int]]:
-    """[(language code, reads)], most read first."""
-    rows = (
-        _in_period(start, end)
-        .values("article__locale__language_code")
-        .annotate(n=Sum("reads"))
-        .order_by("-n", "article__locale__language_code")
+@dataclass
+class Summary:
+    total: int
+    per_language: list[tuple[str, int]]  # (language code, reads), most read first
+    most_read: list[tuple[object, int]]  # (article, reads), most read first
+
+
+def summary(start: date, end: date, limit: int = 15) -> Summary:
+    """The reads of a period for the dashboard, in two queries: the reads per article, then the
+    language of the articles read (and the most read ones themselves)."""
+    from wagtail.models import Page
+
+    from knowledge.models import ArticlePage
+
+    counts = per_article(start, end)
+    # The page's own row holds its locale: no need to join the article's table.
+    language_of = dict(
+        Page.objects.filter(pk__in=list(counts)).values_list("pk", "locale__language_code")
     )
-    return [(row["article__locale__language_code"], row["n"]) for row in rows]
+    languages: dict[str, int] = {}
+    for article_id, n in counts.items():
+        code = language_of.get(article_id)
+        if code is not None:
+            languages[code] = languages.get(code, 0) + n
+    top_ids = sorted(counts, key=lambda pk: (-counts[pk], pk))[:limit]
+    articles = (
+        ArticlePage.objects.select_related("locale")
+        .only("title", "locale__language_code")
+        .in_bulk(top_ids)
+    )
+    return Summary(
+        total=sum(counts.values()),
+        per_language=sorted(languages.items(), key=lambda item: (-item[1], item[0])),
+        most_read=[(articles[pk], counts[pk]) for pk in top_ids if pk in articles],
+    )
 
 
 def most_read(start: date, end: date, limit: int = 15) -> list[tuple[object, int]]:
     """[(article, reads)] of the most read articles (each language version apart)."""
-    from knowledge.models import ArticlePage
-
-    rows = list(
-        _in_period(start, end)
-        .values("article")
-        .annotate(n=Sum("reads"))
-        .order_by("-n", "article")[:limit]
-    )
-    articles = ArticlePage.objects.select_related("locale").in_bulk(
-        [row["article"] for row in rows]
-    )
-    return [(articles[row["article"]], row["n"]) for row in rows if row["article"] in articles]
+    return summary(start, end, limit=limit).most_read
 
 
 def read_but_not_helpful(start: date, end: date, limit: int = 8, among: int = 50) -> list[dict]:

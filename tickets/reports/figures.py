@@ -357,8 +357,11 @@ def compute(user, filters: Filters, today: date | None = None, sections: str = "
         return report
     report.tables.extend(_trends(questions, filters, begin, stop))
     report.tables.extend(_distributions(received, questions, begin, stop))
-    report.tables.append(_knowledge(questions, filters, begin, stop))
-    report.tables.extend(_reading(filters, begin, stop))
+    from knowledge import reads
+
+    read = reads.summary(filters.start, filters.end, limit=15)
+    report.tables.append(_knowledge(questions, read, begin, stop))
+    report.tables.extend(_reading(read, begin, stop))
     report.tables.append(_searches(filters))
     report.tables.append(_signals(user, filters))
     return report
@@ -593,8 +596,7 @@ def _knowledge_note() -> str:
     )
 
 
-def _knowledge(questions, filters: Filters, begin, stop) -> Table:
-    from knowledge import reads
+def _knowledge(questions, read, begin, stop) -> Table:
     from knowledge.models import ArticleVote
 
     votes = ArticleVote.objects.filter(created__gte=begin, created__lt=stop).aggregate(
@@ -609,7 +611,7 @@ def _knowledge(questions, filters: Filters, begin, stop) -> Table:
     )
     proposed = questions.filter(pk__in=proposed_ids).count() if proposed_ids else 0
     rows = [
-        [Cell(str(_("Articles read"))), Cell(reads.total(filters.start, filters.end), COUNT)],
+        [Cell(str(_("Articles read"))), Cell(read.total, COUNT)],
         [Cell(str(_("Articles found helpful (votes)"))), Cell(votes["yes"], COUNT)],
         [Cell(str(_("Articles not found helpful (votes)"))), Cell(votes["no"], COUNT)],
         [Cell(str(_("Articles proposed from answers"))), Cell(proposed, COUNT)],
@@ -628,15 +630,15 @@ def _knowledge(questions, filters: Filters, begin, stop) -> Table:
     )
 
 
-def _reading(filters: Filters, begin, stop, limit: int = 15) -> list[Table]:
+def _reading(read, begin, stop) -> list[Table]:
     """The most read articles (each language version apart) with the helpful votes given in the
-    period next to them, and the reads per language of the articles."""
-    from knowledge import reads, votes
+    period next to them, and the reads per language of the articles (knowledge.reads.summary)."""
+    from knowledge import votes
 
     def name(code):
         return languages.language_name(code, own_name=False)
 
-    top = reads.most_read(filters.start, filters.end, limit=limit)
+    top = read.most_read
     tallies = votes.tallies([article.pk for article, _n in top], begin, stop)
     nothing = {"helpful": 0, "not_helpful": 0}
     return [
@@ -667,10 +669,7 @@ def _reading(filters: Filters, begin, stop, limit: int = 15) -> list[Table]:
             "reads_languages",
             str(_("Articles read per language")),
             [str(_("Language")), str(_("Reads"))],
-            [
-                [Cell(name(code)), Cell(n, COUNT)]
-                for code, n in reads.per_language(filters.start, filters.end)
-            ],
+            [[Cell(name(code)), Cell(n, COUNT)] for code, n in read.per_language],
             chart="bar",
             note=_knowledge_note(),
         ),

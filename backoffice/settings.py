@@ -366,6 +366,9 @@ FOLLOW_UP_ATTEMPTS_PER_15_MIN = env_int("FOLLOW_UP_ATTEMPTS_PER_15_MIN", 10)
 SUBMISSION_REPLAY_HOURS = env_int("SUBMISSION_REPLAY_HOURS", 24)
 # "Was this helpful?" answers per client connection and hour (knowledge base).
 ARTICLE_VOTES_PER_HOUR = env_int("ARTICLE_VOTES_PER_HOUR", 30)
+# Article reads are added up in each web process and written at most this often (one statement
+# for all of them; knowledge.reads). 0 writes every read at once.
+ARTICLE_READS_FLUSH_SECONDS = env_int("ARTICLE_READS_FLUSH_SECONDS", 10)
 
 # Service levels (tickets.sla): working days when no policy matches, and how many days before
 # a legal deadline a question is escalated.

@@ -25,3 +25,5 @@ ARTIFACTS_DIR = REPO / "tests" / "artifacts"
 PUBLIC_PAGE_CACHE_SECONDS = (
     0  # on in tests/test_page_cache.py only: the cache outlives each test's rollback
 )
+# Article reads written at once (knowledge.reads), so a test sees a read as soon as it is made.
+ARTICLE_READS_FLUSH_SECONDS = 0

@@ -173,3 +173,21 @@ def test_demo_data_reads_the_articles_once_most_read_first(db, monkeypatch):
     before = ArticleRead.objects.aggregate(n=Sum("reads"))["n"]
     demo.seed_demo("unused")  # a second run adds no reads
     assert ArticleRead.objects.aggregate(n=Sum("reads"))["n"] == before
+
+
+def test_reads_are_added_up_and_written_together(articles, settings):
+    """With a flush interval, reads wait in the web process: a kept copy is served with one
+    query, and the next read after the interval writes all of them in one go."""
+    settings.ARTICLE_READS_FLUSH_SECONDS = 3600
+    reads.flush()
+    reader().get(PUBLIC_URL)  # made and kept
+    _response, served = queries_of(reader(), PUBLIC_URL)
+    assert served == 1  # the content generation only: the read waits
+    reader().head(PUBLIC_URL)  # not a read
+    assert counted() == {}
+    assert reads.flush() == 2
+    assert counted() == {timezone.localdate(): 2}
+    settings.ARTICLE_READS_FLUSH_SECONDS = 0  # the interval has passed: this read writes
+    reader().get(PUBLIC_URL)
+    assert counted() == {timezone.localdate(): 3}
+    assert reads.flush() == 0  # nothing left

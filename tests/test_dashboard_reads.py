@@ -189,3 +189,20 @@ def test_editor_home_lists_articles_read_often_and_found_helpful_seldom(client, 
     assert read["L"].title in listed and f"/admin/pages/{read['L'].pk}/edit/" in listed
     assert read["G"].title not in listed
     assert "3×" in listed
+
+
+def test_articles_proposed_from_answers_count_in_the_scope_and_period(data, read):
+    """Q1 (Antwerpen) proposed on 5 May: counted; Q6 (Gent, not the coordinator's region) on
+    6 May and Q2 on 11 May (after the period): not."""
+    from tickets.models import ArticleProposal
+
+    q1, q2, _q3, _q4, _q5, q6 = data["questions"]
+    for question, day in ((q1, 5), (q6, 6), (q2, 11)):
+        made = ArticleProposal.objects.create(question=question, article=read["G"])
+        ArticleProposal.objects.filter(pk=made.pk).update(
+            created_at=datetime(2026, 5, day, 12, tzinfo=BRUSSELS)
+        )
+    knowledge = dict(plain(figures.compute(data["coco"], PERIOD, today=TODAY).table("knowledge")))
+    assert knowledge[in_dutch("Articles proposed from answers")] == "1"
+    everything = dict(plain(figures.compute(data["root"], PERIOD, today=TODAY).table("knowledge")))
+    assert everything[in_dutch("Articles proposed from answers")] == "2"

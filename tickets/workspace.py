@@ -6,15 +6,16 @@ import hashlib
 
 from django import forms
 from django.apps import apps
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,6 +38,7 @@ class StaffMessageForm(forms.Form):
         label=gettext_lazy("Message (Markdown)"),
         # dir=auto: an Arabic answer is written right to left, a Dutch one left to right.
         widget=forms.Textarea(attrs={"rows": 10, "data-composer-body": "", "dir": "auto"}),
+        error_messages={"required": gettext_lazy("Write a message first.")},
     )
     internal = forms.TypedChoiceField(
         label=gettext_lazy("Send as"),
@@ -265,17 +267,167 @@ def article_links_view(request, pk):
     )
 
 
-def article_model_name() -> str:
-    """Restrict the page chooser to knowledge articles once that page type exists."""
-    try:
-        model = apps.get_model("knowledge", "ArticlePage")
-    except LookupError:
-        return "wagtailcore.page"
-    return model._meta.label_lower
-
-
 def _last_message_id(question) -> int:
     return question.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+# --- Panels -------------------------------------------------------------------------------------
+#
+# The page is made of panels (templates/tickets/admin/workspace/, each in a [data-ws-panel] box).
+# The full page renders them all; with JavaScript, "Send" and "Save draft" get back only the
+# panels their change touched, as HTML fragments in JSON (tickets/static/tickets/workspace.js
+# puts them in place). Each panel's context is built by its own function, so a fragment costs
+# only what it shows.
+
+FRAGMENTS_HEADER = "X-Workspace-Fragments"
+
+PANEL_TEMPLATES = {
+    "facts": "tickets/admin/workspace/_facts.html",
+    "thread": "tickets/admin/workspace/_thread.html",
+    "composer": "tickets/admin/workspace/_composer.html",
+    "triage": "tickets/admin/workspace/_triage.html",
+    "closing": "tickets/admin/workspace/_closing.html",
+    "promotion": "tickets/admin/_promotion.html",
+    "documents": "tickets/admin/_documents.html",
+    "audit": "tickets/admin/workspace/_audit.html",
+}
+
+# What a message added to the thread can change: its status and due dates, the assignee (who
+# answers, handles it), whether it can be closed, the answers a letter or an article is made
+# from, and the audit trail.
+AFTER_MESSAGE = (
+    "facts",
+    "thread",
+    "composer",
+    "triage",
+    "closing",
+    "promotion",
+    "documents",
+    "audit",
+)
+
+
+def wants_fragments(request) -> bool:
+    """Sent by workspace.js: answer with the changed panels instead of a redirect."""
+    return request.headers.get(FRAGMENTS_HEADER) == "1"
+
+
+def action_urls(question) -> dict:
+    """Where each of the workspace's forms posts."""
+    url = reverse("tickets_workspace", args=[question.pk])
+    return dict.fromkeys(("status", "compose", "take", "triage", "close"), url)
+
+
+def facts_context(request, question, **given) -> dict:
+    return {
+        "consents": question.consents.all(),
+        "told_by_email": lifecycle.requester_told_of_answers(question),
+        "statuses": [
+            (value, label)
+            for value, label in Status.choices
+            if value in lifecycle.TRANSITIONS[question.status] and value != Status.CLOSED
+        ],
+    }
+
+
+def thread_context(request, question, **given) -> dict:
+    return {
+        "thread": question.messages.select_related("author").prefetch_related("attachments"),
+        "question_files": question.attachments.filter(message__isnull=True),
+    }
+
+
+def composer_context(
+    request, question, form=None, preview_html="", concurrent=False, **given
+) -> dict:
+    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
+    if form is None:
+        form = StaffMessageForm(
+            initial={
+                "body": draft.body if draft else "",
+                "internal": "1" if draft and draft.internal else "0",
+                "last_seen": _last_message_id(question),
+            }
+        )
+    query = request.GET.get("links", "")[:100]
+    return {
+        "form": form,
+        "draft": draft,
+        "preview_html": preview_html,
+        "concurrent": concurrent,
+        "templates": answer_templates(question),
+        "article_links": article_links(question, query),
+        "article_links_query": query,
+    }
+
+
+def triage_context(request, question, triage_form=None, **given) -> dict:
+    return {
+        "triage_form": triage_form or TriageForm(instance=question),
+        "can_take": question.assignee_id != request.user.pk
+        and lifecycle.can_be_assigned(question, request.user),
+    }
+
+
+def closing_context(request, question, close_form=None, **given) -> dict:
+    return {
+        "close_form": close_form or CloseForm(),
+        "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
+    }
+
+
+def promotion_context(request, question, **given) -> dict:
+    return {"can_propose_article": promotion.can_propose(question)}
+
+
+def audit_context(request, question, **given) -> dict:
+    if not request.user.has_perm("backoffice.view_auditevent"):
+        return {"audit_trail": None}
+    return {"audit_trail": _audit_trail(question)}
+
+
+PANEL_CONTEXTS = {
+    "facts": facts_context,
+    "thread": thread_context,
+    "composer": composer_context,
+    "triage": triage_context,
+    "closing": closing_context,
+    "promotion": promotion_context,
+    "audit": audit_context,
+}
+
+
+def panels_context(request, question, names, **given) -> dict:
+    """The context of the panels `names`; `given` are forms bound to what was posted
+    (form, triage_form, close_form...), passed to the panel that shows them."""
+    context = {"question": question, "urls": action_urls(question), "request": request}
+    for name in names:
+        build = PANEL_CONTEXTS.get(name)
+        if build is None:
+            continue
+        context.update(build(request, question, **given))
+    return context
+
+
+def fragments(
+    request, question, names, *, message="", level="success", focus="", status=200, **given
+):
+    """The JSON answer of the fetch path: the panels `names` rendered as the full page renders
+    them, the messages-framework text (shown in the admin's live region), and where to move the
+    focus."""
+    context = panels_context(request, question, names, **given)
+    return JsonResponse(
+        {
+            "panels": {
+                name: render_to_string(PANEL_TEMPLATES[name], context, request=request)
+                for name in names
+            },
+            "message": str(message),
+            "level": level,
+            "focus": focus,
+        },
+        status=status,
+    )
 
 
 def workspace(request, pk):
@@ -284,9 +436,7 @@ def workspace(request, pk):
     question = _visible_question(request, pk)
     # The page's forms are built when the page is shown, not before a POST that redirects
     # ("Send" asks the database only for what the send needs).
-    form = triage_form = close_form = None
-    preview_html = ""
-    concurrent = False
+    given = {}
     status = 200
     if request.method == "POST":
         if not request.user.has_perm("tickets.change_question"):
@@ -306,6 +456,7 @@ def workspace(request, pk):
                     actor=request.user, request=request,
                 ), _("Triage saved."))  # fmt: skip
             question.refresh_from_db()
+            given["triage_form"] = triage_form
             status = 400
         elif action == "close":
             close_form = CloseForm(request.POST)
@@ -325,28 +476,16 @@ def workspace(request, pk):
                 else:
                     messages.success(request, _("The question is closed."))
                     return redirect("tickets_workspace", pk=question.pk)
+            given["close_form"] = close_form
             status = 400
         else:
-            form, preview_html, concurrent, done = _compose(request, question)
-            if done:
-                return redirect("tickets_workspace", pk=question.pk)
-            status = 400 if form.errors else 200
+            response = _compose(request, question)
+            if not isinstance(response, dict):
+                return response
+            given = response
+            status = 400 if given["form"].errors else 200
     else:
         record_event("question.staff_view", request=request, target=question)
-    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
-    if form is None:
-        form = StaffMessageForm(
-            initial={
-                "body": draft.body if draft else "",
-                "internal": "1" if draft and draft.internal else "0",
-                "last_seen": _last_message_id(question),
-            }
-        )
-    if triage_form is None:
-        triage_form = TriageForm(instance=question)
-    if close_form is None:
-        close_form = CloseForm()
-    can_read_audit = request.user.has_perm("backoffice.view_auditevent")
     related = related_items(question, request.user)
     links = suggested_links(question, related.get("suggested_articles"))
     for hit in related.get("suggested_articles") or []:
@@ -355,32 +494,8 @@ def workspace(request, pk):
         request,
         "tickets/admin/workspace.html",
         {
-            "question": question,
-            "thread": question.messages.select_related("author").prefetch_related("attachments"),
-            "question_files": question.attachments.filter(message__isnull=True),
-            "consents": question.consents.all(),
-            "form": form,
-            "triage_form": triage_form,
-            "close_form": close_form,
-            "preview_html": preview_html,
-            "concurrent": concurrent,
-            "draft": draft,
-            "templates": answer_templates(question),
-            "article_model": article_model_name(),
-            "public_base_url": settings.PUBLIC_BASE_URL,
-            "can_take": question.assignee_id != request.user.pk
-            and lifecycle.can_be_assigned(question, request.user),
-            "audit_trail": _audit_trail(question) if can_read_audit else None,
-            "statuses": [
-                (value, label)
-                for value, label in Status.choices
-                if value in lifecycle.TRANSITIONS[question.status] and value != Status.CLOSED
-            ],
-            "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
+            **panels_context(request, question, PANEL_CONTEXTS, **given),
             "header_title": question.reference,
-            "can_propose_article": promotion.can_propose(question),
-            "article_links": article_links(question, request.GET.get("links", "")[:100]),
-            "article_links_query": request.GET.get("links", "")[:100],
             **related,
         },
         status=status,
@@ -415,12 +530,14 @@ def _change_status(request, question):
 
 
 def _compose(request, question):
-    """Returns (form, preview html, concurrent warning shown, sent or saved)."""
+    """Send, save a draft, preview or insert a template. Returns the response when the work is
+    done (a redirect; with JavaScript the changed panels), else the composer's context for
+    the page shown again (form with errors, preview, concurrent warning)."""
     intent = request.POST.get("intent", "send")
-    form = StaffMessageForm(request.POST, request.FILES)
+    in_place = wants_fragments(request)
+    data = request.POST.copy()
+    body = data.get("body", "")
     if intent in ("preview", "template", "draft"):
-        data = request.POST.copy()
-        body = data.get("body", "")
         if intent == "template":
             chosen = {t["id"]: t["text"] for t in answer_templates(question)}
             template_id = data.get("template", "")
@@ -432,8 +549,10 @@ def _compose(request, question):
                 author=request.user,
                 defaults={"body": body, "internal": data.get("internal") == "1"},
             )
+            if in_place:  # the text stays where it is being written
+                return fragments(request, question, (), message=_("Draft saved."))
             messages.success(request, _("Draft saved."))
-            return form, "", False, True
+            return redirect("tickets_workspace", pk=question.pk)
         # Unbound: shows what was typed without complaining about what is not finished yet.
         form = StaffMessageForm(
             initial={
@@ -442,34 +561,64 @@ def _compose(request, question):
                 "last_seen": data.get("last_seen", _last_message_id(question)),
             }
         )
-        return form, render_markdown(body), False, False
-    if not form.is_valid():
-        return form, "", False, False
-    try:
-        lifecycle.add_message(
-            question,
-            body=form.cleaned_data["body"],
-            author_kind=Message.AuthorKind.STAFF,
-            author=request.user,
-            internal=form.cleaned_data["internal"],
-            files=form.cleaned_data["files"],
-            request=request,
-            last_seen=form.cleaned_data["last_seen"],
-        )
-    except lifecycle.ConcurrentReply as conflict:
-        # Keep the text; the next send (with the newer id) is the confirmation.
-        data = request.POST.copy()
-        data["last_seen"] = str(conflict.newest_id)
-        form = StaffMessageForm(data)
-        form.is_valid()
-        form.add_error(None, conflict)
-        return form, render_markdown(data.get("body", "")), True, False
-    except ValidationError as error:
-        form.add_error(None, error)
-        return form, "", False, False
-    MessageDraft.objects.filter(question=question, author=request.user).delete()
-    messages.success(request, _("Your message was sent."))
-    return form, "", False, True
+        return {"form": form, "preview_html": render_markdown(body)}
+    form = StaffMessageForm(request.POST, request.FILES)
+    refused = None
+    if form.is_valid():
+        try:
+            message = lifecycle.add_message(
+                question,
+                body=form.cleaned_data["body"],
+                author_kind=Message.AuthorKind.STAFF,
+                author=request.user,
+                internal=form.cleaned_data["internal"],
+                files=form.cleaned_data["files"],
+                request=request,
+                last_seen=form.cleaned_data["last_seen"],
+            )
+        except lifecycle.ConcurrentReply as conflict:
+            # Keep the text; the next send (with the newer id) is the confirmation.
+            data["last_seen"] = str(conflict.newest_id)
+            form = StaffMessageForm(data)
+            form.is_valid()
+            form.add_error(None, conflict)
+            refused = {"form": form, "preview_html": render_markdown(body), "concurrent": True}
+        except ValidationError as error:
+            form.add_error(None, error)
+            refused = {"form": form}
+        else:
+            MessageDraft.objects.filter(question=question, author=request.user).delete()
+            if not in_place:
+                messages.success(request, _("Your message was sent."))
+                return redirect("tickets_workspace", pk=question.pk)
+            question = _visible_question(request, question.pk)  # as the service left it
+            return fragments(
+                request,
+                question,
+                AFTER_MESSAGE,
+                message=_("Your message was sent."),
+                focus=f"#message-{message.pk}",
+            )
+    else:
+        refused = {"form": form}
+    if not in_place:
+        return refused
+    # In place: the composer with the errors and the text kept; after a concurrent reply the
+    # thread too, so that the newer message can be read before sending again.
+    names = ("facts", "thread", "composer") if refused.get("concurrent") else ("composer",)
+    return fragments(
+        request, question, names, message=" ".join(_error_texts(refused["form"])),
+        level="error", focus=ERROR_FOCUS, status=400,
+        **refused,
+    )  # fmt: skip
+
+
+# The first thing to fix: the message box when it is what is wrong, else the form's alert.
+ERROR_FOCUS = "#composer .w-field--error textarea, #composer [role=alert]"
+
+
+def _error_texts(form) -> list[str]:
+    return [str(text) for errors in form.errors.values() for text in errors]
 
 
 @require_POST

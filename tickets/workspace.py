@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -292,19 +293,26 @@ PANEL_TEMPLATES = {
     "audit": "tickets/admin/workspace/_audit.html",
 }
 
-# What a message added to the thread can change: its status and due dates, the assignee (who
-# answers, handles it), whether it can be closed, the answers a letter or an article is made
-# from, and the audit trail.
-AFTER_MESSAGE = (
-    "facts",
-    "thread",
-    "composer",
-    "triage",
-    "closing",
-    "promotion",
-    "documents",
-    "audit",
-)
+
+def changed_by_message(request, before: Question, after: Question, message) -> list[str]:
+    """The panels a message added to the thread changed: the thread and the facts (status, due
+    dates) always; triage when it gave the question an assignee (who answers, handles it);
+    closing when it can be closed now and could not before; the answers a letter or an article
+    is made from when it was public; the audit trail for those who read it. The composer is
+    emptied in the browser (its lists do not change), which saves rendering it again."""
+    names = ["thread", "facts"]
+    if before.assignee_id != after.assignee_id:
+        names.append("triage")
+    if (
+        closing_context(request, before)["can_close"]
+        != closing_context(request, after)["can_close"]
+    ):
+        names.append("closing")  # a closed question answered again can be closed again
+    if message.kind == Message.Kind.PUBLIC:
+        names += ["promotion", "documents"]
+    if request.user.has_perm("backoffice.view_auditevent"):
+        names.append("audit")
+    return names
 
 
 def wants_fragments(request) -> bool:
@@ -371,7 +379,8 @@ def triage_context(request, question, triage_form=None, **given) -> dict:
 
 def closing_context(request, question, close_form=None, **given) -> dict:
     return {
-        "close_form": close_form or CloseForm(),
+        # Lazy: the directory's services are read only when the form is rendered.
+        "close_form": close_form or SimpleLazyObject(CloseForm),
         "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
     }
 
@@ -410,7 +419,16 @@ def panels_context(request, question, names, **given) -> dict:
 
 
 def fragments(
-    request, question, names, *, message="", level="success", focus="", status=200, **given
+    request,
+    question,
+    names,
+    *,
+    message="",
+    level="success",
+    focus="",
+    status=200,
+    reset=None,
+    **given,
 ):
     """The JSON answer of the fetch path: the panels `names` rendered as the full page renders
     them, the messages-framework text (shown in the admin's live region), and where to move the
@@ -425,6 +443,7 @@ def fragments(
             "message": str(message),
             "level": level,
             "focus": focus,
+            "reset": reset,
         },
         status=status,
     )
@@ -591,13 +610,15 @@ def _compose(request, question):
             if not in_place:
                 messages.success(request, _("Your message was sent."))
                 return redirect("tickets_workspace", pk=question.pk)
-            question = _visible_question(request, question.pk)  # as the service left it
+            after = _visible_question(request, question.pk)  # as the service left it
             return fragments(
                 request,
-                question,
-                AFTER_MESSAGE,
+                after,
+                changed_by_message(request, question, after, message),
                 message=_("Your message was sent."),
                 focus=f"#message-{message.pk}",
+                # The composer emptied, knowing the newest message (tickets/workspace.js).
+                reset={"last_seen": message.pk},
             )
     else:
         refused = {"form": form}

@@ -98,6 +98,23 @@
     );
   };
 
+  // After a send: the composer as the server would show it anew (no text, no draft, a public
+  // reply), knowing the newest message for the next concurrent-reply check.
+  const emptyComposer = (form, reset) => {
+    form.reset();
+    form.querySelector("[data-composer-body]").value = "";
+    form.querySelector("input[name=last_seen]").value = reset.last_seen;
+    const publicReply = form.querySelector("input[name=internal][value='0']");
+    if (publicReply) publicReply.checked = true;
+    form.querySelectorAll("[data-composer-errors], .help-warning").forEach((node) => node.remove());
+    form.querySelectorAll(".w-field--error").forEach((field) => {
+      field.classList.remove("w-field--error");
+      field.querySelector(".w-field__errors")?.replaceChildren();
+    });
+    document.querySelector("[data-draft-notice]")?.remove();
+    preview().replaceChildren();
+  };
+
   // Send and Save draft in place: the server runs the same service and answers with the
   // panels that changed (JSON: panels, message, level, focus).
   let sending = false;
@@ -136,6 +153,7 @@
           const box = document.querySelector(`[data-ws-panel="${name}"]`);
           if (box) box.innerHTML = html;
         });
+        if (answer.reset) emptyComposer(form, answer.reset);
         say(answer.message, answer.level);
         const target = answer.focus && document.querySelector(answer.focus);
         if (target) {

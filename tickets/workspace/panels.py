@@ -1,100 +1,26 @@
-"""The specialist's workspace for one question, inside the Wagtail admin: the thread, triage,
-closing with an outcome, and a composer with preview, drafts, answer templates and article links.
-Every change goes through tickets.lifecycle."""
+"""The workspace's panels and what they show: the thread, triage, closing with an outcome, and a
+composer with preview, drafts, answer templates and article links; related articles and
+questions. The views (tickets.workspace.views) change the question through tickets.lifecycle
+only, then show the page or, with JavaScript, the panels that changed (`fragments`)."""
 
 import hashlib
 
-from django import forms
 from django.apps import apps
-from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404, JsonResponse
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from backoffice import page_cache
-from backoffice.audit import record_event
 from backoffice.models import AuditEvent
-from directory import services as directory_services
-from directory.models import Service
 from search import registry as search_registry
 from search import service as search_service
 from tickets import access, lifecycle, promotion
-from tickets.forms import MultipleFileField, show_on_form
-from tickets.models import AnswerTemplate, Message, MessageDraft, Outcome, Question, Status
-from tickets.rendering import render_markdown
-
-
-class StaffMessageForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Message (Markdown)"),
-        # dir=auto: an Arabic answer is written right to left, a Dutch one left to right.
-        widget=forms.Textarea(attrs={"rows": 10, "data-composer-body": "", "dir": "auto"}),
-        error_messages={"required": gettext_lazy("Write a message first.")},
-    )
-    internal = forms.TypedChoiceField(
-        label=gettext_lazy("Send as"),
-        choices=[
-            ("0", gettext_lazy("Public reply (the requester reads it)")),
-            ("1", gettext_lazy("Internal note (staff only)")),
-        ],
-        coerce=lambda value: value == "1",
-        widget=forms.RadioSelect,
-        initial="0",
-    )
-    files = MultipleFileField(label=gettext_lazy("Attachments"))
-    # The newest message the writer had on screen: a newer public one means someone else
-    # answered meanwhile (optimistic check in lifecycle.add_message).
-    last_seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
-
-
-class TriageForm(forms.ModelForm):
-    class Meta:
-        model = Question
-        fields = list(lifecycle.TRIAGE_FIELDS)
-        widgets = {"legal_deadline": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = lifecycle.eligible_assignees(self.instance)
-        self.fields["assignee"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
-        )
-
-
-class CloseForm(forms.Form):
-    """Parses the input only: what a closing needs is lifecycle.close's to say, and its errors
-    are shown on this form's fields (tickets.forms.show_on_form)."""
-
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Outcome"), choices=[("", "—"), *Outcome.choices], required=False
-    )
-    service = forms.CharField(
-        label=gettext_lazy("Referred to (which service)"), max_length=200, required=False
-    )
-    # The social map: a referral to a directory service shows the requester where to go.
-    directory_service = forms.ModelChoiceField(
-        label=gettext_lazy("Referred to a service of the directory"),
-        queryset=Service.objects.none(),
-        required=False,
-        help_text=gettext_lazy("The requester then sees its address, hours and languages."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["directory_service"]
-        field.queryset = directory_services.public_queryset().order_by("town", "name")
-        field.label_from_instance = lambda service: f"{service.town} – {service.name}"
-
+from tickets.models import AnswerTemplate, Message, MessageDraft, Question, Status
+from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
 
 RELATED_ITEMS_SECONDS = 600
 
@@ -172,7 +98,7 @@ def find_related_items(question, user) -> dict:
     }
 
 
-def _visible_question(request, pk) -> Question:
+def visible_question(request, pk) -> Question:
     question = (
         access.staff_questions(request.user)
         .filter(pk=pk)
@@ -254,21 +180,7 @@ def suggested_links(question, suggested_articles) -> dict:
     return {str(pk): link for pk, link in found.items()}
 
 
-def article_links_view(request, pk):
-    """The "Insert a link to an article" list as an HTML fragment (filtered by `q`)."""
-    question = _visible_question(request, pk)
-    return TemplateResponse(
-        request,
-        "tickets/admin/_article_links.html",
-        {
-            "question": question,
-            "article_links": article_links(question, request.GET.get("q", "")[:100]),
-            "article_links_query": request.GET.get("q", "")[:100],
-        },
-    )
-
-
-def _last_message_id(question) -> int:
+def last_message_id(question) -> int:
     return question.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
@@ -321,9 +233,12 @@ def wants_fragments(request) -> bool:
 
 
 def action_urls(question) -> dict:
-    """Where each of the workspace's forms posts."""
-    url = reverse("tickets_workspace", args=[question.pk])
-    return dict.fromkeys(("status", "compose", "take", "triage", "close"), url)
+    """Where each of the workspace's forms posts: one view per action
+    (tickets.workspace.viewset)."""
+    return {
+        name: reverse(f"tickets_workspace_{name}", args=[question.pk])
+        for name in ("status", "compose", "take", "triage", "close")
+    }
 
 
 def facts_context(request, question, **given) -> dict:
@@ -354,7 +269,7 @@ def composer_context(
             initial={
                 "body": draft.body if draft else "",
                 "internal": "1" if draft and draft.internal else "0",
-                "last_seen": _last_message_id(question),
+                "last_seen": last_message_id(question),
             }
         )
     query = request.GET.get("links", "")[:100]
@@ -418,6 +333,19 @@ def panels_context(request, question, names, **given) -> dict:
     return context
 
 
+def page_context(request, question, **given) -> dict:
+    """The whole page: every panel, the suggested articles and similar questions."""
+    related = related_items(question, request.user)
+    links = suggested_links(question, related.get("suggested_articles"))
+    for hit in related.get("suggested_articles") or []:
+        hit.insert_link = links.get(str(hit.object_id))
+    return {
+        **panels_context(request, question, PANEL_CONTEXTS, **given),
+        "header_title": question.reference,
+        **related,
+    }
+
+
 def fragments(
     request,
     question,
@@ -449,78 +377,6 @@ def fragments(
     )
 
 
-def workspace(request, pk):
-    if access.handed_over_questions(request.user).filter(pk=pk).exists():
-        return redirect("tickets_read_only", pk=pk)  # handed over: read only for a while
-    question = _visible_question(request, pk)
-    # The page's forms are built when the page is shown, not before a POST that redirects
-    # ("Send" asks the database only for what the send needs).
-    given = {}
-    status = 200
-    if request.method == "POST":
-        if not request.user.has_perm("tickets.change_question"):
-            raise Http404
-        action = request.POST.get("action") or ("status" if "status" in request.POST else "")
-        if action == "status":
-            return _change_status(request, question)
-        if action == "take":
-            return _apply(request, question, lambda: lifecycle.assign(
-                question, request.user, actor=request.user, request=request
-            ), _("The question is yours."))  # fmt: skip
-        if action == "triage":
-            triage_form = TriageForm(request.POST, instance=question)
-            if triage_form.is_valid():
-                return _apply(request, question, lambda: lifecycle.update_triage(
-                    triage_form.save(commit=False), triage_form.changed_data,
-                    actor=request.user, request=request,
-                ), _("Triage saved."))  # fmt: skip
-            question.refresh_from_db()
-            given["triage_form"] = triage_form
-            status = 400
-        elif action == "close":
-            close_form = CloseForm(request.POST)
-            if close_form.is_valid():
-                try:
-                    lifecycle.close(
-                        question, close_form.cleaned_data["outcome"],
-                        service=close_form.cleaned_data["service"],
-                        directory_service=close_form.cleaned_data["directory_service"],
-                        actor=request.user, request=request,
-                    )  # fmt: skip
-                except ValidationError as error:
-                    if not show_on_form(close_form, error):
-                        messages.error(request, " ".join(error.messages))
-                        return redirect("tickets_workspace", pk=question.pk)
-                    question.refresh_from_db()
-                else:
-                    messages.success(request, _("The question is closed."))
-                    return redirect("tickets_workspace", pk=question.pk)
-            given["close_form"] = close_form
-            status = 400
-        else:
-            response = _compose(request, question)
-            if not isinstance(response, dict):
-                return response
-            given = response
-            status = 400 if given["form"].errors else 200
-    else:
-        record_event("question.staff_view", request=request, target=question)
-    related = related_items(question, request.user)
-    links = suggested_links(question, related.get("suggested_articles"))
-    for hit in related.get("suggested_articles") or []:
-        hit.insert_link = links.get(str(hit.object_id))
-    return TemplateResponse(
-        request,
-        "tickets/admin/workspace.html",
-        {
-            **panels_context(request, question, PANEL_CONTEXTS, **given),
-            "header_title": question.reference,
-            **related,
-        },
-        status=status,
-    )
-
-
 def _audit_trail(question):
     return (
         AuditEvent.objects.filter(
@@ -531,120 +387,9 @@ def _audit_trail(question):
     )
 
 
-def _apply(request, question, change, success):
-    try:
-        change()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
-    return redirect("tickets_workspace", pk=question.pk)
-
-
-def _change_status(request, question):
-    target = request.POST.get("status", "")
-    return _apply(request, question, lambda: lifecycle.change_status(
-        question, target, actor=request.user, actor_kind="staff", request=request
-    ), _("Status changed."))  # fmt: skip
-
-
-def _compose(request, question):
-    """Send, save a draft, preview or insert a template. Returns the response when the work is
-    done (a redirect; with JavaScript the changed panels), else the composer's context for
-    the page shown again (form with errors, preview, concurrent warning)."""
-    intent = request.POST.get("intent", "send")
-    in_place = wants_fragments(request)
-    data = request.POST.copy()
-    body = data.get("body", "")
-    if intent in ("preview", "template", "draft"):
-        if intent == "template":
-            chosen = {t["id"]: t["text"] for t in answer_templates(question)}
-            template_id = data.get("template", "")
-            if template_id.isdigit() and int(template_id) in chosen:
-                body = (body.rstrip() + "\n\n" if body.strip() else "") + chosen[int(template_id)]
-        if intent == "draft":
-            MessageDraft.objects.update_or_create(
-                question=question,
-                author=request.user,
-                defaults={"body": body, "internal": data.get("internal") == "1"},
-            )
-            if in_place:  # the text stays where it is being written
-                return fragments(request, question, (), message=_("Draft saved."))
-            messages.success(request, _("Draft saved."))
-            return redirect("tickets_workspace", pk=question.pk)
-        # Unbound: shows what was typed without complaining about what is not finished yet.
-        form = StaffMessageForm(
-            initial={
-                "body": body,
-                "internal": data.get("internal", "0"),
-                "last_seen": data.get("last_seen", _last_message_id(question)),
-            }
-        )
-        return {"form": form, "preview_html": render_markdown(body)}
-    form = StaffMessageForm(request.POST, request.FILES)
-    refused = None
-    if form.is_valid():
-        try:
-            message = lifecycle.add_message(
-                question,
-                body=form.cleaned_data["body"],
-                author_kind=Message.AuthorKind.STAFF,
-                author=request.user,
-                internal=form.cleaned_data["internal"],
-                files=form.cleaned_data["files"],
-                request=request,
-                last_seen=form.cleaned_data["last_seen"],
-            )
-        except lifecycle.ConcurrentReply as conflict:
-            # Keep the text; the next send (with the newer id) is the confirmation.
-            data["last_seen"] = str(conflict.newest_id)
-            form = StaffMessageForm(data)
-            form.is_valid()
-            form.add_error(None, conflict)
-            refused = {"form": form, "preview_html": render_markdown(body), "concurrent": True}
-        except ValidationError as error:
-            form.add_error(None, error)
-            refused = {"form": form}
-        else:
-            MessageDraft.objects.filter(question=question, author=request.user).delete()
-            if not in_place:
-                messages.success(request, _("Your message was sent."))
-                return redirect("tickets_workspace", pk=question.pk)
-            after = _visible_question(request, question.pk)  # as the service left it
-            return fragments(
-                request,
-                after,
-                changed_by_message(request, question, after, message),
-                message=_("Your message was sent."),
-                focus=f"#message-{message.pk}",
-                # The composer emptied, knowing the newest message (tickets/workspace.js).
-                reset={"last_seen": message.pk},
-            )
-    else:
-        refused = {"form": form}
-    if not in_place:
-        return refused
-    # In place: the composer with the errors and the text kept; after a concurrent reply the
-    # thread too, so that the newer message can be read before sending again.
-    names = ("facts", "thread", "composer") if refused.get("concurrent") else ("composer",)
-    return fragments(
-        request, question, names, message=" ".join(_error_texts(refused["form"])),
-        level="error", focus=ERROR_FOCUS, status=400,
-        **refused,
-    )  # fmt: skip
-
-
 # The first thing to fix: the message box when it is what is wrong, else the form's alert.
 ERROR_FOCUS = "#composer .w-field--error textarea, #composer [role=alert]"
 
 
-def _error_texts(form) -> list[str]:
+def error_texts(form) -> list[str]:
     return [str(text) for errors in form.errors.values() for text in errors]
-
-
-@require_POST
-def preview(request):
-    """The composer's live preview: the same sanitised rendering the requester will see."""
-    if not request.user.has_perm("tickets.view_question"):
-        raise Http404
-    return HttpResponse(render_markdown(request.POST.get("body", "")[:50_000]))

@@ -72,6 +72,11 @@ def related_items(question, user) -> dict:
     items = cache.get(key)
     if items is None:
         items = find_related_items(question, user)
+        # The links to insert are kept with the suggestions: they depend on the same content
+        # (the generation in the key) and on the question's language and reader.
+        links = suggested_links(question, items.get("suggested_articles"))
+        for hit in items.get("suggested_articles") or []:
+            hit.insert_link = links.get(str(hit.object_id))
         cache.set(key, items, RELATED_ITEMS_SECONDS)
     return items
 
@@ -162,6 +167,32 @@ def article_links(question, query: str = "") -> list:
         query=query,
         limit=ARTICLE_LINKS_SHOWN,
     )
+
+
+ARTICLE_LINKS_SECONDS = 600
+
+
+def cached_article_links(question, query: str = "") -> list:
+    """`article_links` as the composer first shows it (no search typed), kept per contact
+    language and reader: the same for every question in that language, and the slowest part
+    of the composer. The content generation in the key (backoffice.page_cache, moved on by
+    every change to pages and their view restrictions) makes a published, changed or
+    restricted article show at once. A search (`query`) is not kept."""
+    if query or not apps.is_installed("knowledge"):
+        return article_links(question, query)
+    key = ":".join(
+        (
+            "article-links",
+            str(page_cache.generation()),
+            question.contact_language,
+            lifecycle.requester_reader(question),
+        )
+    )
+    links = cache.get(key)
+    if links is None:
+        links = article_links(question)
+        cache.set(key, links, ARTICLE_LINKS_SECONDS)
+    return links
 
 
 def suggested_links(question, suggested_articles) -> dict:
@@ -279,7 +310,7 @@ def composer_context(
         "preview_html": preview_html,
         "concurrent": concurrent,
         "templates": answer_templates(question),
-        "article_links": article_links(question, query),
+        "article_links": cached_article_links(question, query),
         "article_links_query": query,
     }
 
@@ -336,9 +367,6 @@ def panels_context(request, question, names, **given) -> dict:
 def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
     related = related_items(question, request.user)
-    links = suggested_links(question, related.get("suggested_articles"))
-    for hit in related.get("suggested_articles") or []:
-        hit.insert_link = links.get(str(hit.object_id))
     return {
         **panels_context(request, question, PANEL_CONTEXTS, **given),
         "header_title": question.reference,

@@ -151,6 +151,17 @@ def test_specialist_answers_with_an_article_and_a_letter(
     assert page.get_by_text("Yasmina Bouzid").first.is_visible()
     visited(page, "specialist-3-taken")
 
+    # 4b. "Send" with nothing written: the error in place, in Dutch, the focus on the message
+    #     box, no page load; the composer (drawn again by the server) keeps working below.
+    page.evaluate("window.__sameWorkspacePage = true")
+    body.fill("")
+    send.click()
+    composer = page.locator("#composer")
+    composer.get_by_text(nl("Write a message first.")).first.wait_for()
+    assert page.evaluate("document.activeElement.id") == "id_body"
+    assert page.evaluate("window.__sameWorkspacePage === true")
+    visited(page, "specialist-3b-empty-send")
+
     # 5. Template, then a link to an article; the preview shows both as the requester will.
     page.get_by_role("button", name=nl("Insert template")).click()
     assert question.reference in body.input_value()

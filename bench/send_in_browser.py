@@ -26,23 +26,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-# Measured inside the page: the click on "Send" (capturing listener) to the moment the thread
-# panel holds the answer (MutationObserver), without Playwright's own round trips.
-IN_PAGE_TIMER = """(marker) => {
-  window.__sameWorkspacePage = true;
-  window.__clickedAt = window.__shownAt = undefined;
-  document.addEventListener("click", () => { window.__clickedAt ??= performance.now(); },
-    { capture: true, once: true });
-  new MutationObserver((changes, observer) => {
-    const thread = document.querySelector("[data-ws-panel=thread]");
-    if (thread && thread.textContent.includes(marker)) {
-      window.__shownAt = performance.now();
-      observer.disconnect();
-    }
-  }).observe(document.querySelector("[data-ws-panel=thread]"), { childList: true, subtree: true });
-}"""
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=12)
@@ -68,6 +51,7 @@ def main() -> None:
     from backoffice.models import LegalDomain
     from knowledge.models import ArticlePage
     from tests.browser.conftest import CHROMIUM_ARGS
+    from tests.browser.staff_journey import IN_PAGE_TIMER
     from tests.mfa import verify_session
     from tickets import lifecycle
 

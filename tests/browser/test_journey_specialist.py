@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from backoffice import roles
-from tests.browser.staff_journey import document_order, visited
+from tests.browser.staff_journey import IN_PAGE_TIMER, document_order, visited
 from tests.browser.test_admin import sign_in_to_admin
 from tests.conftest import make_user
 from tests.i18n import in_dutch as nl
@@ -181,7 +181,7 @@ def test_specialist_answers_with_an_article_and_a_letter(
 
     # 6. Send, timed in the browser: from the click to the answer shown in the thread, in place
     #    (the page is not loaded again: a marker set on this page's window survives).
-    page.evaluate("window.__sameWorkspacePage = true")
+    page.evaluate(IN_PAGE_TIMER, ARTICLE)
     thread = page.locator("section[aria-labelledby=thread]")
     answer_link = thread.get_by_role("link", name=re.compile(re.escape(ARTICLE)))
     started = time.perf_counter()
@@ -189,14 +189,22 @@ def test_specialist_answers_with_an_article_and_a_letter(
     answer_link.wait_for()
     click_to_thread_ms = (time.perf_counter() - started) * 1000
     assert page.evaluate("window.__sameWorkspacePage === true"), "Send loaded the page again"
+    # In the page: the click to the thread holding the answer (without Playwright's own work).
+    in_page_ms = page.evaluate("window.__shownAt - window.__clickedAt")
     (artifacts_dir / "send-timing.json").write_text(
-        json.dumps({"click_to_thread_ms": round(click_to_thread_ms), "sends": 1})
+        json.dumps(
+            {
+                "click_to_thread_in_page_ms": round(in_page_ms),
+                "click_to_thread_with_playwright_ms": round(click_to_thread_ms),
+            }
+        )
     )
-    print(f"\nSend, click to the answer in the thread: {click_to_thread_ms:.0f} ms")
+    print(f"\nSend, click to the answer in the thread: {in_page_ms:.0f} ms in the page")
     # The messages framework's text in the admin's live region; the composer emptied; the
     # focus on the sent answer; the status shown as answered.
     page.locator(".messages[role=status]").get_by_text(nl("Your message was sent.")).wait_for()
     assert body.input_value() == ""
+    assert body.get_attribute("aria-invalid") is None  # the earlier empty send's error is gone
     assert page.evaluate(
         "document.activeElement.closest('section[aria-labelledby=thread]') !== null"
     )

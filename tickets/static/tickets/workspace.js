@@ -111,6 +111,7 @@
       field.classList.remove("w-field--error");
       field.querySelector(".w-field__errors")?.replaceChildren();
     });
+    form.querySelectorAll("[aria-invalid]").forEach((input) => input.removeAttribute("aria-invalid"));
     document.querySelector("[data-draft-notice]")?.remove();
     preview().replaceChildren();
   };

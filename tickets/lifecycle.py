@@ -349,12 +349,23 @@ class ConcurrentReply(ValidationError):
         )
 
 
+def requester_told_of_answers(question: Question) -> bool:
+    """Is a public answer announced to the requester by e-mail? The professional of a consult
+    (through their account), a newcomer when they gave an address; the others read answers on
+    the follow-up page only. The workspace shows this, `_tell_requester` acts on it."""
+    if question.requester_kind == RequesterKind.PROFESSIONAL:
+        return question.professional_id is not None
+    return bool(question.requester_email)
+
+
 def _tell_requester(question: Question, message: Message) -> None:
     """Only that there is news, with a link: never the answer itself (tickets.notifications).
     One mail per answering message, sent once however often the worker is asked."""
+    if not requester_told_of_answers(question):
+        return
     if question.requester_kind == RequesterKind.PROFESSIONAL:
         outbox.add(notifications.notify_professional_of_answer, question.pk, message.pk)
-    elif question.requester_email:
+    else:
         outbox.add(notifications.send_sign_in_link, question.pk, "answer", message.pk)
 
 

@@ -28,13 +28,11 @@ from search import service as search_service
 from tickets import (
     access,
     languages,
-    lifecycle,
     network_views,
     promotion_views,
     queue_views,
     referral_views,
     sla,
-    workspace,
 )
 from tickets.models import AnswerTemplate, Priority, Question, RequesterKind, SLAPolicy, Status
 from tickets.queue_columns import (
@@ -45,6 +43,8 @@ from tickets.queue_columns import (
     QuestionTable,
     ReferenceColumn,
 )
+from tickets.workspace.forms import TriageForm
+from tickets.workspace.viewset import WorkspaceViewSet
 
 
 class QuestionPermissionPolicy(ModelPermissionPolicy):
@@ -274,20 +274,19 @@ class VisibleQuestionMixin:
 
 
 class QuestionEditView(VisibleQuestionMixin, generic.EditView):
-    """Triage (domain, priority, legal deadline, assignee); saved by the lifecycle service."""
+    """Triage (domain, priority, legal deadline, assignee) from the listing: the workspace's
+    TriageForm, saved by the same service (TriageForm.save_through_service)."""
 
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.fields["assignee"].queryset = lifecycle.eligible_assignees(self.object)
-        return form
+    def form_valid(self, form):
+        self.form = form
+        self.object = form.save_through_service(actor=self.request.user, request=self.request)
+        if self.object is None:  # refused by the service: shown on the form
+            self.object = self.get_object()
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
     def save_instance(self):
-        return lifecycle.update_triage(
-            self.form.save(commit=False),
-            self.form.changed_data,
-            actor=self.request.user,
-            request=self.request,
-        )
+        return self.object  # saved in form_valid, through the service
 
 
 class QuestionHistoryView(VisibleQuestionMixin, history.HistoryView):
@@ -310,7 +309,10 @@ class QuestionViewSet(ModelViewSet):
     usage_view_class = QuestionUsageView
     list_export = QuestionIndexView.list_export
     search_fields = ["reference", "subject"]
-    form_fields = list(lifecycle.TRIAGE_FIELDS)
+
+    def get_form_class(self, for_update=False):
+        return TriageForm  # one triage form, the workspace's
+
     inspect_view_enabled = False
     list_per_page = 50
     # Wagtail's reference index ("usage") would get two background tasks per new question
@@ -367,19 +369,17 @@ register_snippet(AnswerTemplateViewSet)
 
 @hooks.register("register_admin_viewset")
 def register_question_viewsets():
-    return [QuestionViewSet("questions"), SLAPolicyViewSet("service_levels")]
+    # The workspace's URLs come from its viewset (tickets.workspace.viewset).
+    return [
+        QuestionViewSet("questions"),
+        SLAPolicyViewSet("service_levels"),
+        WorkspaceViewSet("workspace"),
+    ]
 
 
 @hooks.register("register_admin_urls")
 def register_workspace_urls():
     return [
-        path("questions/<int:pk>/workspace/", workspace.workspace, name="tickets_workspace"),
-        path("questions/preview/", workspace.preview, name="tickets_preview"),
-        path(
-            "questions/<int:pk>/article-links/",
-            workspace.article_links_view,
-            name="tickets_article_links",
-        ),
         path("questions/bulk/", queue_views.bulk_action, name="tickets_bulk"),
         path(
             "questions/<int:pk>/referrals/<int:referral_id>/warm/",

@@ -24,3 +24,20 @@ def document_order(page, first: str, second: str) -> bool:
             document.querySelector(b)) & Node.DOCUMENT_POSITION_FOLLOWING)""",
         [first, second],
     )
+
+
+# Measured inside the page: the click on "Send" (capturing listener) to the moment the thread
+# panel holds the answer (MutationObserver), without Playwright's own round trips.
+IN_PAGE_TIMER = """(marker) => {
+  window.__sameWorkspacePage = true;
+  window.__clickedAt = window.__shownAt = undefined;
+  document.addEventListener("click", () => { window.__clickedAt ??= performance.now(); },
+    { capture: true, once: true });
+  new MutationObserver((changes, observer) => {
+    const thread = document.querySelector("[data-ws-panel=thread]");
+    if (thread && thread.textContent.includes(marker)) {
+      window.__shownAt = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document.querySelector("[data-ws-panel=thread]"), { childList: true, subtree: true });
+}"""

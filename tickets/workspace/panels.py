@@ -1,0 +1,423 @@
+"""The workspace's panels and what they show: the thread, triage, closing with an outcome, and a
+composer with preview, drafts, answer templates and article links; related articles and
+questions. The views (tickets.workspace.views) change the question through tickets.lifecycle
+only, then show the page or, with JavaScript, the panels that changed (`fragments`)."""
+
+import hashlib
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from backoffice import page_cache
+from backoffice.models import AuditEvent
+from search import registry as search_registry
+from search import service as search_service
+from tickets import access, lifecycle, promotion
+from tickets.models import AnswerTemplate, Message, MessageDraft, Question, Status
+from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
+
+RELATED_ITEMS_SECONDS = 600
+
+
+def related_items(question, user) -> dict:
+    """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
+    again after every reply, and finding similar texts among 100,000 questions is the slowest
+    part of the page. The key holds what decides what the user may read (account, roles,
+    scope) and what the search looks for (the question's text, domain and language),
+    so a change of either is seen at once; a reply or a status change does not change what is
+    similar, so the page shown right after "Send" reuses the list. A newly indexed question or
+    article shows up within the timeout."""
+
+    def ids(queryset):
+        return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
+
+    def scope_key(scope):
+        # What the user may read of the questions (the kept scope: no query).
+        domains = "all" if scope.domains is None else ",".join(map(str, sorted(scope.domains)))
+        return f"{int(scope.everything)}/{','.join(map(str, sorted(scope.regions)))}/{domains}"
+
+    # The content generation: an anonymised question (tickets.anonymisation) moves it on, so
+    # no kept list shows its title or answer any more.
+    searched = hashlib.sha256(
+        "\0".join(
+            str(part)
+            for part in (
+                question.subject,
+                question.body,
+                question.legal_domain_id,
+                question.contact_language,
+                question.anonymised_at,
+            )
+        ).encode()
+    ).hexdigest()[:16]
+    key = ":".join(
+        str(part)
+        for part in (
+            "related",
+            page_cache.generation(),
+            question.pk,
+            searched,
+            user.pk,
+            int(user.is_superuser),
+            ids(user.groups),
+            scope_key(access.staff_scope(user)),
+        )
+    )
+    items = cache.get(key)
+    if items is None:
+        items = find_related_items(question, user)
+        # The links to insert are kept with the suggestions: they depend on the same content
+        # (the generation in the key) and on the question's language and reader.
+        links = suggested_links(question, items.get("suggested_articles"))
+        for hit in items.get("suggested_articles") or []:
+            hit.insert_link = links.get(str(hit.object_id))
+        cache.set(key, items, RELATED_ITEMS_SECONDS)
+    return items
+
+
+def find_related_items(question, user) -> dict:
+    """Suggested articles and similar earlier questions with their last public answer, for
+    templates/tickets/admin/_related.html (through the search service, within what the user
+    may read)."""
+    articles = []
+    if "article" in search_registry.kinds():
+        articles = search_service.similar(question, ["article"], user)
+    hits = search_service.similar(question, ["question"], user)
+    answers = {
+        str(message.question_id): message
+        for message in Message.objects.filter(
+            question_id__in=[hit.object_id for hit in hits],
+            kind=Message.Kind.PUBLIC,
+            author_kind=Message.AuthorKind.STAFF,
+        ).order_by("created_at")
+    }
+    return {
+        "suggested_articles": articles,
+        "similar_questions": [(hit, answers.get(hit.object_id)) for hit in hits],
+    }
+
+
+def visible_question(request, pk) -> Question:
+    question = (
+        access.staff_questions(request.user)
+        .filter(pk=pk)
+        .select_related("legal_domain", "region", "municipality", "organisation", "assignee")
+        .first()
+    )
+    if question is None or not request.user.has_perm("tickets.view_question"):
+        raise Http404
+    return question
+
+
+def fill_placeholders(text: str, question: Question) -> str:
+    """Only {reference}, {region} and {deadline}: templates carry no personal data."""
+    values = {
+        "{reference}": question.reference,
+        "{region}": question.region.name,
+        "{deadline}": question.legal_deadline.strftime("%d/%m/%Y")
+        if question.legal_deadline
+        else "",
+    }
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def answer_templates(question: Question) -> list[dict]:
+    """The templates for the question's domain, those in the requester's contact language first
+    (`own_language`: the list's default is one of them, never a template in another language),
+    then the others by language name; each labelled with its language by name."""
+    found = AnswerTemplate.objects.filter(
+        Q(legal_domain=question.legal_domain_id) | Q(legal_domain__isnull=True)
+    )
+    templates = [
+        {
+            "id": t.pk,
+            "label": f"{t.title} ({t.language_name})",
+            "text": fill_placeholders(t.body, question),
+            "own_language": t.language == question.contact_language,
+            "language_name": t.language_name,
+            "title": t.title,
+        }
+        for t in found
+    ]
+    templates.sort(key=lambda t: (not t["own_language"], t["language_name"].casefold(), t["title"]))
+    return templates
+
+
+ARTICLE_LINKS_SHOWN = 30
+
+
+def article_links(question, query: str = "") -> list:
+    """The articles the requester of `question` may be sent, in their contact language first
+    (then originals, marked with their language), each with its public link."""
+    if not apps.is_installed("knowledge"):
+        return []
+    from knowledge import linking
+
+    return linking.linkable_articles(
+        question.contact_language,
+        lifecycle.requester_reader(question),
+        query=query,
+        limit=ARTICLE_LINKS_SHOWN,
+    )
+
+
+ARTICLE_LINKS_SECONDS = 600
+
+
+def cached_article_links(question, query: str = "") -> list:
+    """`article_links` as the composer first shows it (no search typed), kept per contact
+    language and reader: the same for every question in that language, and the slowest part
+    of the composer. The content generation in the key (backoffice.page_cache, moved on by
+    every change to pages and their view restrictions) makes a published, changed or
+    restricted article show at once. A search (`query`) is not kept."""
+    if query or not apps.is_installed("knowledge"):
+        return article_links(question, query)
+    key = ":".join(
+        (
+            "article-links",
+            str(page_cache.generation()),
+            question.contact_language,
+            lifecycle.requester_reader(question),
+        )
+    )
+    links = cache.get(key)
+    if links is None:
+        links = article_links(question)
+        cache.set(key, links, ARTICLE_LINKS_SECONDS)
+    return links
+
+
+def suggested_links(question, suggested_articles) -> dict:
+    """For the suggested articles panel: object id -> the link to insert for this requester
+    (absent when the requester may not read the article)."""
+    if not apps.is_installed("knowledge") or not suggested_articles:
+        return {}
+    from knowledge import linking
+    from knowledge.models import ArticlePage
+
+    reader = lifecycle.requester_reader(question)
+    pages = ArticlePage.objects.filter(
+        pk__in=[hit.object_id for hit in suggested_articles if str(hit.object_id).isdigit()]
+    ).only("pk", "translation_key")
+    found = linking.links_for(pages, question.contact_language, reader)
+    return {str(pk): link for pk, link in found.items()}
+
+
+def last_message_id(question) -> int:
+    return question.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+# --- Panels -------------------------------------------------------------------------------------
+#
+# The page is made of panels (templates/tickets/admin/workspace/, each in a [data-ws-panel] box).
+# The full page renders them all; with JavaScript, "Send" and "Save draft" get back only the
+# panels their change touched, as HTML fragments in JSON (tickets/static/tickets/workspace.js
+# puts them in place). Each panel's context is built by its own function, so a fragment costs
+# only what it shows.
+
+FRAGMENTS_HEADER = "X-Workspace-Fragments"
+
+PANEL_TEMPLATES = {
+    "facts": "tickets/admin/workspace/_facts.html",
+    "thread": "tickets/admin/workspace/_thread.html",
+    "composer": "tickets/admin/workspace/_composer.html",
+    "triage": "tickets/admin/workspace/_triage.html",
+    "closing": "tickets/admin/workspace/_closing.html",
+    "promotion": "tickets/admin/_promotion.html",
+    "documents": "tickets/admin/_documents.html",
+    "audit": "tickets/admin/workspace/_audit.html",
+}
+
+
+def changed_by_message(request, before: Question, after: Question, message) -> list[str]:
+    """The panels a message added to the thread changed: the thread and the facts (status, due
+    dates) always; triage when it gave the question an assignee (who answers, handles it);
+    closing when it can be closed now and could not before; the answers a letter or an article
+    is made from when it was public; the audit trail for those who read it. The composer is
+    emptied in the browser (its lists do not change), which saves rendering it again."""
+    names = ["thread", "facts"]
+    if before.assignee_id != after.assignee_id:
+        names.append("triage")
+    if (
+        closing_context(request, before)["can_close"]
+        != closing_context(request, after)["can_close"]
+    ):
+        names.append("closing")  # a closed question answered again can be closed again
+    if message.kind == Message.Kind.PUBLIC:
+        names += ["promotion", "documents"]
+    if request.user.has_perm("backoffice.view_auditevent"):
+        names.append("audit")
+    return names
+
+
+def wants_fragments(request) -> bool:
+    """Sent by workspace.js: answer with the changed panels instead of a redirect."""
+    return request.headers.get(FRAGMENTS_HEADER) == "1"
+
+
+def action_urls(question) -> dict:
+    """Where each of the workspace's forms posts: one view per action
+    (tickets.workspace.viewset)."""
+    return {
+        name: reverse(f"tickets_workspace_{name}", args=[question.pk])
+        for name in ("status", "compose", "take", "triage", "close")
+    }
+
+
+def facts_context(request, question, **given) -> dict:
+    return {
+        "consents": question.consents.all(),
+        "told_by_email": lifecycle.requester_told_of_answers(question),
+        "statuses": [
+            (value, label)
+            for value, label in Status.choices
+            if value in lifecycle.TRANSITIONS[question.status] and value != Status.CLOSED
+        ],
+    }
+
+
+def thread_context(request, question, **given) -> dict:
+    return {
+        "thread": question.messages.select_related("author").prefetch_related("attachments"),
+        "question_files": question.attachments.filter(message__isnull=True),
+    }
+
+
+def composer_context(
+    request, question, form=None, preview_html="", concurrent=False, **given
+) -> dict:
+    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
+    if form is None:
+        form = StaffMessageForm(
+            initial={
+                "body": draft.body if draft else "",
+                "internal": "1" if draft and draft.internal else "0",
+                "last_seen": last_message_id(question),
+            }
+        )
+    query = request.GET.get("links", "")[:100]
+    return {
+        "form": form,
+        "draft": draft,
+        "preview_html": preview_html,
+        "concurrent": concurrent,
+        "templates": answer_templates(question),
+        "article_links": cached_article_links(question, query),
+        "article_links_query": query,
+    }
+
+
+def triage_context(request, question, triage_form=None, **given) -> dict:
+    return {
+        "triage_form": triage_form or TriageForm(instance=question),
+        "can_take": question.assignee_id != request.user.pk
+        and lifecycle.can_be_assigned(question, request.user),
+    }
+
+
+def closing_context(request, question, close_form=None, **given) -> dict:
+    return {
+        # Lazy: the directory's services are read only when the form is rendered.
+        "close_form": close_form or SimpleLazyObject(CloseForm),
+        "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
+    }
+
+
+def promotion_context(request, question, **given) -> dict:
+    return {"can_propose_article": promotion.can_propose(question)}
+
+
+def audit_context(request, question, **given) -> dict:
+    if not request.user.has_perm("backoffice.view_auditevent"):
+        return {"audit_trail": None}
+    return {"audit_trail": _audit_trail(question)}
+
+
+PANEL_CONTEXTS = {
+    "facts": facts_context,
+    "thread": thread_context,
+    "composer": composer_context,
+    "triage": triage_context,
+    "closing": closing_context,
+    "promotion": promotion_context,
+    "audit": audit_context,
+}
+
+
+def panels_context(request, question, names, **given) -> dict:
+    """The context of the panels `names`; `given` are forms bound to what was posted
+    (form, triage_form, close_form...), passed to the panel that shows them."""
+    context = {"question": question, "urls": action_urls(question), "request": request}
+    for name in names:
+        build = PANEL_CONTEXTS.get(name)
+        if build is None:
+            continue
+        context.update(build(request, question, **given))
+    return context
+
+
+def page_context(request, question, **given) -> dict:
+    """The whole page: every panel, the suggested articles and similar questions."""
+    related = related_items(question, request.user)
+    return {
+        **panels_context(request, question, PANEL_CONTEXTS, **given),
+        "header_title": question.reference,
+        **related,
+    }
+
+
+def fragments(
+    request,
+    question,
+    names,
+    *,
+    message="",
+    level="success",
+    focus="",
+    status=200,
+    reset=None,
+    **given,
+):
+    """The JSON answer of the fetch path: the panels `names` rendered as the full page renders
+    them, the messages-framework text (shown in the admin's live region), and where to move the
+    focus."""
+    context = panels_context(request, question, names, **given)
+    return JsonResponse(
+        {
+            "panels": {
+                name: render_to_string(PANEL_TEMPLATES[name], context, request=request)
+                for name in names
+            },
+            "message": str(message),
+            "level": level,
+            "focus": focus,
+            "reset": reset,
+        },
+        status=status,
+    )
+
+
+def _audit_trail(question):
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Question), target_id=str(question.pk)
+        )
+        .select_related("actor")
+        .order_by("-time")[:100]
+    )
+
+
+# The first thing to fix: the message box when it is what is wrong, else the form's alert.
+ERROR_FOCUS = "#composer .w-field--error textarea, #composer [role=alert]"
+
+
+def error_texts(form) -> list[str]:
+    return [str(text) for errors in form.errors.values() for text in errors]

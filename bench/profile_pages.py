@@ -71,6 +71,8 @@ class Meter:
         self.template = 0.0
         self.sql_in_template = 0.0
         self.depth = 0
+        self.by_template = {}  # name: inclusive seconds, for --templates
+        self.open_names = []
 
     def reset(self):
         self.sql = self.template = self.sql_in_template = 0.0
@@ -91,6 +93,20 @@ class Meter:
         render = base.Template.render
 
         def timed_render(template, context):
+            name = template.name or "<string>"
+            if name not in meter.open_names:
+                meter.open_names.append(name)
+                started = time.perf_counter()
+                try:
+                    return timed_outer(template, context)
+                finally:
+                    meter.by_template[name] = meter.by_template.get(name, 0.0) + (
+                        time.perf_counter() - started
+                    )
+                    meter.open_names.remove(name)
+            return timed_outer(template, context)
+
+        def timed_outer(template, context):
             if meter.depth:
                 return render(template, context)
             meter.depth += 1
@@ -111,10 +127,9 @@ def inner(args) -> None:
     import django
 
     django.setup()
+    import runner
     from django.db import connection
     from django.test import Client
-
-    import runner
 
     var_dir = Path(os.environ["BENCH_VAR_DIR"])
     manifest = json.loads((var_dir / "manifest.json").read_text())
@@ -240,6 +255,8 @@ def inner(args) -> None:
 
                     profiler = cProfile.Profile()
                 meter.reset()
+                if index == args.warmup:
+                    meter.by_template = {}
                 started = time.perf_counter()
                 if profiler and measured:
                     profiler.enable()
@@ -261,6 +278,14 @@ def inner(args) -> None:
                         }
                     )
             rows[key] = samples
+            if args.templates:
+                ranked = sorted(meter.by_template.items(), key=lambda item: -item[1])
+                print(
+                    f"\n--- {PAGES[key][0]}: templates, inclusive ms per request", file=sys.stderr
+                )
+                for name, seconds in ranked[: args.templates]:
+                    print(f"{1000 * seconds / args.runs:8.2f}  {name}", file=sys.stderr)
+            meter.by_template = {}
             if profiler:
                 import pstats
 
@@ -283,9 +308,7 @@ def print_table(rows, args) -> None:
         f"\n{args.db}, {args.size:,} questions, one request at a time in-process, "
         f"{args.runs} runs after {args.warmup}; medians; load average {load}"
     )
-    print(
-        f"{'page':<28}{'total ms':>9}{'templates':>11}{'SQL':>11}{'Python':>11}{'queries':>9}"
-    )
+    print(f"{'page':<28}{'total ms':>9}{'templates':>11}{'SQL':>11}{'Python':>11}{'queries':>9}")
     out = {}
     for key, samples in rows.items():
         median = {name: statistics.median(s[name] for s in samples) for name in samples[0]}
@@ -311,6 +334,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--cprofile", type=int, default=0, help="print the N costliest calls")
+    parser.add_argument("--templates", type=int, default=0, help="print the N costliest templates")
     parser.add_argument("--tree", default="", help="profile the code of another checkout")
     parser.add_argument("--json", default="", help="also write the medians to this file")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)

@@ -71,20 +71,24 @@ class Meter:
         self.template = 0.0
         self.sql_in_template = 0.0
         self.depth = 0
+        self.log = []
         self.by_template = {}  # name: inclusive seconds, for --templates
         self.open_names = []
 
     def reset(self):
         self.sql = self.template = self.sql_in_template = 0.0
         self.queries = 0
+        self.log = []  # (seconds, SQL) of the last request, for --queries
 
     def execute(self, execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.sql += time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            self.sql += elapsed
             self.queries += 1
+            self.log.append((elapsed, sql))
 
     def install(self):
         from django.template import base
@@ -286,6 +290,10 @@ def inner(args) -> None:
                 for name, seconds in ranked[: args.templates]:
                     print(f"{1000 * seconds / args.runs:8.2f}  {name}", file=sys.stderr)
             meter.by_template = {}
+            if args.queries:
+                print(f"\n--- {PAGES[key][0]}: queries of the last request", file=sys.stderr)
+                for seconds, sql in sorted(meter.log, key=lambda item: -item[0])[: args.queries]:
+                    print(f"{1000 * seconds:8.2f}  {sql[:300]}", file=sys.stderr)
             if profiler:
                 import pstats
 
@@ -335,6 +343,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--cprofile", type=int, default=0, help="print the N costliest calls")
     parser.add_argument("--templates", type=int, default=0, help="print the N costliest templates")
+    parser.add_argument("--queries", type=int, default=0, help="print the N slowest queries")
     parser.add_argument("--tree", default="", help="profile the code of another checkout")
     parser.add_argument("--json", default="", help="also write the medians to this file")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)

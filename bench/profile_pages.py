@@ -56,10 +56,64 @@ def outer(args) -> None:
     env = runner.environment(runner.database_url(args.db, args.size, fresh=False), var_dir)
     env["SECRET_KEY"] = (var_dir / "secret_key").read_text()
     env["BENCH_VAR_DIR"] = str(var_dir)
+    if args.compare:
+        compare(args, env)
+        return
     tree = Path(args.tree).resolve() if args.tree else runner.ROOT
     env["PYTHONPATH"] = str(tree)
     command = [str(runner.BIN / "python"), str(HERE / "profile_pages.py"), "--inner", *sys.argv[1:]]
     sys.exit(subprocess.run(command, cwd=tree, env=env).returncode)
+
+
+def compare(args, env) -> None:
+    """Each tree (label=path) in turn, `--rounds` times, so the machine's load weighs on every
+    tree alike; medians over all rounds and the ratio of each tree to the first."""
+    import runner
+
+    trees = [item.split("=", 1) for item in args.compare.split(",")]
+    collected = {label: {} for label, _path in trees}
+    out = runner.BENCH_DIR / "profile-compare"
+    out.mkdir(exist_ok=True)
+    for round_number in range(args.rounds):
+        for label, tree in trees:
+            runner.log(f"round {round_number + 1}: {label} ({tree})")
+            result = out / f"{label}-{round_number}.json"
+            command = [
+                str(runner.BIN / "python"),
+                str(HERE / "profile_pages.py"),
+                "--inner",
+                *(f"--{name}={value}" for name, value in
+                  (("db", args.db), ("size", args.size), ("pages", args.pages),
+                   ("runs", args.runs), ("warmup", args.warmup), ("samples", result))),
+            ]  # fmt: skip
+            tree_env = dict(env, PYTHONPATH=str(Path(tree).resolve()))
+            subprocess.run(command, cwd=tree, env=tree_env, check=True, stdout=subprocess.DEVNULL)
+            for key, samples in json.loads(result.read_text()).items():
+                collected[label].setdefault(key, []).extend(samples)
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    first = trees[0][0]
+    print(
+        f"\n{args.db}, {args.size:,} questions, in-process, {args.rounds} interleaved rounds of "
+        f"{args.runs} requests per page and tree; medians (ms); load average {load}"
+    )
+    header = "".join(f"{label:>22}" for label, _ in trees)
+    ratios = "".join(f"{label + '/' + first:>14}" for label, _ in trees[1:])
+    print(f"{'page':<28}{header}{ratios}")
+    for key in args.pages.split(","):
+        medians = {}
+        cells = []
+        for label, _ in trees:
+            samples = collected[label][key]
+            medians[label] = {
+                name: statistics.median(s[name] for s in samples) for name in samples[0]
+            }
+            m = medians[label]
+            cells.append(f"{m['total']:7.1f} (t{m['template']:5.1f})")
+        ratio = "".join(
+            f"{medians[label]['total'] / medians[first]['total']:>14.2f}" for label, _ in trees[1:]
+        )
+        print(f"{PAGES[key][0]:<28}{''.join(f'{c:>22}' for c in cells)}{ratio}")
+    (out / "summary.json").write_text(json.dumps(collected))
 
 
 class Meter:
@@ -332,6 +386,8 @@ def print_table(rows, args) -> None:
         out[key] = median
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))
+    if args.samples:
+        Path(args.samples).write_text(json.dumps(rows))
 
 
 def main() -> None:
@@ -346,6 +402,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=0, help="print the N slowest queries")
     parser.add_argument("--tree", default="", help="profile the code of another checkout")
     parser.add_argument("--json", default="", help="also write the medians to this file")
+    parser.add_argument(
+        "--compare",
+        default="",
+        help="label=path,label=path: checkouts to compare, interleaved (ratios to the first)",
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--samples", default="", help=argparse.SUPPRESS)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:

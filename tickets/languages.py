@@ -54,14 +54,22 @@ def _names() -> MappingProxyType:
 
 def contact_language_choices() -> list[tuple[str, str]]:
     """(code, name) in the order the form shows them, named for the active page language."""
-    page_language = (translation.get_language() or "nl").split("-")[0]
+    return list(_contact_language_choices(translation.get_language() or "nl"))
+
+
+@functools.lru_cache(maxsize=32)
+def _contact_language_choices(language: str) -> tuple[tuple[str, str], ...]:
+    # Per page language, built once per process: the names come from LANG_INFO and the
+    # translation catalogues, which do not change while it runs (every intake form asks).
+    page_language = language.split("-")[0]
     names = {}
-    for code, (local, english) in _names().items():
-        # Django's catalogue names the languages in the page's language (English otherwise).
-        here = translation.gettext(english) if page_language in BRACKETED_ON else local
-        names[code] = local if here.casefold() == local.casefold() else f"{local} ({here})"
+    with translation.override(language):
+        for code, (local, english) in _names().items():
+            # Django's catalogue names the languages in the page's language (English otherwise).
+            here = translation.gettext(english) if page_language in BRACKETED_ON else local
+            names[code] = local if here.casefold() == local.casefold() else f"{local} ({here})"
     rest = sorted((c for c in names if c not in FIRST), key=lambda c: names[c].casefold())
-    return [(code, names[code]) for code in FIRST + rest]
+    return tuple((code, names[code]) for code in FIRST + rest)
 
 
 def is_known_language(code: str) -> bool:

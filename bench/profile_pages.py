@@ -113,6 +113,9 @@ def compare(args, env) -> None:
             f"{medians[label]['total'] / medians[first]['total']:>14.2f}" for label, _ in trees[1:]
         )
         print(f"{PAGES[key][0]:<28}{''.join(f'{c:>22}' for c in cells)}{ratio}")
+    for label, _ in trees:
+        print(f"\n{label}: where one request's time goes (medians)")
+        print_shares({key: collected[label][key] for key in args.pages.split(",")})
     (out / "summary.json").write_text(json.dumps(collected))
 
 
@@ -364,12 +367,7 @@ def _pdf():
     return SimpleUploadedFile("brief.pdf", PDF, content_type="application/pdf")
 
 
-def print_table(rows, args) -> None:
-    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    print(
-        f"\n{args.db}, {args.size:,} questions, one request at a time in-process, "
-        f"{args.runs} runs after {args.warmup}; medians; load average {load}"
-    )
+def print_shares(rows) -> dict:
     print(f"{'page':<28}{'total ms':>9}{'templates':>11}{'SQL':>11}{'Python':>11}{'queries':>9}")
     out = {}
     for key, samples in rows.items():
@@ -384,6 +382,16 @@ def print_table(rows, args) -> None:
             f"{median['queries']:9.0f}"
         )
         out[key] = median
+    return out
+
+
+def print_table(rows, args) -> None:
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    print(
+        f"\n{args.db}, {args.size:,} questions, one request at a time in-process, "
+        f"{args.runs} runs after {args.warmup}; medians; load average {load}"
+    )
+    out = print_shares(rows)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))
     if args.samples:

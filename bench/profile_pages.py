@@ -358,6 +358,8 @@ def inner(args) -> None:
                 stats = pstats.Stats(profiler, stream=sys.stderr)
                 stats.sort_stats("cumulative").print_stats(args.cprofile)
                 stats.sort_stats("tottime").print_stats(args.cprofile)
+                if os.environ.get("BENCH_CALLEES"):
+                    stats.print_callees(os.environ["BENCH_CALLEES"])
     print_table(rows, args)
 
 

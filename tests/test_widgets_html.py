@@ -64,3 +64,12 @@ def test_a_bound_form_field_renders_through_them():
     assert '<option value="x&amp;y" selected>' in html
     assert 'id="id_language"' in html
     assert 'value="nl" id="id_status_0" checked' in str(form["status"])
+
+
+@pytest.mark.parametrize("value", [None, ["2026-01-02", ""], ["", "2026-12-31"], ["<x>", '"']])
+@pytest.mark.parametrize("attrs", [{"id": "id_created_at"}, {"id": 'a"b</script>'}])
+def test_date_range_writes_wagtails_html(value, attrs):
+    widget = widgets.DateRangePickerWidget()
+    ours = widget.render("created_at", value, attrs)
+    assert ours == django_html(widget, "created_at", value, attrs)
+    assert "initDateChooser(" in ours and 'name="created_at_from"' in ours

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views import generic
@@ -113,10 +113,10 @@ class QuestionFilterSet(WagtailFilterSet):
         distinct=False,
     )
     legal_deadline = django_filters.DateFromToRangeFilter(
-        label=_("Legal deadline"), widget=DateRangePickerWidget
+        label=_("Legal deadline"), widget=widgets.DateRangePickerWidget
     )
     first_response_due = django_filters.DateFromToRangeFilter(
-        label=_("First response due"), widget=DateRangePickerWidget
+        label=_("First response due"), widget=widgets.DateRangePickerWidget
     )
     assignee = django_filters.ModelChoiceFilter(
         label=_("Assignee"),
@@ -130,7 +130,7 @@ class QuestionFilterSet(WagtailFilterSet):
         widget=widgets.Select,
     )
     created_at = django_filters.DateFromToRangeFilter(
-        label=_("Received"), widget=DateRangePickerWidget
+        label=_("Received"), widget=widgets.DateRangePickerWidget
     )
     requester_kind = django_filters.ChoiceFilter(
         label=_("Requester"), choices=RequesterKind.choices, widget=widgets.Select

@@ -42,6 +42,14 @@ def _generation(user) -> int:
     return value or 0
 
 
+def _loaded_generation(user) -> int:
+    """The generation of the profile read with the user at the start of this request
+    (backoffice.signin.ThrottledModelBackend.get_user), else read now."""
+    if user._state.fields_cache.get("profile") is not None:
+        return user.profile.session_generation or 0
+    return _generation(user)
+
+
 def start(request, user) -> None:
     """At sign-in: remember when, what kind of account, and the user's session generation."""
     if request is None or not hasattr(request, "session"):
@@ -75,7 +83,7 @@ def end_reason(request) -> str | None:
         return "idle"
     if absolute is not None and now - data.get("started", 0) > absolute:
         return "lifetime"
-    if data.get("generation", 0) != _generation(user):
+    if data.get("generation", 0) != _loaded_generation(user):
         return "signed_out_everywhere"
     if now - data.get("last", 0) >= ACTIVITY_RESOLUTION_SECONDS:
         request.session[SESSION_KEY] = {**data, "last": now}

@@ -384,7 +384,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "backoffice.static_storage.StaticFilesStorage"
     },
 }
 # Request bodies: limits set explicitly (a body over them is answered with a clear 400/413

@@ -130,6 +130,16 @@ class ThrottledModelBackend(ModelBackend):
                 raise PermissionDenied
         return super().authenticate(request, username=username, password=password, **kwargs)
 
+    def get_user(self, user_id):
+        """The signed-in user of a request, with their profile in the same query: the session
+        policy reads its generation on every request (backoffice.sessions) and staff pages
+        read its regions."""
+        try:
+            user = get_user_model()._default_manager.select_related("profile").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 def password_reset_refused(request, email: str) -> str | None:
     """Count a password-reset request; the error to show when over the limit, else None."""

@@ -4,6 +4,7 @@ the data set an earlier `bench/run` built. Prints the median and p90 of the serv
 (gunicorn's access log) and of the client's, per page and per setting compared.
 
     bench/alone.py --sizes 10000 --runs 30 --compare CONN_MAX_AGE=0,CONN_MAX_AGE=60
+    bench/alone.py --pages queue,staff_search --compare TREE=/tmp/before,TREE=.
 
 `--compare` starts the server once per setting, in turn, `--rounds` times (interleaved, so that
 the machine's load weighs on every setting alike); without it, the defaults of bench/run.
@@ -26,6 +27,11 @@ DEFAULT_PAGES = "queue,staff_search,workspace"
 
 
 def serve(env, logs: Path, port: int) -> subprocess.Popen:
+    # TREE=<path> in a compared setting serves another checkout's code (e.g. a `git archive`
+    # of an earlier commit): before/after, interleaved, against the same data set.
+    tree = Path(env["TREE"]).resolve() if env.get("TREE") else runner.ROOT
+    if env.get("TREE"):
+        env = dict(env, PYTHONPATH=str(tree))
     return subprocess.Popen(
         [
             str(runner.BIN / "gunicorn"),
@@ -42,7 +48,7 @@ def serve(env, logs: Path, port: int) -> subprocess.Popen:
             "--access-logformat",
             "%(U)s %(M)s",
         ],
-        cwd=runner.ROOT,
+        cwd=tree,
         env=env,
         stdout=open(logs / "gunicorn.log", "w"),
         stderr=subprocess.STDOUT,

@@ -250,3 +250,20 @@ def test_kept_scope_follows_changes_within_a_request(place, settings):
 
     specialist.is_active = False
     assert access.staff_scope(specialist).nothing
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_reads_user_and_profile_in_one_query(client, place):
+    """The session policy checks the profile's session generation on every request
+    (backoffice.sessions): it comes with the user (backoffice.signin.ThrottledModelBackend),
+    not from a query of its own. Sign-out everywhere still ends the session: see
+    tests/test_signin_security.py."""
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[place[0]])
+    client.force_login(specialist)
+    client.get("/admin/sprite/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/admin/sprite/")
+    assert response.status_code == 200
+    statements = [query["sql"] for query in captured]
+    assert any('FROM "auth_user"' in sql and "backoffice_userprofile" in sql for sql in statements)
+    assert not any('FROM "backoffice_userprofile"' in sql for sql in statements), statements

@@ -6,6 +6,9 @@ someone; on the Arabic and Ukrainian pages a newcomer reads the list, so no othe
 (not English, which they may not read either).
 """
 
+import functools
+from types import MappingProxyType
+
 from django.conf.locale import LANG_INFO
 from django.utils import translation
 
@@ -37,26 +40,36 @@ BRACKETED_ON = ("nl", "fr", "en")
 FIRST = ["nl", "fr", "en", "ar", "uk"]
 
 
-def _names() -> dict[str, tuple[str, str]]:
+@functools.cache
+def _names() -> MappingProxyType:
+    """{code: (own name, English name)}: built once per process (read for every queue row)."""
     names = {
         code: (info["name_local"], info["name"])
         for code, info in LANG_INFO.items()
         if "name_local" in info and "-" not in code and len(code) <= 3
     }
     names.update(EXTRA_LANGUAGES)
-    return names
+    return MappingProxyType(names)
 
 
 def contact_language_choices() -> list[tuple[str, str]]:
     """(code, name) in the order the form shows them, named for the active page language."""
-    page_language = (translation.get_language() or "nl").split("-")[0]
+    return list(_contact_language_choices(translation.get_language() or "nl"))
+
+
+@functools.lru_cache(maxsize=32)
+def _contact_language_choices(language: str) -> tuple[tuple[str, str], ...]:
+    # Per page language, built once per process: the names come from LANG_INFO and the
+    # translation catalogues, which do not change while it runs (every intake form asks).
+    page_language = language.split("-")[0]
     names = {}
-    for code, (local, english) in _names().items():
-        # Django's catalogue names the languages in the page's language (English otherwise).
-        here = translation.gettext(english) if page_language in BRACKETED_ON else local
-        names[code] = local if here.casefold() == local.casefold() else f"{local} ({here})"
+    with translation.override(language):
+        for code, (local, english) in _names().items():
+            # Django's catalogue names the languages in the page's language (English otherwise).
+            here = translation.gettext(english) if page_language in BRACKETED_ON else local
+            names[code] = local if here.casefold() == local.casefold() else f"{local} ({here})"
     rest = sorted((c for c in names if c not in FIRST), key=lambda c: names[c].casefold())
-    return [(code, names[code]) for code in FIRST + rest]
+    return tuple((code, names[code]) for code in FIRST + rest)
 
 
 def is_known_language(code: str) -> bool:
@@ -85,7 +98,15 @@ def language_name(code: str, own_name: bool = True) -> str:
 
 def staff_language_choices() -> list[tuple[str, str]]:
     """Every contact language by its name in the interface language, for the admin's filters."""
-    named = [(code, language_name(code)) for code, _ in contact_language_choices()]
+    return list(_staff_language_choices(translation.get_language() or "nl"))
+
+
+@functools.lru_cache(maxsize=32)
+def _staff_language_choices(language: str) -> tuple[tuple[str, str], ...]:
+    # Per interface language: the names come from the translation catalogues, which do not
+    # change while the process runs.
+    with translation.override(language):
+        named = [(code, language_name(code)) for code, _ in contact_language_choices()]
     first = [choice for choice in named if choice[0] in FIRST]
     rest = sorted((c for c in named if c[0] not in FIRST), key=lambda c: c[1].casefold())
-    return first + rest
+    return tuple(first + rest)

@@ -6,7 +6,8 @@ from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from wagtail.admin.ui.tables import BaseColumn, Column, Table
@@ -15,13 +16,21 @@ from tickets import queue_views
 
 
 class PlainColumn(Column):
+    def get_value(self, instance):
+        # The accessor is one attribute name: plain getattr (Wagtail's multigetattr splits it
+        # on dots and checks for callables, 700 times a page).
+        value = getattr(instance, self.accessor, None)
+        return value() if callable(value) else value
+
     def render_cell_html(self, instance, parent_context):
         value = self.get_value(instance)
         if value is None or not str(value).strip():
             value = self.empty_value_display
         if self.classname:
-            return format_html('<td class="{}">{}</td>', self.classname, value)
-        return format_html("<td>{}</td>", value)
+            return (
+                f'<td class="{conditional_escape(self.classname)}">{conditional_escape(value)}</td>'
+            )
+        return f"<td>{conditional_escape(value)}</td>"
 
 
 class ReferenceColumn(PlainColumn):
@@ -30,9 +39,16 @@ class ReferenceColumn(PlainColumn):
     def render_cell_html(self, instance, parent_context):
         return format_html(
             '<td class="title"><div class="title-wrapper"><a href="{}">{}</a></div></td>',
-            reverse("tickets_workspace", args=[instance.pk]),
+            self.workspace_url.replace(self.STAND_IN, str(instance.pk)),
             instance.reference,
         )
+
+    STAND_IN = "987654321"
+
+    @cached_property
+    def workspace_url(self):
+        # Reversed once per page (the columns are made per request) with a stand-in id.
+        return reverse("tickets_workspace", args=[int(self.STAND_IN)])
 
 
 class CheckboxColumn(BaseColumn):
@@ -70,16 +86,12 @@ class QuestionTable(Table):
 
     def body_html(self):
         context = {"table": self}
-        return format_html_join(
-            "",
-            "<tr{}>{}</tr>",
-            (
-                (
-                    flatatt(row.attrs),
-                    mark_safe(  # noqa: S308 - every cell is built with format_html
-                        "".join(cell.render_html(context) for cell in row.values())
-                    ),
-                )
-                for row in self.rows
-            ),
+        columns = list(self.columns.values())
+        return mark_safe(  # noqa: S308 - every cell and attribute is escaped above
+            "".join(
+                f"<tr{flatatt(self.get_row_attrs(instance))}>"
+                + "".join(column.render_cell_html(instance, context) for column in columns)
+                + "</tr>"
+                for instance in self.data
+            )
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from backoffice import widgets
 from backoffice.models import Municipality, Region
 from tickets import access, lifecycle, sla
 from tickets.forms import show_on_form
@@ -85,15 +86,26 @@ class BulkForm(forms.Form):
         ("priority", gettext_lazy("Change priority")),
         ("close", gettext_lazy("Close with outcome")),
     ]
-    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=ACTIONS)
+    # Written without a template per option (backoffice.widgets): shown on every queue page.
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=ACTIONS, widget=widgets.Select)
     assignee = _UserChoiceField(
-        label=gettext_lazy("Assignee"), queryset=get_user_model().objects.none(), required=False
+        label=gettext_lazy("Assignee"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=widgets.Select,
     )
     priority = forms.TypedChoiceField(
-        label=gettext_lazy("Priority"), choices=Priority.choices, coerce=int, required=False
+        label=gettext_lazy("Priority"),
+        choices=Priority.choices,
+        coerce=int,
+        required=False,
+        widget=widgets.Select,
     )
     outcome = forms.ChoiceField(
-        label=gettext_lazy("Outcome"), choices=[("", "—"), *Outcome.choices], required=False
+        label=gettext_lazy("Outcome"),
+        choices=[("", "—"), *Outcome.choices],
+        required=False,
+        widget=widgets.Select,
     )
     service = forms.CharField(
         label=gettext_lazy("Referred to (service)"), max_length=200, required=False

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views import generic
@@ -22,6 +22,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from backoffice import widgets
 from backoffice.audit import record_event
 from backoffice.models import LegalDomain, Municipality, Region
 from search import service as search_service
@@ -81,45 +82,58 @@ class CappedPaginator(WagtailPaginator):
 
 class QuestionFilterSet(WagtailFilterSet):
     view = django_filters.ChoiceFilter(
-        label=_("Quick view"), choices=list(sla.QUICK_VIEWS.items()), method="filter_view"
+        label=_("Quick view"),
+        choices=list(sla.QUICK_VIEWS.items()),
+        method="filter_view",
+        widget=widgets.Select,
     )
     # distinct=False: a plain column needs no DISTINCT, which would sort every row of the region.
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
         choices=Status.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
         distinct=False,
     )
     legal_domain = django_filters.ModelChoiceFilter(
-        label=_("Legal domain"), queryset=LegalDomain.objects.all()
+        label=_("Legal domain"), queryset=LegalDomain.objects.all(), widget=widgets.Select
     )
-    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none())
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.none(), widget=widgets.Select
+    )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Municipality.objects.none(), null_label=_("Unknown")
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        null_label=_("Unknown"),
+        widget=widgets.Select,
     )
     priority = django_filters.MultipleChoiceFilter(
         label=_("Priority"),
         choices=Priority.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
         distinct=False,
     )
     legal_deadline = django_filters.DateFromToRangeFilter(
-        label=_("Legal deadline"), widget=DateRangePickerWidget
+        label=_("Legal deadline"), widget=widgets.DateRangePickerWidget
     )
     first_response_due = django_filters.DateFromToRangeFilter(
-        label=_("First response due"), widget=DateRangePickerWidget
+        label=_("First response due"), widget=widgets.DateRangePickerWidget
     )
     assignee = django_filters.ModelChoiceFilter(
-        label=_("Assignee"), queryset=get_user_model().objects.none(), null_label=_("Unassigned")
+        label=_("Assignee"),
+        queryset=get_user_model().objects.none(),
+        null_label=_("Unassigned"),
+        widget=widgets.Select,
     )
     contact_language = django_filters.ChoiceFilter(
-        label=_("Contact language"), choices=languages.staff_language_choices
+        label=_("Contact language"),
+        choices=languages.staff_language_choices,
+        widget=widgets.Select,
     )
     created_at = django_filters.DateFromToRangeFilter(
-        label=_("Received"), widget=DateRangePickerWidget
+        label=_("Received"), widget=widgets.DateRangePickerWidget
     )
     requester_kind = django_filters.ChoiceFilter(
-        label=_("Requester"), choices=RequesterKind.choices
+        label=_("Requester"), choices=RequesterKind.choices, widget=widgets.Select
     )
 
     class Meta:

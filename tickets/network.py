@@ -17,8 +17,7 @@ from backoffice.audit import record_event
 from directory import services as directory
 from directory.models import Service
 from tickets import access
-from tickets.models import Question
-from tickets.network_models import SupportContact
+from tickets.models import Question, SupportContact
 
 
 def may_edit(user, question: Question) -> bool:

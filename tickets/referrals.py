@@ -25,8 +25,7 @@ from backoffice.audit import record_event
 from directory.languages import language_name
 from directory.models import Service
 from tickets import access, handover
-from tickets.models import Question
-from tickets.referral_models import Referral
+from tickets.models import Question, Referral
 
 
 def _hash(token: str) -> str:

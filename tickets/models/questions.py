@@ -1,9 +1,9 @@
-"""Questions (tickets), their thread, attachments, consents and status history."""
+"""Questions (tickets), their thread, attachments, consents and status history; the queue's
+quick views and orders (QuestionQuerySet)."""
 
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F
@@ -68,6 +68,12 @@ QUICK_VIEWS = {
     "deadline": _("Deadline within 7 days"),
     "waiting": _("Waiting for requester"),
 }
+
+
+def open_work_only(statuses, quick_view: str, query: str) -> bool:
+    """The queue shows the open work unless the user chose statuses, a quick view or searches
+    (search covers every status, so closed questions are found by reference or words)."""
+    return not (statuses or quick_view or query.strip())
 
 
 def overdue_q(today: date) -> models.Q:
@@ -460,168 +466,3 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.question.reference}: {self.from_status} → {self.to_status}"
-
-
-class SLAPolicy(models.Model):
-    """How many working days a question of a legal domain and priority may wait. Empty domain or
-    priority means "any"; the most specific policy wins (tickets.sla.policy_for)."""
-
-    legal_domain = models.ForeignKey(
-        LegalDomain,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("legal domain"),
-        help_text=_("Empty: every domain without its own policy."),
-    )
-    priority = models.PositiveSmallIntegerField(
-        _("priority"),
-        choices=Priority.choices,
-        null=True,
-        blank=True,
-        help_text=_("Empty: every priority without its own policy."),
-    )
-    first_response_days = models.PositiveSmallIntegerField(
-        _("first response within (working days)")
-    )
-    answer_days = models.PositiveSmallIntegerField(_("answer within (working days)"))
-
-    class Meta:
-        ordering = ["legal_domain__sort_order", "priority"]
-        verbose_name = _("service level")
-        verbose_name_plural = _("service levels")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["legal_domain", "priority"],
-                name="unique_sla_policy",
-            ),
-            models.CheckConstraint(
-                name="sla_answer_not_before_first_response",
-                condition=models.Q(answer_days__gte=models.F("first_response_days")),
-            ),
-        ]
-
-    def __str__(self):
-        domain = self.legal_domain.name if self.legal_domain else _("any domain")
-        priority = self.get_priority_display() if self.priority else _("any priority")
-        return f"{domain} · {priority}"
-
-    def validate_unique(self, exclude=None):
-        # A unique constraint lets NULLs repeat; "any domain" or "any priority" may not.
-        super().validate_unique(exclude)
-        twins = SLAPolicy.objects.filter(
-            legal_domain=self.legal_domain_id, priority=self.priority
-        ).exclude(pk=self.pk)
-        if twins.exists():
-            raise ValidationError(
-                _("There is already a service level for this domain and priority.")
-            )
-
-
-class AnswerTemplate(models.Model):
-    """A reusable answer for specialists (a Wagtail snippet). No personal data: the only
-    placeholders are {reference}, {region} and {deadline}."""
-
-    title = models.CharField(_("title"), max_length=120)
-    legal_domain = models.ForeignKey(
-        LegalDomain,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("legal domain"),
-        help_text=_("Empty: offered for every domain."),
-    )
-    language = models.CharField(_("language"), max_length=12, default="nl")
-    body = models.TextField(
-        _("text (Markdown)"),
-        help_text=_("Placeholders: {reference}, {region}, {deadline}."),
-    )
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("answer template")
-        verbose_name_plural = _("answer templates")
-        indexes = [models.Index(fields=["legal_domain", "language"], name="template_lookup_idx")]
-
-    def __str__(self):
-        return f"{self.title} ({self.language_name})"
-
-    @property
-    def language_name(self) -> str:
-        from tickets.languages import language_name
-
-        return language_name(self.language, own_name=False)
-
-
-class MessageDraft(models.Model):
-    """What a staff member was writing on a question, kept until they send it."""
-
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(blank=True)
-    internal = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        default_permissions = ()
-        constraints = [
-            models.UniqueConstraint(fields=["question", "author"], name="one_draft_per_author")
-        ]
-
-    def __str__(self):
-        return f"{self.question_id} draft by {self.author_id}"
-
-
-class ArticleProposal(models.Model):
-    """A draft knowledge base article made from this question's answer (promotion).
-
-    Owned by tickets: the knowledge base never knows which question an article came from.
-    """
-
-    question = models.OneToOneField(
-        Question,
-        on_delete=models.CASCADE,
-        related_name="article_proposal",
-        verbose_name=_("question"),
-    )
-    article = models.ForeignKey(
-        "knowledge.ArticlePage",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("article"),
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
-    redactions = models.PositiveIntegerField(_("personal data removed"), default=0)
-    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("article proposal")
-        verbose_name_plural = _("article proposals")
-
-    def __str__(self):
-        return f"{self.question} → {self.article_id}"
-
-
-# Documents, letterheads and handovers live in their own module (tickets.document_models).
-from tickets.document_models import GeneratedDocument, Handover, Letterhead  # noqa: E402,F401
-
-# Who already supports the family: the support network of a question (tickets.network).
-from tickets.network_models import SupportContact  # noqa: E402,F401
-
-# Retention policy, legal holds and erasure requests (tickets.privacy_models).
-from tickets.privacy_models import ErasureRequest, LegalHold, RetentionPolicy  # noqa: E402,F401
-
-# Referrals to a directory service and whether they arrived (tickets.referrals).
-from tickets.referral_models import Referral  # noqa: E402,F401
-
-# Policy signals live in their own module (tickets.signal_models; rules in tickets.policy_signals).
-from tickets.signal_models import PolicySignal, SignalCategory, SignalGroup  # noqa: E402,F401

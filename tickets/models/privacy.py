@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from tickets.models import Question
+from tickets.models.questions import Question
 
 
 @register_setting(icon="lock")

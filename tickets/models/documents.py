@@ -13,7 +13,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 
 from backoffice.models import Region
-from tickets.models import Consent, Question
+from tickets.models.questions import Consent, Question
 
 
 @register_snippet

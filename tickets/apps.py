@@ -40,5 +40,8 @@ def _ensure_schedules(sender, **kwargs):
         minutes=30,
     )
     ensure_schedule(
-        "escalate overdue questions", "tickets.sla.escalate_due", Schedule.MINUTES, minutes=15
+        "escalate overdue questions",
+        "tickets.sla.escalation.escalate_due",
+        Schedule.MINUTES,
+        minutes=15,
     )

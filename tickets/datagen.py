@@ -32,7 +32,6 @@ from django.utils import timezone
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation, Region, UserProfile
 from backoffice.tasks import refresh_query_statistics
-from tickets import sla
 from tickets.access_codes import ALPHABET, GROUP_SIZE, GROUPS, hash_access_code
 from tickets.consent_texts import CLIENT_TEXT, CLIENT_VERSION, PROCESSING_TEXT, PROCESSING_VERSION
 from tickets.models import (
@@ -49,6 +48,7 @@ from tickets.models import (
     StatusChange,
 )
 from tickets.rendering import render_markdown
+from tickets.sla import calendar, due_dates
 
 GENERATED_PREFIX = "gen-"
 NAMESPACE = uuid.UUID("0b6c3e0e-5a55-4c3e-9d55-7b1f5e3a8c21")
@@ -933,10 +933,10 @@ class Generator:
         """tickets.sla's rule, with the policy looked up once per domain and priority."""
         key = (question.legal_domain_id, question.priority)
         if key not in self._policies:
-            self._policies[key] = sla.policy_for(*key)
+            self._policies[key] = due_dates.policy_for(*key)
         first, answer = self._policies[key]
         start = timezone.localdate(question.created_at)
-        return sla.add_working_days(start, first), sla.add_working_days(start, answer)
+        return calendar.add_working_days(start, first), calendar.add_working_days(start, answer)
 
     def _signal(self, question, specialist, moment) -> PolicySignal:
         rng = self.rng

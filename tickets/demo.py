@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from backoffice.models import LegalDomain, Municipality, Region
-from tickets import lifecycle, sla
+from tickets import lifecycle
 from tickets.models import (
     AnswerTemplate,
     Letterhead,
@@ -18,6 +18,7 @@ from tickets.models import (
     SLAPolicy,
     Status,
 )
+from tickets.sla import due_dates
 
 NAMESPACE = uuid.UUID("6f1c0a52-8d1e-4a57-9a49-0c8f1c6f3b10")
 
@@ -424,7 +425,7 @@ def seed_demo(password: str) -> dict:
                 created_at=timezone.now() - timedelta(days=7)
             )
             question.refresh_from_db()
-            sla.apply_due_dates(question)
+            due_dates.apply_due_dates(question)
             question.save(update_fields=["first_response_due", "answer_due"])
         if index % 3 == 2:
             question.priority = Priority.URGENT if index % 2 else Priority.HIGH

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tickets import sla
 from tickets.models import Question, Status
+from tickets.sla import due_dates
 
 DONE, CURRENT, PENDING = "done", "current", "pending"
 
@@ -24,12 +24,13 @@ class Step:
 
 def expected_answer_date(question: Question) -> date | None:
     """The day we aim to answer by: the answer due date the service level gave the question
-    (tickets.sla.apply_due_dates at intake), or that rule applied now for an older question."""
+    (tickets.sla.due_dates.apply_due_dates at intake), or that rule applied now for an older
+    question."""
     if question.answer_due:
         return question.answer_due
     if question.legal_domain_id is None:
         return None
-    return sla.due_dates(question)[1]
+    return due_dates.due_dates(question)[1]
 
 
 def _first_change(changes, statuses):

@@ -33,10 +33,18 @@ from tickets import (
     promotion_views,
     queue_views,
     referral_views,
-    sla,
     workspace,
 )
-from tickets.models import AnswerTemplate, Priority, Question, RequesterKind, SLAPolicy, Status
+from tickets.models import (
+    QUICK_VIEWS,
+    AnswerTemplate,
+    Priority,
+    Question,
+    RequesterKind,
+    SLAPolicy,
+    Status,
+    open_work_only,
+)
 from tickets.queue_columns import (
     AgeColumn,
     CheckboxColumn,
@@ -81,7 +89,7 @@ class CappedPaginator(WagtailPaginator):
 
 class QuestionFilterSet(WagtailFilterSet):
     view = django_filters.ChoiceFilter(
-        label=_("Quick view"), choices=list(sla.QUICK_VIEWS.items()), method="filter_view"
+        label=_("Quick view"), choices=list(QUICK_VIEWS.items()), method="filter_view"
     )
     # distinct=False: a plain column needs no DISTINCT, which would sort every row of the region.
     status = django_filters.MultipleChoiceFilter(
@@ -190,7 +198,7 @@ class QuestionIndexView(generic.IndexView):
 
     @cached_property
     def open_only(self) -> bool:
-        return sla.open_work_only(*self.listing_choice)
+        return open_work_only(*self.listing_choice)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

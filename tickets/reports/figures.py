@@ -42,8 +42,9 @@ from django.utils.translation import pgettext_lazy
 
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation
-from tickets import access, languages, sla
+from tickets import access, languages
 from tickets.models import (
+    OPEN_STATUSES,
     ArticleProposal,
     Outcome,
     PolicySignal,
@@ -51,7 +52,9 @@ from tickets.models import (
     RequesterKind,
     SignalCategory,
     Status,
+    overdue_q,
 )
+from tickets.sla import calendar
 
 COUNT, DAYS, PERCENT, TEXT, HIDDEN = "count", "days", "percent", "text", "hidden"
 
@@ -206,7 +209,7 @@ def percentile(values: list[int], share: float) -> int | None:
 def _duration_cells(pairs: dict[tuple[date, date], int]) -> tuple[Cell, Cell, int]:
     days = []
     for (start, end), count in pairs.items():
-        days.extend([sla.working_days_between(start, end)] * count)
+        days.extend([calendar.working_days_between(start, end)] * count)
     days.sort()
     base = len(days)
     if not days:
@@ -256,11 +259,11 @@ def compute(user, filters: Filters, today: date | None = None, sections: str = "
         .order_by()
         .count(),
         "closed": questions.filter(closed_at__gte=begin, closed_at__lt=stop).order_by().count(),
-        **questions.filter(status__in=sla.OPEN_STATUSES)
+        **questions.filter(status__in=OPEN_STATUSES)
         .order_by()
         .aggregate(
             open=Count("pk"),
-            overdue=Count("pk", filter=sla.overdue_filter(today)),
+            overdue=Count("pk", filter=overdue_q(today)),
             waiting=Count("pk", filter=Q(status=Status.WAITING)),
         ),
     }

@@ -1,15 +1,13 @@
 """Service levels: escalation of overdue work (`escalate_due` runs every 15 minutes in the
-worker), and the old names of the parts that now live elsewhere: the holiday calendar, working
-days and due dates in tickets.due_dates, the queue's order and quick views on
-tickets.models.QuestionQuerySet. Callers may keep importing those names from here.
-"""
+worker): the assignee, else the specialists whose staff scope covers the question, and the
+coordinators get a mail with a link, once."""
 
 import logging
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,53 +15,9 @@ from django.utils.translation import gettext as _
 from backoffice import roles
 from backoffice.audit import record_event
 from tickets.access import staff_covering
-from tickets.due_dates import (  # noqa: F401 - the old names, still imported from here
-    add_working_days,
-    apply_due_dates,
-    due_dates,
-    is_working_day,
-    policy_for,
-    working_days_between,
-)
-from tickets.models import (
-    OPEN_STATUSES,
-    QUICK_VIEWS,  # noqa: F401 - the old name, still imported from here
-    Question,
-    overdue_q,
-)
+from tickets.models import OPEN_STATUSES, Question
 
 logger = logging.getLogger(__name__)
-
-
-# --- The queue's order and quick views live on the queryset (tickets.models.QuestionQuerySet);
-# these names stay for the callers that import them from here.
-
-
-def with_effective_due(queryset: QuerySet) -> QuerySet:
-    return queryset.with_effective_due()
-
-
-def queue_order(queryset: QuerySet) -> QuerySet:
-    return queryset.queue_order()
-
-
-def open_work_only(statuses, quick_view: str, query: str) -> bool:
-    """The queue shows the open work unless the user chose statuses, a quick view or searches
-    (search covers every status, so closed questions are found by reference or words)."""
-    return not (statuses or quick_view or query.strip())
-
-
-def default_order(queryset: QuerySet, statuses, quick_view: str, query: str) -> QuerySet:
-    return queryset.default_order(statuses, quick_view, query)
-
-
-def overdue_filter(today: date) -> Q:
-    """Open and past a due date or legal deadline (the "Overdue" view, and the figures)."""
-    return overdue_q(today)
-
-
-def quick_view(queryset: QuerySet, name: str, user) -> QuerySet:
-    return queryset.quick_view(name, user)
 
 
 # --- Escalation

@@ -276,7 +276,7 @@ def compact_search_index() -> None:
 def sweep_orphan_files(now=None) -> Result:
     """Delete attachment and document files that no row refers to any more (left by a crash
     between a commit and the file deletion, or by a document finished after its question was
-    anonymised). Staged uploads have their own daily purge (tickets.staging)."""
+    anonymised). Staged uploads have their own daily purge (tickets.intake.staging)."""
     now = now or timezone.now()
     result = Result()
     known = set(Attachment.objects.values_list("stored_name", flat=True))

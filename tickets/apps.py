@@ -31,7 +31,10 @@ def _ensure_schedules(sender, **kwargs):
     from backoffice.tasks import ensure_schedule
 
     ensure_schedule(
-        "purge abandoned uploads", "tickets.staging.purge_abandoned", Schedule.MINUTES, minutes=15
+        "purge abandoned uploads",
+        "tickets.intake.staging.purge_abandoned",
+        Schedule.MINUTES,
+        minutes=15,
     )
     ensure_schedule(
         "remove files without a row",

@@ -7,8 +7,8 @@ from tickets import (
     privacy_views,
     referral_views,
     signal_views,
-    views,
 )
+from tickets.intake import views
 
 app_name = "tickets"
 

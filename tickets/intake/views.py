@@ -14,13 +14,14 @@ from django.views.decorators.http import require_http_methods
 
 from backoffice import roles
 from backoffice.audit import record_event
+from backoffice.ratelimit import client_key, limit_reached
 from search import service as search_service
-from tickets import access, lifecycle, notifications, progress, staging, submissions
+from tickets import access, lifecycle, notifications
 from tickets.access_codes import access_code_matches
 from tickets.attachments import check_uploads, name_for_type, private_storage
-from tickets.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
+from tickets.intake import progress, staging, submissions
+from tickets.intake.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
 from tickets.models import Attachment, Message, Question, RequesterKind, Status
-from tickets.ratelimit import client_key, limit_reached
 
 DONE_SESSION_KEY = "question_just_created"
 HOUR = 3600

@@ -182,7 +182,7 @@ def test_filters_and_scope(data):
 def test_channel_of_a_question_handed_over_by_another_region(data):
     """Q6 (Gent, in on 5 May) is handed over to Antwerpen with the requester's consent: it
     counts for Antwerpen's coordinator, in the channel "handed over", not "public form"."""
-    from tickets import handover
+    from tickets.documents import handover
 
     gent_specialist = make_user(roles.SPECIALIST, "gert", regions=[data["questions"][5].region])
     q6 = data["questions"][5]

@@ -13,7 +13,7 @@ class TicketsConfig(AppConfig):
         from tickets.documents.jobs import ensure_schedules as ensure_document_schedules
 
         post_migrate.connect(ensure_document_schedules, sender=self)
-        from tickets.retention import ensure_schedule as ensure_retention_schedule
+        from tickets.privacy.retention import ensure_schedule as ensure_retention_schedule
 
         post_migrate.connect(ensure_retention_schedule, sender=self)
         from tickets.reports.monthly import ensure_schedules as ensure_report_schedules

@@ -279,7 +279,8 @@ def add_message(
         check_article_links(question, body)
     checked = attachments.check_uploads(list(files))
     question = Question.objects.select_for_update().get(pk=question.pk)
-    if question.anonymised_at is not None:  # tickets.anonymisation: nothing is added any more
+    # Anonymised (tickets.privacy.anonymisation): nothing is added any more.
+    if question.anonymised_at is not None:
         raise ValidationError(
             _("This question was erased: ask a new question instead."), code="anonymised"
         )

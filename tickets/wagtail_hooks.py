@@ -25,16 +25,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from backoffice.audit import record_event
 from backoffice.models import LegalDomain, Municipality, Region
 from search import service as search_service
-from tickets import (
-    access,
-    languages,
-    lifecycle,
-    network_views,
-    promotion_views,
-    queue_views,
-    referral_views,
-    workspace,
-)
+from tickets import access, languages, lifecycle, queue_views, workspace
 from tickets.models import (
     QUICK_VIEWS,
     AnswerTemplate,
@@ -45,6 +36,7 @@ from tickets.models import (
     Status,
     open_work_only,
 )
+from tickets.promotion import views as promotion_views
 from tickets.queue_columns import (
     AgeColumn,
     CheckboxColumn,
@@ -53,6 +45,8 @@ from tickets.queue_columns import (
     QuestionTable,
     ReferenceColumn,
 )
+from tickets.referrals import network_views
+from tickets.referrals import views as referral_views
 
 
 class QuestionPermissionPolicy(ModelPermissionPolicy):
@@ -421,5 +415,6 @@ def register_promotion_urls():
 
 # Documents and handover, privacy (erasure requests, legal holds, the retention report and the
 # record of processing) and the coordinators' reports register their own admin URLs and menus.
-from tickets import document_hooks, privacy_hooks  # noqa: E402,F401
+from tickets.documents import wagtail_hooks as document_hooks  # noqa: E402,F401
+from tickets.privacy import wagtail_hooks as privacy_hooks  # noqa: E402,F401
 from tickets.reports import wagtail_hooks as report_hooks  # noqa: E402,F401

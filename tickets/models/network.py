@@ -1,4 +1,4 @@
-"""The support network of a question: who already helps the family (tickets.network)."""
+"""The support network of a question: who already helps the family (tickets.referrals.network)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,5 +1,5 @@
 """Privacy records of questions: the retention policy coordinators edit, legal holds and erasure
-requests (the rules are in tickets.retention and tickets.anonymisation).
+requests (the rules are in tickets.privacy.retention and tickets.privacy.anonymisation).
 
 Imported at the end of tickets.models, so the models belong to the tickets app.
 """

@@ -232,8 +232,8 @@ class Question(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # The family said it is moving (tickets.moving): where to, and from when. Personal data,
-    # removed by tickets.anonymisation.
+    # The family said it is moving (tickets.referrals.moving): where to, and from when. Personal
+    # data, removed by tickets.privacy.anonymisation.
     moving_to = models.ForeignKey(
         Municipality,
         on_delete=models.SET_NULL,
@@ -244,7 +244,7 @@ class Question(models.Model):
     )
     moving_on = models.DateField(_("moving on"), null=True, blank=True)
     moving_said_at = models.DateTimeField(_("move reported"), null=True, blank=True)
-    # Set by tickets.anonymisation: the personal data is gone, the statistics stay.
+    # Set by tickets.privacy.anonymisation: the personal data is gone, the statistics stay.
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     objects = QuestionQuerySet.as_manager()

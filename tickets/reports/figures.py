@@ -15,7 +15,7 @@ Definitions (a period is a range of calendar days in Brussels time, both ends in
   missed when that day has passed without, pending otherwise;
 - interpreters needed: contact languages the site does not speak (tickets.languages.FIRST);
 - channel: how a question reached the team that holds it: the public form (a newcomer), the
-  professionals' portal (a consult), or handed over by another region (tickets.handover);
+  professionals' portal (a consult), or handed over by another region (tickets.documents.handover);
 - top topics: the key terms of the subjects received (search.text.key_terms), counted once per
   question.
 
@@ -145,7 +145,7 @@ CHANNELS = {
 
 
 def _handed_over():
-    """The question came to its present region through a handover (tickets.handover)."""
+    """The question came to its present region through a handover (tickets.documents.handover)."""
     from tickets.models import Handover
 
     return Exists(

@@ -2,7 +2,7 @@
 the requester's dossier and handover consent (public site), and the generated files.
 
 Every view checks permission in tickets.access and every generation is audited (in
-tickets.documents.jobs and tickets.handover)."""
+tickets.documents.jobs and tickets.documents.handover)."""
 
 from django import forms
 from django.contrib import messages
@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from backoffice.audit import record_event
 from backoffice.models import Region
-from tickets import access, handover
+from tickets import access
 from tickets.attachments import private_storage
-from tickets.documents import jobs
+from tickets.documents import handover, jobs
 from tickets.documents.builders import document_language
 from tickets.models import GeneratedDocument, Message, Question, RequesterKind
 

@@ -1,5 +1,5 @@
 """ "We are moving": the requester (follow-up page) or the professional (consult page) says
-the family moves to another municipality. The rules are in tickets.moving."""
+the family moves to another municipality. The rules are in tickets.referrals.moving."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from tickets import moving
 from tickets.models import Question, RequesterKind
+from tickets.referrals import moving
 
 
 def _back_url(question) -> str:

@@ -6,6 +6,9 @@ professional writes one on the professional pages. The description must not hold
 the redaction service (tickets.redaction) looks for names, numbers and addresses, and the author
 has to confirm before a text with findings is saved. Coordinators (their regions; a superuser
 all) review signals and group them.
+
+This module holds the rules; the pages are in tickets.policy_signals.views, the records in
+tickets.models.policy_signals.
 """
 
 from django.core.exceptions import ValidationError

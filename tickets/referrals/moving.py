@@ -1,6 +1,6 @@
 """A family moving municipality: which services in the new municipality will need a file
 (OCMW, mutuality, school, integration agency), and whether the question should go to the
-region of the new municipality (the existing transfer, with consent: tickets.handover)."""
+region of the new municipality (the existing transfer, with consent: tickets.documents.handover)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tickets import privacy_views as views
+from tickets.privacy import views
 
 
 @hooks.register("register_admin_urls")

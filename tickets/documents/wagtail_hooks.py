@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tickets import document_views as views
+from tickets.documents import views
 
 
 @hooks.register("register_admin_urls")

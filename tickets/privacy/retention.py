@@ -1,6 +1,6 @@
 """Retention, legal holds and erasure requests: the rules. The daily task, `manage.py
 apply_retention`, the admin and the public pages all call these functions; the data itself is
-removed by the one anonymisation function (tickets.anonymisation)."""
+removed by the one anonymisation function (tickets.privacy.anonymisation)."""
 
 from __future__ import annotations
 
@@ -18,14 +18,6 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit import record_event
 from tickets import access, lifecycle
-from tickets.anonymisation import (
-    Result,
-    anonymise,
-    anonymise_questions,
-    compact_search_index,
-    measure,
-)
-from tickets.anonymisation import sweep_orphan_files as _sweep
 from tickets.models import (
     ErasureRequest,
     LegalHold,
@@ -36,10 +28,18 @@ from tickets.models import (
     RetentionPolicy,
     Status,
 )
+from tickets.privacy.anonymisation import (
+    Result,
+    anonymise,
+    anonymise_questions,
+    compact_search_index,
+    measure,
+)
+from tickets.privacy.anonymisation import sweep_orphan_files as _sweep
 
 AuthorKind = Message.AuthorKind
 BATCH_SIZE = 200
-TASK_FUNC = "tickets.retention.run_daily"
+TASK_FUNC = "tickets.privacy.retention.run_daily"
 
 
 # --- the policy

@@ -1,6 +1,6 @@
 """Privacy pages: the public privacy statement, the requester's erasure request, and the staff's
 privacy desk (erasure decisions, legal holds, the retention report, the record of processing).
-The rules are in tickets.retention; these views only call them."""
+The rules are in tickets.privacy.retention; these views only call them."""
 
 from django import forms
 from django.contrib import messages
@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice.audit import record_event
-from tickets import access, retention
+from tickets import access
 from tickets.models import ErasureRequest, Question, RequesterKind
+from tickets.privacy import retention
 
 
 class ErasureForm(forms.Form):

@@ -3,6 +3,9 @@
 The answer's personal data is removed (tickets.redaction), the knowledge base makes the draft
 and starts "Legal review", and the link between question and article is kept here, in tickets.
 An editor always reviews the text before anything is published.
+
+This module holds the rules; the workspace's "Propose as article" endpoint is in
+tickets.promotion.views, the record in tickets.models.promotion.
 """
 
 from django.core.exceptions import ValidationError

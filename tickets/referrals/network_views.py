@@ -1,5 +1,5 @@
 """Adding and removing contacts of a question's support network: the specialist in the
-workspace, the professional on their consult page. The rules are in tickets.network."""
+workspace, the professional on their consult page. The rules are in tickets.referrals.network."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tickets import access, network
+from tickets import access
 from tickets.models import Question, SupportContact
+from tickets.referrals import network
 
 
 def _back(question, staff: bool):

@@ -4,6 +4,10 @@ confirmed through a one-time link the service opens, or recorded by the speciali
 
 The requester sees where they were referred (address, opening hours, walk-in times, languages)
 on the follow-up page; `for_requester` gives what may be shown.
+
+This module holds the referral rules; the package also holds the pages (views), the support
+network of a question (network, network_views) and a family's move to another municipality
+(moving, moving_views). The records are in tickets.models.referrals and tickets.models.network.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from backoffice import outbox
 from backoffice.audit import record_event
 from directory.languages import language_name
 from directory.models import Service
-from tickets import access, handover
+from tickets import access
+from tickets.documents import handover
 from tickets.models import Question, Referral
 
 
@@ -58,7 +63,7 @@ def refer_warm(
     request=None,
 ) -> tuple[Referral, str]:
     """Hand the question over to the referred service with the requester's consent (no consent:
-    refused by tickets.handover) and issue the one-time receipt token, returned once."""
+    refused by tickets.documents.handover) and issue the one-time receipt token, returned once."""
     if referral.service is None:
         raise ValidationError(_("This service is no longer in the directory."), code="no_service")
     if referral.handover_id:

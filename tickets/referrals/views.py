@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tickets import access, handover, referrals
+from tickets import access, referrals
+from tickets.documents import handover
 from tickets.models import Referral
 
 

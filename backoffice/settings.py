@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "knowledge",
     "search",
     "directory",
+    "demo",  # demo and generated data (seed_demo, generate_data): may import every app
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -108,7 +108,7 @@ def test_refuses_to_generate_twice(tmp_path):
 
 @pytest.mark.django_db
 def test_articles_step_is_skipped_until_the_knowledge_base_exists(tmp_path):
-    from tickets.datagen_articles import article_model
+    from demo.datagen_articles import article_model
 
     manifest = generate(tmp_path, articles=10)
     if article_model() is None:

@@ -874,7 +874,7 @@ class Generator:
     def proposals(self) -> int:
         """About one answered question in forty had its answer proposed as an article draft
         (tickets.promotion), by its assignee, a few days after the answer."""
-        from tickets.datagen_articles import article_model
+        from demo.datagen_articles import article_model
         from tickets.models import ArticleProposal
 
         model = article_model()

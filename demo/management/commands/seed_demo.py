@@ -1,12 +1,8 @@
-import importlib
-import importlib.util
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from backoffice import outbox
-from backoffice.demo import seed_demo
+from demo import knowledge_base, platform, questions, social_map
 
 
 class Command(BaseCommand):
@@ -28,7 +24,7 @@ class Command(BaseCommand):
                 "password; use --force only on a test installation."
             )
         self.stdout.write("Loading demo data…")
-        summary = seed_demo(settings.DEMO_PASSWORD)
+        summary = platform.seed_demo(settings.DEMO_PASSWORD)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{summary['regions']} regions, {summary['municipalities']} municipalities, "
@@ -43,14 +39,13 @@ class Command(BaseCommand):
                 f"{demo_secret()} to an authenticator app (time-based, 6 digits), or run "
                 "`.venv/bin/python manage.py demo_totp` for the current code."
             )
-        # Each feature app may add demo data in its own `demo` module; the platform imports
-        # none of them by name (apps depend on the platform, not the other way round).
-        for app_config in apps.get_app_configs():
-            if app_config.name == "backoffice" or not app_config.name.isidentifier():
-                continue
-            if importlib.util.find_spec(f"{app_config.name}.demo") is None:
-                continue
-            module = importlib.import_module(f"{app_config.name}.demo")
-            self.stdout.write(f"Demo data of {app_config.label}…")
+        # Then each app's demo data, in the order the apps are installed; the demo package may
+        # import every app, and no app imports it.
+        for label, module in (
+            ("tickets", questions),
+            ("knowledge", knowledge_base),
+            ("directory", social_map),
+        ):
+            self.stdout.write(f"Demo data of {label}…")
             result = module.seed_demo(settings.DEMO_PASSWORD)
             self.stdout.write(self.style.SUCCESS(f"  {result}"))

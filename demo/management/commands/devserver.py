@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from backoffice.demo import USERS
+from demo.platform import USERS
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets import datagen, datagen_articles
+from demo import datagen, datagen_articles
 
 
 class Command(BaseCommand):

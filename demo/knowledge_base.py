@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import knowledge
 from knowledge import tree
 from knowledge.importing import import_directory
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(knowledge.__file__).resolve().parent / "content"
 
 
 def seed_demo(password: str | None = None) -> str:

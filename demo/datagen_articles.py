@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils.text import slugify
 
-from tickets.datagen import GENERATED_PREFIX, NAMESPACE, Progress
+from demo.datagen import GENERATED_PREFIX, NAMESPACE, Progress
 
 LOCALES = ("nl", "fr", "en", "ar", "uk")
 AUDIENCE_WEIGHTS = {"public": 70, "professionals": 25, "internal": 5}

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "knowledge",
     "search",
     "directory",
+    "demo",  # demo and generated data (seed_demo, generate_data): may import every app
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -345,7 +346,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5)
-# Uploads kept between attempts of a form with an error (tickets.staging): files per client
+# Uploads kept between attempts of a form with an error (tickets.intake.staging): files per client
 # and hour, and minutes they are kept. Stored files without a row (a crash mid-upload) are
 # removed once this many minutes old (tickets.attachments.sweep_orphans).
 STAGING_FILES_PER_HOUR = env_int("STAGING_FILES_PER_HOUR", 20)
@@ -362,7 +363,7 @@ HANDOVER_READ_ONLY_DAYS = env_int("HANDOVER_READ_ONLY_DAYS", 30)
 INTAKE_LIMIT_PER_HOUR = env_int("INTAKE_LIMIT_PER_HOUR", 10)
 FOLLOW_UP_ATTEMPTS_PER_15_MIN = env_int("FOLLOW_UP_ATTEMPTS_PER_15_MIN", 10)
 # A form sent again (double click, lost response) shows the question's reference and code again
-# for this many hours after it was made (tickets.submissions).
+# for this many hours after it was made (tickets.intake.submissions).
 SUBMISSION_REPLAY_HOURS = env_int("SUBMISSION_REPLAY_HOURS", 24)
 # "Was this helpful?" answers per client connection and hour (knowledge base).
 ARTICLE_VOTES_PER_HOUR = env_int("ARTICLE_VOTES_PER_HOUR", 30)
@@ -397,7 +398,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 # Temporary files of uploads being received: in var/, swept of files a killed worker left
-# (tickets.staging.purge_upload_temp_files).
+# (tickets.intake.staging.purge_upload_temp_files).
 FILE_UPLOAD_TEMP_DIR = str(
     Path(os.environ.get("FILE_UPLOAD_TEMP_DIR", VAR_DIR / "tmp" / "uploads"))
 )

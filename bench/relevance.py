@@ -6,8 +6,8 @@
 
 Builds a throw-away database (Django's test-database machinery: a new SQLite file in a temporary
 folder, or `<name>_relevance` next to the DATABASE_URL database on PostgreSQL), migrates it,
-imports knowledge/content/ (`knowledge.demo.seed_demo`), with --articles N adds N generated
-articles (`tickets.datagen_articles.generate_articles`, the benchmark's generator), rebuilds the
+imports knowledge/content/ (`demo.knowledge_base.seed_demo`), with --articles N adds N generated
+articles (`demo.datagen_articles.generate_articles`, the benchmark's generator), rebuilds the
 search index, then asks every judged query of bench/relevance/queries-*.json on
 `/<language>/search/?q=` with Django's test client as an anonymous visitor
 (`bench/relevance_suite.py` says how the page is read and what each figure means).
@@ -65,13 +65,13 @@ def build(articles: int) -> dict:
 
     started = time.perf_counter()
     config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    from knowledge import demo
+    from demo import knowledge_base as demo
     from search import service
 
     print(demo.seed_demo(), file=sys.stderr)
     generated = 0
     if articles:
-        from tickets.datagen_articles import generate_articles
+        from demo.datagen_articles import generate_articles
 
         generated = generate_articles(articles, progress=False).get("articles", 0)
     indexed = service.rebuild("article")

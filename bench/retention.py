@@ -4,7 +4,7 @@
         .venv/bin/python bench/retention.py
 
 On a database made by `manage.py generate_data` (and `manage.py search_index rebuild`), it runs
-the daily retention (`tickets.retention.apply_retention`) as if it were five years later, so
+the daily retention (`tickets.privacy.retention.apply_retention`) as if it were five years later, so
 every closed question and every question never answered is due, then anonymises the questions
 still left (open ones) with the same function in the same batches, and prints the figures.
 It changes the database: build a fresh one for each run.
@@ -27,8 +27,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from search.models import SearchDocument  # noqa: E402
-from tickets import anonymisation, retention  # noqa: E402
 from tickets.models import Question  # noqa: E402
+from tickets.privacy import anonymisation, retention  # noqa: E402
 
 
 def main() -> None:

@@ -358,7 +358,7 @@ def remove_id(kind_name: str, object_id) -> None:
 
 def remove_from_database(kind_name: str, object_ids) -> None:
     """Remove many objects of one kind from the database backend in a few statements, in the
-    caller's transaction (tickets.anonymisation; Elasticsearch is told by remove tasks)."""
+    caller's transaction (tickets.privacy.anonymisation; Elasticsearch is told by remove tasks)."""
     from django.db import transaction
 
     with transaction.atomic():

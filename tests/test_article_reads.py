@@ -157,7 +157,7 @@ def test_the_count_adds_up_in_one_statement(articles):
 def test_demo_data_reads_the_articles_once(db, monkeypatch):
     from django.db.models import Sum
 
-    from knowledge import demo
+    from demo import knowledge_base as demo
 
     monkeypatch.setattr(demo, "CONTENT_DIR", DATA)
     assert "article reads:" in demo.seed_demo("unused")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from backoffice import demo as platform_demo
-from tickets import demo
-from tickets.demo import LETTERHEADS
+from demo import platform as platform_demo
+from demo import questions as demo
+from demo.questions import LETTERHEADS
 from tickets.models import Letterhead
 
 

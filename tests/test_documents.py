@@ -14,13 +14,13 @@ from wagtail.images.models import Image
 
 from backoffice import roles
 from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
+from demo.questions import logo_png
 from tests.conftest import make_user
 from tests.i18n import in_dutch
 from tests.test_tickets_model import PDF_BYTES
-from tickets import handover, lifecycle
+from tickets import lifecycle
 from tickets.consent_texts import HANDOVER_CLIENT_TEXT
-from tickets.demo import logo_png
-from tickets.documents import jobs
+from tickets.documents import handover, jobs
 from tickets.documents.docx_html import prepare_document, write_markdown
 from tickets.models import Consent, GeneratedDocument, Handover, Letterhead, Message, Status
 

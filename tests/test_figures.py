@@ -10,9 +10,10 @@ import pytest
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation, Region
 from tests.conftest import make_user
-from tickets import lifecycle, sla
+from tickets import lifecycle
 from tickets.models import Outcome, Question, Status
 from tickets.reports import figures
+from tickets.sla import calendar
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TODAY = date(2026, 5, 20)
@@ -25,17 +26,17 @@ def at(month, day, hour=10):
 
 def test_working_days_across_belgian_holidays():
     # Friday 1 May 2026 (Labour Day) and Thursday 14 May (Ascension) are not working days.
-    assert sla.working_days_between(date(2026, 4, 30), date(2026, 5, 4)) == 1
-    assert sla.working_days_between(date(2026, 4, 27), date(2026, 5, 4)) == 4
-    assert sla.working_days_between(date(2026, 5, 13), date(2026, 5, 15)) == 1
+    assert calendar.working_days_between(date(2026, 4, 30), date(2026, 5, 4)) == 1
+    assert calendar.working_days_between(date(2026, 4, 27), date(2026, 5, 4)) == 4
+    assert calendar.working_days_between(date(2026, 5, 13), date(2026, 5, 15)) == 1
     # In on a Saturday, answered on Monday: no working day went by.
-    assert sla.working_days_between(date(2026, 5, 2), date(2026, 5, 4)) == 0
-    assert sla.working_days_between(date(2026, 5, 4), date(2026, 5, 1)) == 0
+    assert calendar.working_days_between(date(2026, 5, 2), date(2026, 5, 4)) == 0
+    assert calendar.working_days_between(date(2026, 5, 4), date(2026, 5, 1)) == 0
     # The inverse of add_working_days, every day of a year (Easter, 21 July, Christmas...).
     day = date(2026, 1, 1)
     while day.year == 2026:
         for days in (0, 1, 2, 10):
-            assert sla.working_days_between(day, sla.add_working_days(day, days)) == days
+            assert calendar.working_days_between(day, calendar.add_working_days(day, days)) == days
         day += timedelta(days=1)
 
 
@@ -181,7 +182,7 @@ def test_filters_and_scope(data):
 def test_channel_of_a_question_handed_over_by_another_region(data):
     """Q6 (Gent, in on 5 May) is handed over to Antwerpen with the requester's consent: it
     counts for Antwerpen's coordinator, in the channel "handed over", not "public form"."""
-    from tickets import handover
+    from tickets.documents import handover
 
     gent_specialist = make_user(roles.SPECIALIST, "gert", regions=[data["questions"][5].region])
     q6 = data["questions"][5]

@@ -108,7 +108,7 @@ def test_refuses_to_generate_twice(tmp_path):
 
 @pytest.mark.django_db
 def test_articles_step_is_skipped_until_the_knowledge_base_exists(tmp_path):
-    from tickets.datagen_articles import article_model
+    from demo.datagen_articles import article_model
 
     manifest = generate(tmp_path, articles=10)
     if article_model() is None:
@@ -153,14 +153,15 @@ def test_statistics_task_gives_sqlite_planner_statistics(tmp_path):
 def broken_rules(question) -> list[str]:
     """What in a stored question (with its thread, history and code) the lifecycle and the SLA
     service would never have produced. The same check runs on rows the lifecycle made."""
-    from tickets import lifecycle, sla
+    from tickets import lifecycle
     from tickets.models import Outcome, Status
+    from tickets.sla import due_dates
 
     problems = []
     messages = list(question.messages.order_by("created_at", "pk"))
     staff = [m for m in messages if m.kind == "public" and m.author_kind == "staff"]
     public = [m for m in messages if m.kind == "public"]
-    if (question.first_response_due, question.answer_due) != sla.due_dates(question):
+    if (question.first_response_due, question.answer_due) != due_dates.due_dates(question):
         problems.append("due dates are not the SLA service's")
     first = staff[0].created_at if staff else None
     if question.first_response_at != first:

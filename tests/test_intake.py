@@ -206,8 +206,8 @@ def test_abandoned_kept_uploads_are_purged(client, place):
 
     from django_q.models import Schedule
 
-    from tickets import staging
     from tickets.attachments import private_storage
+    from tickets.intake import staging
 
     client.post(
         "/nl/ask/", form_data(place, subject="", files=[SimpleUploadedFile("brief.pdf", PDF_BYTES)])
@@ -217,7 +217,7 @@ def test_abandoned_kept_uploads_are_purged(client, place):
     old = time.time() - 2 * 24 * 3600
     os.utime(private_storage.path(staging.FOLDER + name), (old, old))
     assert staging.purge_abandoned() == 1
-    assert Schedule.objects.filter(func="tickets.staging.purge_abandoned").exists()
+    assert Schedule.objects.filter(func="tickets.intake.staging.purge_abandoned").exists()
 
 
 @pytest.mark.django_db

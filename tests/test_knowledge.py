@@ -333,7 +333,7 @@ def test_language_switcher_leads_to_the_translation_or_its_section(articles, cli
 
 
 def test_seed_demo_builds_the_tree_and_imports_the_content(db, monkeypatch):
-    from knowledge import demo
+    from demo import knowledge_base as demo
     from knowledge.models import KnowledgeIndexPage, KnowledgeLandingPage
 
     monkeypatch.setattr(demo, "CONTENT_DIR", DATA)

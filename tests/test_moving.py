@@ -17,8 +17,10 @@ from tests.directory_helpers import service_row
 from tests.i18n import in_dutch
 from tests.test_documents import open_follow_up, world  # noqa: F401  (fixture)
 from tests.test_referrals import referred  # noqa: F401  (fixture)
-from tickets import anonymisation, handover, referrals
+from tickets import referrals
+from tickets.documents import handover
 from tickets.models import Message, Question, Status
+from tickets.privacy import anonymisation
 
 pytestmark = pytest.mark.django_db
 

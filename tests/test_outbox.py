@@ -383,7 +383,7 @@ def test_seed_demo_indexes_at_once_queues_no_task_and_mails_nobody(
     from django_q.conf import Conf
     from django_q.models import OrmQ
 
-    from knowledge import demo as knowledge_demo
+    from demo import knowledge_base as knowledge_demo
     from tests.test_knowledge import DATA
 
     monkeypatch.setattr(Conf, "SYNC", False)  # a real queue, as under `make run`

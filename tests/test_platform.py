@@ -12,8 +12,8 @@ from wagtail.models import Page, Site
 
 from backoffice import roles
 from backoffice.audit import hash_client_address, record_event
-from backoffice.demo import USERS, seed_demo
 from backoffice.models import AuditEvent, HomePage, LegalDomain, Region, WorkerHeartbeat
+from demo.platform import USERS, seed_demo
 from tests.conftest import PASSWORD, make_user
 
 

@@ -24,7 +24,6 @@ from tests.conftest import make_user
 from tests.elastic_node import ES_URL
 from tests.elastic_node import SKIP_REASON as ES_SKIP_REASON
 from tests.i18n import in_dutch_html
-from tickets import anonymisation, retention
 from tickets.models import (
     Attachment,
     Consent,
@@ -40,6 +39,7 @@ from tickets.models import (
     Status,
     StatusChange,
 )
+from tickets.privacy import anonymisation, retention
 
 CODE = re.compile(r'class="access-code">([A-Z-]+)<')
 REFERENCE = re.compile(r'class="reference">(WW-\d{4}-\d{6})<')
@@ -541,11 +541,11 @@ def test_files_left_by_a_crash_after_commit_are_swept(world):
 def test_the_daily_task_is_scheduled():
     from django_q.models import Schedule
 
-    from tickets.retention import ensure_schedule
+    from tickets.privacy.retention import ensure_schedule
 
     ensure_schedule()
     schedule = Schedule.objects.get(name="apply retention")
-    assert schedule.func == "tickets.retention.run_daily" and schedule.schedule_type == "D"
+    assert schedule.func == "tickets.privacy.retention.run_daily" and schedule.schedule_type == "D"
 
 
 # --- erasure on request, legal hold, the privacy page and the record -----------------------

@@ -15,9 +15,10 @@ from tests.conftest import make_user
 from tests.i18n import in_dutch
 from tests.test_intake import CODE, REFERENCE, ask, form_data, place  # noqa: F401
 from tests.test_tickets_model import PDF_BYTES
-from tickets import lifecycle, sla
+from tickets import lifecycle
 from tickets.consent_texts import PROCESSING_TEXT
 from tickets.models import Question, Status
+from tickets.sla import due_dates
 
 
 def _in(language, text):
@@ -38,7 +39,7 @@ def _asked(client, place, language="nl", **overrides):  # noqa: F811
 def test_confirmation_says_what_happens_next_and_when(client, place):  # noqa: F811
     deadline = date.today() + timedelta(days=20)
     question, html = _asked(client, place, legal_deadline=deadline.isoformat())
-    expected = sla.due_dates(question)[1]
+    expected = due_dates.due_dates(question)[1]
     assert question.answer_due == expected
     with translation.override("nl"):
         from backoffice.templatetags.wegwijs import public_date

@@ -12,7 +12,7 @@ from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Region
 from tests.conftest import make_user
 from tests.i18n import in_dutch, in_dutch_html
-from tickets import access, lifecycle, sla
+from tickets import access, lifecycle
 from tickets.models import QUICK_VIEWS, Outcome, Question, QuestionQuerySet, Status
 
 
@@ -72,8 +72,6 @@ def test_quick_views_chain_on_what_the_user_may_see(world):
 
     def view(name):
         found = set(visible.quick_view(name, sam).values_list("pk", flat=True))
-        # The old entry point in sla is the same rule.
-        assert found == set(sla.quick_view(visible, name, sam).values_list("pk", flat=True))
         return {name for name, pk in pks.items() if pk in found}
 
     assert view("mine") == {"mine"}
@@ -88,7 +86,6 @@ def test_quick_views_chain_on_what_the_user_may_see(world):
     # Legal deadlines first, by deadline; then by answer due date (late before the rest).
     ordered = list(visible.open().queue_order().values_list("pk", flat=True))
     assert ordered[:3] == [pks["soon"], pks["later"], pks["late"]]
-    assert sla.queue_order(visible.open()).query.order_by == visible.queue_order().query.order_by
     # A listing of closed questions is an archive: newest first.
     archive = visible.default_order(["closed", "new"], "", "")
     assert archive.query.order_by == ("-created_at", "-pk")

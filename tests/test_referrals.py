@@ -10,7 +10,8 @@ from directory.models import Service
 from tests.directory_helpers import service_row
 from tests.i18n import in_dutch_html
 from tests.test_documents import open_follow_up, world  # noqa: F401  (fixture)
-from tickets import handover, referrals
+from tickets import referrals
+from tickets.documents import handover
 from tickets.models import GeneratedDocument, Handover, Referral, Status
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_unknown_receipt_links_and_staff_referral_urls_are_refused(
 
 
 def test_anonymising_removes_the_receipt_note_and_keeps_the_service(world, referred):  # noqa: F811
-    from tickets.anonymisation import anonymise
+    from tickets.privacy.anonymisation import anonymise
 
     question = world["question"]
     referral = referrals.refer(question, referred, actor=world["sam"])

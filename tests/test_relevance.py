@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_index(db):
-    from knowledge import demo
+    from demo import knowledge_base as demo
     from search import service
 
     demo.seed_demo()

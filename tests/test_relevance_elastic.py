@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not ES_URL, reason=SKIP_
 def elastic_demo_index(db, settings):
     from elasticsearch import Elasticsearch
 
-    from knowledge import demo
+    from demo import knowledge_base as demo
     from search import service
 
     settings.ELASTICSEARCH_URL = ES_URL

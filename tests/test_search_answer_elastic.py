@@ -20,7 +20,7 @@ ANSWERED = [("en", "residence card stolen"), ("nl", "verblijfskaart verlengen")]
 def demo_on_both(db, settings):
     from elasticsearch import Elasticsearch
 
-    from knowledge import demo
+    from demo import knowledge_base as demo
     from search import service
 
     demo.seed_demo()

@@ -217,7 +217,7 @@ def test_the_users_listing_offers_the_security_page_only_where_allowed(client, r
 
 
 def test_demo_accounts_get_the_demo_secret_only_with_debug(settings, capsys):
-    from backoffice.demo import seed_demo
+    from demo.platform import seed_demo
 
     settings.DEBUG = False  # as in production (seed_demo --force): no known secret
     seed_demo("demo-password-123")
@@ -236,7 +236,7 @@ def test_demo_accounts_get_the_demo_secret_only_with_debug(settings, capsys):
 
 
 def test_demo_staff_sign_in_with_the_demo_code(client, settings):
-    from backoffice.demo import seed_demo
+    from demo.platform import seed_demo
 
     settings.DEBUG = True
     seed_demo("demo-password-123")

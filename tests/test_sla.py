@@ -10,8 +10,9 @@ from backoffice import roles
 from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
 from tests.conftest import make_user
 from tests.i18n import in_dutch_html
-from tickets import lifecycle, sla
+from tickets import lifecycle
 from tickets.models import Priority, Question, SLAPolicy, Status
+from tickets.sla import calendar, due_dates, escalation
 
 
 @pytest.mark.parametrize(
@@ -32,13 +33,13 @@ from tickets.models import Priority, Question, SLAPolicy, Status
     ],
 )
 def test_working_days_skip_weekends_and_belgian_national_holidays(start, days, due):
-    assert sla.add_working_days(start, days) == due
+    assert calendar.add_working_days(start, days) == due
 
 
 def test_community_holidays_are_working_days():
-    assert sla.is_working_day(date(2027, 7, 12))  # Monday after the Flemish holiday
-    assert sla.is_working_day(date(2029, 7, 11))  # Flemish holiday on a Wednesday
-    assert not sla.is_working_day(date(2027, 3, 29))  # Easter Monday
+    assert calendar.is_working_day(date(2027, 7, 12))  # Monday after the Flemish holiday
+    assert calendar.is_working_day(date(2029, 7, 11))  # Flemish holiday on a Wednesday
+    assert not calendar.is_working_day(date(2027, 3, 29))  # Easter Monday
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def _question(region, domain="residence", deadline=None, **kwargs):
 def test_the_most_specific_policy_wins_and_the_default_applies_otherwise(region, settings):
     settings.SLA_DEFAULT_FIRST_RESPONSE_DAYS, settings.SLA_DEFAULT_ANSWER_DAYS = 3, 12
     residence = LegalDomain.objects.get(slug="residence")
-    assert sla.policy_for(residence.pk, Priority.NORMAL) == (3, 12)
+    assert due_dates.policy_for(residence.pk, Priority.NORMAL) == (3, 12)
     SLAPolicy.objects.create(first_response_days=2, answer_days=8)
     SLAPolicy.objects.create(priority=Priority.URGENT, first_response_days=1, answer_days=2)
     SLAPolicy.objects.create(legal_domain=residence, first_response_days=1, answer_days=5)
@@ -73,10 +74,10 @@ def test_the_most_specific_policy_wins_and_the_default_applies_otherwise(region,
         legal_domain=residence, priority=Priority.URGENT, first_response_days=0, answer_days=1
     )
     housing = LegalDomain.objects.get(slug="housing")
-    assert sla.policy_for(housing.pk, Priority.NORMAL) == (2, 8)
-    assert sla.policy_for(housing.pk, Priority.URGENT) == (1, 2)
-    assert sla.policy_for(residence.pk, Priority.NORMAL) == (1, 5)
-    assert sla.policy_for(residence.pk, Priority.URGENT) == (0, 1)
+    assert due_dates.policy_for(housing.pk, Priority.NORMAL) == (2, 8)
+    assert due_dates.policy_for(housing.pk, Priority.URGENT) == (1, 2)
+    assert due_dates.policy_for(residence.pk, Priority.NORMAL) == (1, 5)
+    assert due_dates.policy_for(residence.pk, Priority.URGENT) == (0, 1)
 
 
 @pytest.mark.django_db
@@ -88,12 +89,12 @@ def test_due_dates_are_set_on_creation_and_follow_priority_changes(region):
     )
     question = _question(region)
     today = timezone.localdate()
-    assert question.first_response_due == sla.add_working_days(today, 2)
-    assert question.answer_due == sla.add_working_days(today, 10)
+    assert question.first_response_due == calendar.add_working_days(today, 2)
+    assert question.answer_due == calendar.add_working_days(today, 10)
     question.priority = Priority.URGENT
     lifecycle.update_triage(question, ["priority"], actor=None)
     question.refresh_from_db()
-    assert question.answer_due == sla.add_working_days(today, 1)
+    assert question.answer_due == calendar.add_working_days(today, 1)
     event = AuditEvent.objects.get(action="question.triage")
     assert event.details["answer_due"] == str(question.answer_due)
 
@@ -137,7 +138,7 @@ def test_escalation_notifies_once_and_marks_the_question(region, settings):
     lifecycle.assign(near_deadline, specialist, actor=specialist)
     mail.outbox.clear()
 
-    assert sla.escalate_due() == 2
+    assert escalation.escalate_due() == 2
     assert len(mail.outbox) == 2
     for message in mail.outbox:
         assert set(message.to) == {specialist.email, coordinator.email}
@@ -149,7 +150,7 @@ def test_escalation_notifies_once_and_marks_the_question(region, settings):
     assert AuditEvent.objects.filter(action="question.escalate").count() == 2
 
     # A second run (or a second worker) finds nothing left to claim.
-    assert sla.escalate_due() == 0
+    assert escalation.escalate_due() == 0
     assert len(mail.outbox) == 2
 
 
@@ -161,7 +162,7 @@ def test_an_unassigned_overdue_question_goes_to_the_regions_specialists(region):
     question = _question(region)
     _make_overdue(question)
     mail.outbox.clear()
-    sla.escalate_due()
+    escalation.escalate_due()
     (message,) = mail.outbox
     assert set(message.to) == {first.email, second.email}
 
@@ -180,7 +181,7 @@ def test_quick_views(region):
     everything = Question.objects.all()
 
     def names(view):
-        return set(sla.quick_view(everything, view, specialist).values_list("pk", flat=True))
+        return set(everything.quick_view(view, specialist).values_list("pk", flat=True))
 
     assert names("mine") == {mine.pk}
     assert names("unassigned") == {unassigned.pk, overdue.pk, deadline.pk, waiting.pk}
@@ -193,7 +194,7 @@ def test_quick_views(region):
 def test_the_escalation_schedule_exists_after_migrate():
     from django_q.models import Schedule
 
-    schedule = Schedule.objects.get(func="tickets.sla.escalate_due")
+    schedule = Schedule.objects.get(func="tickets.sla.escalation.escalate_due")
     assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 15
 
 
@@ -233,10 +234,10 @@ def test_a_failed_escalation_mail_is_tried_again_on_the_next_run(region, setting
         port = probe.getsockname()[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    assert sla.escalate_due() == 0
+    assert escalation.escalate_due() == 0
     question.refresh_from_db()
     assert question.escalated_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
-    assert sla.escalate_due() == 1
+    assert escalation.escalate_due() == 1
     assert len(mail.outbox) == 1

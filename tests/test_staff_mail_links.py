@@ -13,7 +13,8 @@ from knowledge import review
 from tests.conftest import make_user
 from tests.test_legal_review import make_article
 from tests.test_sla import _make_overdue, _question, region  # noqa: F401 (fixture)
-from tickets import notifications, sla
+from tickets import notifications
+from tickets.sla import escalation
 
 BASE = "https://backoffice.example/"
 
@@ -33,7 +34,7 @@ def test_new_question_and_escalation_mails_open_the_question(region, settings): 
     assert _links(mail.outbox[0]) == [workspace]
     mail.outbox.clear()
     _make_overdue(question)
-    assert sla.escalate_due() == 1
+    assert escalation.escalate_due() == 1
     assert _links(mail.outbox[0]) == [workspace]
 
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Region
 from tests.conftest import make_user
-from tickets import access, lifecycle, notifications, queue_views, sla
+from tickets import access, lifecycle, notifications, queue_views
 from tickets.models import Question
 from tickets.search_index import QuestionKind
+from tickets.sla import escalation
 
 NARROWED = pytest.mark.parametrize("narrowed", [True, False], ids=["domains-on", "domains-off"])
 
@@ -177,7 +178,7 @@ def test_escalation_mail_goes_to_who_handles_the_question(world, settings, narro
     lifecycle.assign(assigned, users["hanna"], actor=users["sam"])
     Question.objects.filter(pk__in=[unassigned.pk, assigned.pk]).update(answer_due=yesterday)
     mail.outbox.clear()
-    assert sla.escalate_due() == 2
+    assert escalation.escalate_due() == 2
     sent = {
         next(q for q in questions.values() if q.reference in message.subject).pk: message.to
         for message in mail.outbox

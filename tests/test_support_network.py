@@ -90,8 +90,8 @@ def test_retention_removes_the_network_and_keeps_other_questions_contacts(
 
     from django.utils import timezone
 
-    from tickets import retention
     from tickets.models import Question, Status
+    from tickets.privacy import retention
 
     old = world["question"]
     kept = world["ask"]().question

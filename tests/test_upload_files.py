@@ -19,8 +19,9 @@ from django_q.models import Schedule
 from backoffice.models import LegalDomain, Municipality, Region
 from tests.i18n import in_dutch_html
 from tests.test_tickets_model import PDF_BYTES
-from tickets import attachments, lifecycle, staging
+from tickets import attachments, lifecycle
 from tickets.attachments import private_storage
+from tickets.intake import staging
 from tickets.models import Attachment, Question
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_kept_uploads_go_after_a_short_time(client, place, settings):
     age(name, 60 * settings.STAGING_KEEP_MINUTES + 60)
     assert staging.purge_abandoned() == 1
     assert settings.STAGING_KEEP_MINUTES <= 180  # hours, not a day
-    schedule = Schedule.objects.get(func="tickets.staging.purge_abandoned")
+    schedule = Schedule.objects.get(func="tickets.intake.staging.purge_abandoned")
     assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes <= 30
 
 

@@ -13,7 +13,7 @@ class TicketsConfig(AppConfig):
         from tickets.documents.jobs import ensure_schedules as ensure_document_schedules
 
         post_migrate.connect(ensure_document_schedules, sender=self)
-        from tickets.retention import ensure_schedule as ensure_retention_schedule
+        from tickets.privacy.retention import ensure_schedule as ensure_retention_schedule
 
         post_migrate.connect(ensure_retention_schedule, sender=self)
         from tickets.reports.monthly import ensure_schedules as ensure_report_schedules
@@ -31,7 +31,10 @@ def _ensure_schedules(sender, **kwargs):
     from backoffice.tasks import ensure_schedule
 
     ensure_schedule(
-        "purge abandoned uploads", "tickets.staging.purge_abandoned", Schedule.MINUTES, minutes=15
+        "purge abandoned uploads",
+        "tickets.intake.staging.purge_abandoned",
+        Schedule.MINUTES,
+        minutes=15,
     )
     ensure_schedule(
         "remove files without a row",
@@ -40,5 +43,8 @@ def _ensure_schedules(sender, **kwargs):
         minutes=30,
     )
     ensure_schedule(
-        "escalate overdue questions", "tickets.sla.escalate_due", Schedule.MINUTES, minutes=15
+        "escalate overdue questions",
+        "tickets.sla.escalation.escalate_due",
+        Schedule.MINUTES,
+        minutes=15,
     )

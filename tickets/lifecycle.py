@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from backoffice import outbox, roles
 from backoffice.audit import record_event
 from search import signals as search_signals
-from tickets import access, attachments, notifications, sla
+from tickets import access, attachments, notifications
 from tickets.access_codes import (
     access_code_for_submission,
     hash_access_code,
@@ -31,6 +31,7 @@ from tickets.models import (
 )
 from tickets.references import next_reference
 from tickets.rendering import render_markdown
+from tickets.sla import due_dates
 
 AuthorKind = Message.AuthorKind
 
@@ -178,7 +179,7 @@ def create_question(
         access_code_hash=hash_access_code(access_code) if access_code else "",
         submission_token=submission_token,
     )
-    sla.apply_due_dates(question)
+    due_dates.apply_due_dates(question)
     question.save(force_insert=True)
     given_by = AuthorKind.PROFESSIONAL if is_professional else AuthorKind.REQUESTER
     language = translation.get_language() or "nl"
@@ -278,7 +279,8 @@ def add_message(
         check_article_links(question, body)
     checked = attachments.check_uploads(list(files))
     question = Question.objects.select_for_update().get(pk=question.pk)
-    if question.anonymised_at is not None:  # tickets.anonymisation: nothing is added any more
+    # Anonymised (tickets.privacy.anonymisation): nothing is added any more.
+    if question.anonymised_at is not None:
         raise ValidationError(
             _("This question was erased: ask a new question instead."), code="anonymised"
         )
@@ -446,7 +448,7 @@ def update_triage(question: Question, changed: list[str], *, actor, request=None
             )
     if changed:
         if "legal_domain" in changed or "priority" in changed:
-            changed += sla.apply_due_dates(question)
+            changed += due_dates.apply_due_dates(question)
         question.save(update_fields=[*changed, "updated_at"])
         record_event(
             "question.triage",

@@ -1,7 +1,7 @@
 """E-mails about questions. They say only that there is news, with a link: no question or
-answer text ever leaves by e-mail. The services (tickets.lifecycle, tickets.handover) add them
-to the outbox with the change that causes them; the worker sends them, each mail once per
-occasion and recipient, retried on failure (backoffice.outbox)."""
+answer text ever leaves by e-mail. The services (tickets.lifecycle, tickets.documents.handover)
+add them to the outbox with the change that causes them; the worker sends them, each mail once
+per occasion and recipient, retried on failure (backoffice.outbox)."""
 
 import hashlib
 import hmac

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from backoffice import widgets
 from backoffice.models import Municipality, Region
-from tickets import access, lifecycle, sla
+from tickets import access, lifecycle
 from tickets.forms import show_on_form
-from tickets.models import Outcome, Priority
+from tickets.models import QUICK_VIEWS, Outcome, Priority
 
 
 def visible_regions(user):
@@ -71,7 +71,7 @@ def quick_view_links(request) -> list[dict]:
     current = request.GET.get("view", "")
     return [
         {"name": name, "label": label, "url": f"?view={name}", "current": name == current}
-        for name, label in sla.QUICK_VIEWS.items()
+        for name, label in QUICK_VIEWS.items()
     ]
 
 

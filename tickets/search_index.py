@@ -26,7 +26,8 @@ class QuestionKind(Kind):
         )
 
     def should_index(self, question) -> bool:
-        # An anonymised question has no text left to find (tickets.anonymisation removes it).
+        # An anonymised question has no text left to find (tickets.privacy.anonymisation
+        # removes it).
         return question.anonymised_at is None
 
     def entry(self, question) -> Entry:

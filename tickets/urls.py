@@ -1,14 +1,11 @@
 from django.urls import path
 
-from tickets import (
-    document_views,
-    moving_views,
-    network_views,
-    privacy_views,
-    referral_views,
-    signal_views,
-    views,
-)
+from tickets.documents import views as document_views
+from tickets.intake import views
+from tickets.policy_signals import views as signal_views
+from tickets.privacy import views as privacy_views
+from tickets.referrals import moving_views, network_views
+from tickets.referrals import views as referral_views
 
 app_name = "tickets"
 
@@ -30,7 +27,7 @@ urlpatterns = [
         name="pro_network_remove",
     ),
     path("files/<int:pk>/", views.download_attachment, name="attachment"),
-    # Documents: the requester's dossier and consent to a handover (tickets.document_views).
+    # Documents: the requester's dossier and consent to a handover (tickets.documents.views).
     path(
         "follow-up/<str:reference>/dossier/",
         document_views.request_dossier,

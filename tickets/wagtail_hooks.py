@@ -26,16 +26,18 @@ from backoffice import widgets
 from backoffice.audit import record_event
 from backoffice.models import LegalDomain, Municipality, Region
 from search import service as search_service
-from tickets import (
-    access,
-    languages,
-    network_views,
-    promotion_views,
-    queue_views,
-    referral_views,
-    sla,
+from tickets import access, languages, queue_views
+from tickets.models import (
+    QUICK_VIEWS,
+    AnswerTemplate,
+    Priority,
+    Question,
+    RequesterKind,
+    SLAPolicy,
+    Status,
+    open_work_only,
 )
-from tickets.models import AnswerTemplate, Priority, Question, RequesterKind, SLAPolicy, Status
+from tickets.promotion import views as promotion_views
 from tickets.queue_columns import (
     AgeColumn,
     CheckboxColumn,
@@ -44,6 +46,8 @@ from tickets.queue_columns import (
     QuestionTable,
     ReferenceColumn,
 )
+from tickets.referrals import network_views
+from tickets.referrals import views as referral_views
 from tickets.workspace.forms import TriageForm
 from tickets.workspace.viewset import WorkspaceViewSet
 
@@ -83,7 +87,7 @@ class CappedPaginator(WagtailPaginator):
 class QuestionFilterSet(WagtailFilterSet):
     view = django_filters.ChoiceFilter(
         label=_("Quick view"),
-        choices=list(sla.QUICK_VIEWS.items()),
+        choices=list(QUICK_VIEWS.items()),
         method="filter_view",
         widget=widgets.Select,
     )
@@ -204,7 +208,7 @@ class QuestionIndexView(generic.IndexView):
 
     @cached_property
     def open_only(self) -> bool:
-        return sla.open_work_only(*self.listing_choice)
+        return open_work_only(*self.listing_choice)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -427,5 +431,6 @@ def register_promotion_urls():
 
 # Documents and handover, privacy (erasure requests, legal holds, the retention report and the
 # record of processing) and the coordinators' reports register their own admin URLs and menus.
-from tickets import document_hooks, privacy_hooks  # noqa: E402,F401
+from tickets.documents import wagtail_hooks as document_hooks  # noqa: E402,F401
+from tickets.privacy import wagtail_hooks as privacy_hooks  # noqa: E402,F401
 from tickets.reports import wagtail_hooks as report_hooks  # noqa: E402,F401

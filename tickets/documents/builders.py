@@ -207,7 +207,7 @@ def _referrals_section(writer, question: Question) -> None:
 
 
 def _network_section(writer, question: Question) -> None:
-    """Who already supports the family (tickets.network), with consent to contact them."""
+    """Who already supports the family (tickets.referrals.network), with consent to contact them."""
     writer.heading(_("Support network"), level=2)
     contacts = list(question.support_contacts.select_related("service"))
     if not contacts:

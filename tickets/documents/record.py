@@ -10,9 +10,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice.models import Organisation, Region
-from tickets import retention
 from tickets.documents.docx_html import prepare_document
 from tickets.models import Handover
+from tickets.privacy import retention
 
 
 def _table(document, rows):

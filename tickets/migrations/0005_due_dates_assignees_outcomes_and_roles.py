@@ -10,7 +10,7 @@ from backoffice.roles import sync_roles
 
 
 def fill_existing(apps, schema_editor):
-    from tickets.sla import add_working_days
+    from tickets.sla.calendar import add_working_days
 
     Question = apps.get_model("tickets", "Question")
     Message = apps.get_model("tickets", "Message")

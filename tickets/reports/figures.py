@@ -15,7 +15,7 @@ Definitions (a period is a range of calendar days in Brussels time, both ends in
   missed when that day has passed without, pending otherwise;
 - interpreters needed: contact languages the site does not speak (tickets.languages.FIRST);
 - channel: how a question reached the team that holds it: the public form (a newcomer), the
-  professionals' portal (a consult), or handed over by another region (tickets.handover);
+  professionals' portal (a consult), or handed over by another region (tickets.documents.handover);
 - top topics: the key terms of the subjects received (search.text.key_terms), counted once per
   question;
 - knowledge base: articles read (knowledge.reads: page views by readers outside the team, per
@@ -46,8 +46,9 @@ from django.utils.translation import pgettext_lazy
 
 from backoffice import roles
 from backoffice.models import LegalDomain, Municipality, Organisation
-from tickets import access, languages, sla
+from tickets import access, languages
 from tickets.models import (
+    OPEN_STATUSES,
     ArticleProposal,
     Outcome,
     PolicySignal,
@@ -55,7 +56,9 @@ from tickets.models import (
     RequesterKind,
     SignalCategory,
     Status,
+    overdue_q,
 )
+from tickets.sla import calendar
 
 COUNT, DAYS, PERCENT, TEXT, HIDDEN = "count", "days", "percent", "text", "hidden"
 
@@ -147,7 +150,7 @@ CHANNELS = {
 
 
 def _handed_over():
-    """The question came to its present region through a handover (tickets.handover)."""
+    """The question came to its present region through a handover (tickets.documents.handover)."""
     from tickets.models import Handover
 
     return Exists(
@@ -211,7 +214,7 @@ def percentile(values: list[int], share: float) -> int | None:
 def _duration_cells(pairs: dict[tuple[date, date], int]) -> tuple[Cell, Cell, int]:
     days = []
     for (start, end), count in pairs.items():
-        days.extend([sla.working_days_between(start, end)] * count)
+        days.extend([calendar.working_days_between(start, end)] * count)
     days.sort()
     base = len(days)
     if not days:
@@ -261,11 +264,11 @@ def compute(user, filters: Filters, today: date | None = None, sections: str = "
         .order_by()
         .count(),
         "closed": questions.filter(closed_at__gte=begin, closed_at__lt=stop).order_by().count(),
-        **questions.filter(status__in=sla.OPEN_STATUSES)
+        **questions.filter(status__in=OPEN_STATUSES)
         .order_by()
         .aggregate(
             open=Count("pk"),
-            overdue=Count("pk", filter=sla.overdue_filter(today)),
+            overdue=Count("pk", filter=overdue_q(today)),
             waiting=Count("pk", filter=Q(status=Status.WAITING)),
         ),
     }

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
 from backoffice import roles
-from tickets import access, languages, sla
-from tickets.models import Message
+from tickets import access, languages
+from tickets.models import QUICK_VIEWS, Message
 from tickets.reports import figures
 
 
@@ -66,7 +66,7 @@ class SpecialistPanel(HomePanel):
                 "count": visible.quick_view(name, user).count(),
                 "url": f"{queue}?view={name}",
             }
-            for name, label in sla.QUICK_VIEWS.items()
+            for name, label in QUICK_VIEWS.items()
             if name in ("mine", "unassigned", "overdue", "deadline")
         ]
 

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tickets import policy_signals, signal_views
+from tickets import policy_signals
+from tickets.policy_signals import views as signal_views
 from tickets.reports import figures, views
 
 

@@ -3,7 +3,8 @@
 from django import template
 
 from backoffice.models import Region
-from tickets import access, handover
+from tickets import access
+from tickets.documents import handover
 from tickets.models import GeneratedDocument, Message
 
 register = template.Library()

@@ -2,7 +2,7 @@
 
 from django import template
 
-from tickets import retention
+from tickets.privacy import retention
 
 register = template.Library()
 

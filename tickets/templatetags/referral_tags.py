@@ -2,7 +2,8 @@
 
 from django import template
 
-from tickets import access, handover, referrals
+from tickets import access, referrals
+from tickets.documents import handover
 
 register = template.Library()
 
@@ -26,7 +27,7 @@ def staff_referrals(context, question):
 
 @register.simple_tag(takes_context=True)
 def support_network(context, question):
-    from tickets import network
+    from tickets.referrals import network
 
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -42,14 +43,14 @@ def support_network(context, question):
 def moving_panel(context, question):
     """The workspace's "the family is moving" check, from the ?moving_to= of the page, or else
     from the move the requester or professional reported."""
-    from tickets.moving import moving_plan
+    from tickets.referrals.moving import moving_plan
 
     request = context.get("request")
     place = (request.GET.get("moving_to", "") if request is not None else "").strip()[:60]
     if not place:
         if question.moving_to_id is None:
             return {"place": ""}
-        # What the requester or professional said (tickets.moving.record_move).
+        # What the requester or professional said (tickets.referrals.moving.record_move).
         return {
             "place": question.moving_to.name,
             "said": True,
@@ -61,6 +62,6 @@ def moving_panel(context, question):
 @register.simple_tag
 def moving_form():
     """The empty "we are moving" form of the follow-up and consult pages."""
-    from tickets.moving import MovingForm, municipality_names
+    from tickets.referrals.moving import MovingForm, municipality_names
 
     return {"form": MovingForm(auto_id="moving_%s"), "municipalities": municipality_names()}

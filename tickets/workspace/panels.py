@@ -42,7 +42,7 @@ def related_items(question, user) -> dict:
         domains = "all" if scope.domains is None else ",".join(map(str, sorted(scope.domains)))
         return f"{int(scope.everything)}/{','.join(map(str, sorted(scope.regions)))}/{domains}"
 
-    # The content generation: an anonymised question (tickets.anonymisation) moves it on, so
+    # The content generation: an anonymised question (tickets.privacy.anonymisation) moves it on, so
     # no kept list shows its title or answer any more.
     searched = hashlib.sha256(
         "\0".join(

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets import retention
+from tickets.privacy import retention
 
 
 def _size(amount: int) -> str:

@@ -1,0 +1,98 @@
+"""Service levels: escalation of overdue work (`escalate_due` runs every 15 minutes in the
+worker): the assignee, else the specialists whose staff scope covers the question, and the
+coordinators get a mail with a link, once."""
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from backoffice import roles
+from backoffice.audit import record_event
+from tickets.access import staff_covering
+from tickets.models import OPEN_STATUSES, Question
+
+logger = logging.getLogger(__name__)
+
+
+# --- Escalation
+
+
+def _escalation_due(today: date) -> Q:
+    warn_until = today + timedelta(days=settings.SLA_DEADLINE_WARNING_DAYS)
+    return Q(status__in=OPEN_STATUSES, escalated_at__isnull=True) & (
+        Q(first_response_at__isnull=True, first_response_due__lt=today)
+        | Q(answer_due__lt=today)
+        | Q(legal_deadline__lte=warn_until)
+    )
+
+
+def escalate_due() -> int:
+    """Escalate, once, every open question that is overdue or near its legal deadline.
+
+    Each row is claimed with a conditional UPDATE (… WHERE escalated_at IS NULL): a second run,
+    or a second worker at the same moment, finds nothing left to claim and sends nothing.
+    """
+    today = timezone.localdate()
+    candidates = list(
+        Question.objects.filter(_escalation_due(today)).values_list("pk", flat=True)[:500]
+    )
+    escalated = 0
+    for pk in candidates:
+        now = timezone.now()
+        claimed = Question.objects.filter(pk=pk, escalated_at__isnull=True).update(escalated_at=now)
+        if not claimed:
+            continue
+        question = Question.objects.select_related("region", "assignee").get(pk=pk)
+        record_event(
+            "question.escalate",
+            actor_label="system",
+            target=question,
+            details={"assignee": question.assignee_id},
+        )
+        if _notify_escalation(question):
+            escalated += 1
+    return escalated
+
+
+def escalation_recipients(question: Question) -> list[str]:
+    """The assignee (else every specialist whose staff scope covers the question) and the
+    coordinators whose scope covers it (tickets.access.staff_covering)."""
+    if question.assignee_id and question.assignee.is_active and question.assignee.email:
+        handlers = [question.assignee.email]
+    else:
+        handlers = list(staff_covering(question, roles.SPECIALIST).values_list("email", flat=True))
+    coordinators = staff_covering(question, roles.COORDINATOR).values_list("email", flat=True)
+    return sorted({address for address in [*handlers, *coordinators] if address})
+
+
+def _notify_escalation(question: Question) -> bool:
+    """Only the reference and a link: no question text or personal data leaves by e-mail.
+    False when the mail failed (the claim is then released for the next run)."""
+    recipients = escalation_recipients(question)
+    if not recipients:
+        return True  # escalated all the same: it shows on the "Overdue" view
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "tickets_workspace", args=[question.pk]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Question %(reference)s needs attention") % {"reference": question.reference}
+        body = _(
+            "Question %(reference)s is overdue or close to its legal deadline. Open it in the "
+            "Wegwijs workspace:\n\n%(link)s"
+        ) % {"reference": question.reference, "link": link}
+    try:
+        send_mail(subject, body, None, recipients)
+    except OSError as error:
+        # Nothing was sent: release the claim so that the next run tries again.
+        logger.warning(
+            "Escalation mail for %s failed, retried later: %s", question.reference, error
+        )
+        Question.objects.filter(pk=question.pk).update(escalated_at=None)
+        return False
+    return True

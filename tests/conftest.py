@@ -2,10 +2,9 @@ import os
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from backoffice import roles
+from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run
 # inside it. The tests touch the database only outside browser calls.
@@ -15,29 +14,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 MAIN_DATABASE_NAME = settings.DATABASES["default"]["NAME"]
 
 ROLES = ["anonymous", "professional", "specialist", "editor", "coordinator", "superuser"]
-PASSWORD = "a-long-test-password"
+PASSWORD = factories.PASSWORD
 
 
-def make_user(role: str, username: str | None = None, regions=(), domains=()):
-    """A user who holds exactly one role, as the demo data and real accounts do; `regions`
-    and `domains` (LegalDomain slugs) fill the profile."""
-    User = get_user_model()
-    username = username or f"{role}-user"
-    user = User.objects.create_user(
-        username=username, password=PASSWORD, email=f"{username}@example.org"
-    )
-    if role == "superuser":
-        user.is_superuser = user.is_staff = True
-        user.save()
-    else:
-        user.groups.add(Group.objects.get(name=role))
-    if regions:
-        user.profile.regions.set(regions)
-    if domains:
-        from backoffice.models import LegalDomain
-
-        user.profile.legal_domains.set(LegalDomain.objects.filter(slug__in=domains))
-    return user
+# A user who holds exactly one role (tests.factories.staff); the older name stays for imports.
+make_user = factories.staff
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -39,6 +41,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A fresh installation's SQLite database (`manage.py migrate` in a process of its own),
+    made once per session: the tests of real worker processes copy it rather than migrating
+    again (a minute each)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    removed = {"DJANGO_ALLOW_ASYNC_UNSAFE", "TASKS_SYNC", "DATABASE_URL", "REDIS_URL"}
+    env = {key: value for key, value in os.environ.items() if key not in removed}
+    env.update(
+        DJANGO_SETTINGS_MODULE="backoffice.settings",
+        DEBUG="true",
+        VAR_DIR=str(folder),
+        TASKS_SYNC="false",
+        # The rows its migration queues come due within seconds, as in tests/test_outbox_faults.py
+        OUTBOX_LEASE_SECONDS="5",
+        OUTBOX_RETRY_SECONDS="5",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return folder / "wegwijs.sqlite3"
 
 
 @pytest.fixture

@@ -32,13 +32,20 @@ POSTCODES = {
 }
 
 
-def region(slug: str = "gent", name: str | None = None, *, postcode: str | None = None):
-    """A region with one municipality of the same name, as the intake needs one to be named."""
+def region(
+    slug: str = "gent",
+    name: str | None = None,
+    *,
+    municipality: str | None = None,
+    postcode: str | None = None,
+):
+    """A region with one municipality (of the region's name unless `municipality` names
+    another), as the intake needs one to be named."""
     from backoffice.models import Municipality, Region
 
     made = Region.objects.create(name=name or slug.title(), slug=slug)
     code = postcode or POSTCODES.get(slug) or f"{1000 + Region.objects.count():04d}"
-    Municipality.objects.create(name=made.name, postcode=code, region=made)
+    Municipality.objects.create(name=municipality or made.name, postcode=code, region=made)
     return made
 
 
@@ -47,9 +54,17 @@ def regions(*slugs: str) -> dict:
     return {slug: region(slug) for slug in slugs}
 
 
-def place(slug: str = "gent", name: str | None = None, *, postcode: str | None = None):
-    """A municipality in a region of its own (the region is made too): what a requester names."""
-    return region(slug, name, postcode=postcode).municipalities.get()
+def place(
+    slug: str = "gent",
+    name: str | None = None,
+    *,
+    municipality: str | None = None,
+    postcode: str | None = None,
+):
+    """A municipality in a region of its own (the region is made too): what a requester names.
+    `place("antwerpen", municipality="Berchem", postcode="2600")`: Berchem in region Antwerpen."""
+    made = region(slug, name, municipality=municipality, postcode=postcode)
+    return made.municipalities.get()
 
 
 def legal_domain(slug_or_domain="residence"):

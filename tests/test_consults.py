@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Organisation, Region
+from backoffice.models import LegalDomain, Organisation
+from tests import factories
 from tests.conftest import make_user
 from tests.test_tickets_model import PDF_BYTES
 from tickets import lifecycle
@@ -15,9 +16,8 @@ from tickets.models import Attachment, Consent, Question
 
 @pytest.fixture
 def world(db):
-    antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    gent = Region.objects.create(name="Gent", slug="gent")
-    city = Municipality.objects.create(name="Antwerpen", postcode="2000", region=antwerpen)
+    antwerpen, gent = factories.regions("antwerpen", "gent").values()
+    city = antwerpen.municipalities.get()
     ocmw = Organisation.objects.create(
         name="OCMW Antwerpen", kind="ocmw", municipality=city, region=antwerpen
     )
@@ -78,18 +78,15 @@ def test_consult_needs_client_consent(client, world):
 
 
 def _consult_by(world, name):
-    return lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
+    return factories.question(
         subject="s",
         body="b",
-        contact_language="nl",
-        processing_consent=True,
         municipality=world["city"],
         professional=world["people"][name],
         client_pseudonym="x",
         client_consent=True,
         files=[SimpleUploadedFile("a.pdf", PDF_BYTES)],
-    ).question
+    )
 
 
 @pytest.mark.django_db
@@ -118,15 +115,13 @@ def test_who_sees_a_consult(client, world, viewer, shares, sees):
 
 @pytest.mark.django_db
 def test_professional_never_sees_a_newcomers_question(client, world):
-    newcomer = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
+    newcomer = factories.question(
         subject="s",
         body="b",
         contact_language="ar",
-        processing_consent=True,
         municipality=world["city"],
         files=[SimpleUploadedFile("a.pdf", PDF_BYTES)],
-    ).question
+    )
     client.force_login(world["people"]["olga"])
     assert client.get(f"/nl/pro/{newcomer.reference}/").status_code == 404
     assert client.get(f"/nl/follow-up/{newcomer.reference}/").status_code == 302

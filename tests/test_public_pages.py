@@ -11,6 +11,7 @@ from django.utils import translation
 
 from backoffice import roles
 from backoffice.models import Organisation
+from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch
 from tests.test_intake import CODE, REFERENCE, ask, form_data, place  # noqa: F401
@@ -265,17 +266,12 @@ def professional(place):  # noqa: F811
 
 @pytest.mark.django_db
 def test_consult_page_and_listing_show_the_legal_deadline(client, place, professional):  # noqa: F811
-    from backoffice.models import LegalDomain
-
     deadline = date.today() + timedelta(days=9)
-    created = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
+    created = factories.new_question(
         subject="Bevel om het grondgebied te verlaten",
         body="Beroep binnen 30 dagen.",
-        contact_language="nl",
         municipality=place,
-        legal_deadline=deadline,
-        processing_consent=True,
+        deadline=deadline,
         professional=professional,
         client_pseudonym="gezin B",
         client_consent=True,

@@ -76,11 +76,34 @@ def legal_domain(slug_or_domain="residence"):
     return LegalDomain.objects.get(slug=slug_or_domain)
 
 
-def staff(role: str, username: str | None = None, *, regions=(), domains=(), mfa: bool = False):
+def organisation(municipality, name: str | None = None, *, kind: str = "ocmw", **fields):
+    """An organisation of professionals (an OCMW unless `kind` says otherwise) in a
+    municipality and its region."""
+    from backoffice.models import Organisation
+
+    return Organisation.objects.create(
+        name=name or f"{kind.upper()} {municipality.name}",
+        kind=kind,
+        municipality=municipality,
+        region=municipality.region,
+        **fields,
+    )
+
+
+def staff(
+    role: str,
+    username: str | None = None,
+    *,
+    regions=(),
+    domains=(),
+    organisation=None,
+    mfa: bool = False,
+):
     """A user who holds exactly one role, as the demo data and real accounts do.
 
-    `regions` (Region objects) and `domains` (LegalDomain slugs) fill the profile; `mfa` gives
-    the user a confirmed authenticator (tests.mfa), as a signed-in staff member has.
+    `regions` (Region objects) and `domains` (LegalDomain slugs) fill the profile, and so does
+    `organisation` (a professional's); `mfa` gives the user a confirmed authenticator
+    (tests.mfa), as a signed-in staff member has.
     """
     User = get_user_model()
     username = username or f"{role}-user"
@@ -98,6 +121,9 @@ def staff(role: str, username: str | None = None, *, regions=(), domains=(), mfa
         from backoffice.models import LegalDomain
 
         user.profile.legal_domains.set(LegalDomain.objects.filter(slug__in=domains))
+    if organisation is not None:
+        user.profile.organisation = organisation
+        user.profile.save()
     if mfa:
         from tests.mfa import authenticator
 

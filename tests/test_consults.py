@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Organisation
+from backoffice.models import LegalDomain
 from tests import factories
 from tests.conftest import make_user
 from tests.test_tickets_model import PDF_BYTES
@@ -18,18 +18,11 @@ from tickets.models import Attachment, Consent, Question
 def world(db):
     antwerpen, gent = factories.regions("antwerpen", "gent").values()
     city = antwerpen.municipalities.get()
-    ocmw = Organisation.objects.create(
-        name="OCMW Antwerpen", kind="ocmw", municipality=city, region=antwerpen
-    )
-    caw = Organisation.objects.create(
-        name="CAW Antwerpen", kind="caw", municipality=city, region=antwerpen
-    )
+    ocmw = factories.organisation(city, "OCMW Antwerpen", kind="ocmw")
+    caw = factories.organisation(city, "CAW Antwerpen", kind="caw")
     people = {}
     for name, organisation in [("olga", ocmw), ("otto", ocmw), ("carl", caw)]:
-        user = make_user(roles.PROFESSIONAL, name)
-        user.profile.organisation = organisation
-        user.profile.save()
-        people[name] = user
+        people[name] = make_user(roles.PROFESSIONAL, name, organisation=organisation)
     specialist = make_user(roles.SPECIALIST, "sam", regions=[antwerpen])
     other_specialist = make_user(roles.SPECIALIST, "gina", regions=[gent])
     people.update(sam=specialist, gina=other_specialist)

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from wagtail.images.models import Image
 
 from backoffice import roles
-from backoffice.models import AuditEvent, Municipality, Organisation
+from backoffice.models import AuditEvent, Municipality
 from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch
@@ -481,9 +481,7 @@ def test_consent_by_phone_needs_a_note_and_serves_one_external_handover(client, 
 def test_professional_consents_for_their_client(client, world):
     pro = make_user(roles.PROFESSIONAL, "olga")
     city = Municipality.objects.get(name="Antwerpen")
-    pro.profile.organisation = Organisation.objects.create(
-        name="OCMW Antwerpen", kind="ocmw", municipality=city, region=world["antwerpen"]
-    )
+    pro.profile.organisation = factories.organisation(city)
     pro.profile.save()
     question = world["ask"](professional=pro).question
     client.force_login(pro)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from backoffice import roles
-from backoffice.models import Municipality, Organisation
+from backoffice.models import Municipality
 from tests import factories
 from tests.conftest import make_user
 from tickets import sla
@@ -45,12 +45,8 @@ def data(db):
     antwerpen, gent = factories.regions("antwerpen", "gent").values()
     city, ghent = antwerpen.municipalities.get(), gent.municipalities.get()
     berchem = Municipality.objects.create(name="Berchem", postcode="2600", region=antwerpen)
-    ocmw = Organisation.objects.create(
-        name="OCMW Berchem", kind="ocmw", municipality=berchem, region=antwerpen
-    )
-    olga = make_user(roles.PROFESSIONAL, "olga")
-    olga.profile.organisation = ocmw
-    olga.profile.save()
+    ocmw = factories.organisation(berchem, "OCMW Berchem", kind="ocmw")
+    olga = make_user(roles.PROFESSIONAL, "olga", organisation=ocmw)
 
     def question(municipality, language="nl", professional=None, **fields):
         made = factories.question(

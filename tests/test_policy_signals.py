@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from backoffice import roles
-from backoffice.models import AuditEvent, Organisation
+from backoffice.models import AuditEvent
 from tests import factories
 from tests.access import DENIED, outcome
 from tests.conftest import make_user
@@ -22,12 +22,8 @@ def place(db):
     berchem = factories.place("antwerpen", municipality="Berchem", postcode="2600")
     ghent = factories.place("gent")
     antwerpen, gent = berchem.region, ghent.region
-    ocmw = Organisation.objects.create(
-        name="OCMW Berchem", kind="ocmw", municipality=berchem, region=antwerpen
-    )
-    olga = make_user(roles.PROFESSIONAL, "olga")
-    olga.profile.organisation = ocmw
-    olga.profile.save()
+    ocmw = factories.organisation(berchem, "OCMW Berchem", kind="ocmw")
+    olga = make_user(roles.PROFESSIONAL, "olga", organisation=ocmw)
     question = factories.question(subject="Inschrijving geweigerd", municipality=berchem)
     return {
         "berchem": berchem,

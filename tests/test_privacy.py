@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from backoffice import roles
-from backoffice.models import AuditEvent, LegalDomain, Organisation
+from backoffice.models import AuditEvent, LegalDomain
 from search import service as search_service
 from search.models import SearchDocument
 from tests import factories
@@ -80,12 +80,8 @@ def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     antwerpen, gent = factories.regions("antwerpen", "gent").values()
     city = antwerpen.municipalities.get()
-    ocmw = Organisation.objects.create(
-        name="OCMW Antwerpen", kind="ocmw", municipality=city, region=antwerpen
-    )
-    olga = make_user(roles.PROFESSIONAL, "olga")
-    olga.profile.organisation = ocmw
-    olga.profile.save()
+    ocmw = factories.organisation(city, "OCMW Antwerpen", kind="ocmw")
+    olga = make_user(roles.PROFESSIONAL, "olga", organisation=ocmw)
     return {
         "antwerpen": antwerpen,
         "gent": gent,

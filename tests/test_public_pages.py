@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from backoffice import roles
-from backoffice.models import Organisation
 from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch
@@ -256,11 +255,7 @@ def test_the_required_municipality_is_not_under_an_optional_heading(client):
 
 @pytest.fixture
 def professional(place):  # noqa: F811
-    pro = make_user(roles.PROFESSIONAL, "olga")
-    pro.profile.organisation = Organisation.objects.create(
-        name="OCMW Gent", kind="ocmw", municipality=place, region=place.region
-    )
-    pro.profile.save()
+    pro = make_user(roles.PROFESSIONAL, "olga", organisation=factories.organisation(place))
     return pro
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Organisation, Region
+from backoffice.models import LegalDomain, Region
 from tests import factories
 from tests.conftest import make_user
 from tests.test_tickets_model import PDF_BYTES
@@ -135,12 +135,8 @@ def test_follow_up_page_queries_do_not_grow_with_messages(client, place):
 
 @pytest.mark.django_db
 def test_professional_consults_queries_do_not_grow_with_rows(client, place):
-    organisation = Organisation.objects.create(
-        name="OCMW Teststad", kind="ocmw", municipality=place[1], region=place[0]
-    )
-    professional = make_user(roles.PROFESSIONAL, "pro")
-    professional.profile.organisation = organisation
-    professional.profile.save()
+    organisation = factories.organisation(place[1], "OCMW Teststad", kind="ocmw")
+    professional = make_user(roles.PROFESSIONAL, "pro", organisation=organisation)
     client.force_login(professional)
     add_questions(place, 2, professional=professional)
     few = queries(client, "/nl/pro/")

@@ -150,9 +150,15 @@ def test_internal_note_files_are_for_staff_only(client, world):
 
 
 @pytest.mark.django_db
-def test_demo_data_holds_realistic_questions_and_is_idempotent():
+def test_demo_data_holds_realistic_questions_and_is_idempotent(monkeypatch):
     from django.core.management import call_command
 
+    from knowledge import demo as knowledge_demo
+    from tests.test_knowledge import DATA
+
+    # Four articles are enough for the questions (the whole content's import is what
+    # tests/test_relevance.py seeds and searches): the import was most of this test's time.
+    monkeypatch.setattr(knowledge_demo, "CONTENT_DIR", DATA)
     call_command("seed_demo", "--force", verbosity=0)
     call_command("seed_demo", "--force", verbosity=0)
     questions = Question.objects.all()

@@ -1,11 +1,12 @@
 import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from backoffice import roles
+from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run
 # inside it. The tests touch the database only outside browser calls.
@@ -15,29 +16,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 MAIN_DATABASE_NAME = settings.DATABASES["default"]["NAME"]
 
 ROLES = ["anonymous", "professional", "specialist", "editor", "coordinator", "superuser"]
-PASSWORD = "a-long-test-password"
+PASSWORD = factories.PASSWORD
 
 
-def make_user(role: str, username: str | None = None, regions=(), domains=()):
-    """A user who holds exactly one role, as the demo data and real accounts do; `regions`
-    and `domains` (LegalDomain slugs) fill the profile."""
-    User = get_user_model()
-    username = username or f"{role}-user"
-    user = User.objects.create_user(
-        username=username, password=PASSWORD, email=f"{username}@example.org"
-    )
-    if role == "superuser":
-        user.is_superuser = user.is_staff = True
-        user.save()
-    else:
-        user.groups.add(Group.objects.get(name=role))
-    if regions:
-        user.profile.regions.set(regions)
-    if domains:
-        from backoffice.models import LegalDomain
-
-        user.profile.legal_domains.set(LegalDomain.objects.filter(slug__in=domains))
-    return user
+# A user who holds exactly one role (tests.factories.staff); the older name stays for imports.
+make_user = factories.staff
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +41,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A fresh installation's SQLite database (`manage.py migrate` in a process of its own),
+    made once per session: the tests of real worker processes copy it rather than migrating
+    again (a minute each)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    removed = {"DJANGO_ALLOW_ASYNC_UNSAFE", "TASKS_SYNC", "DATABASE_URL", "REDIS_URL"}
+    env = {key: value for key, value in os.environ.items() if key not in removed}
+    env.update(
+        DJANGO_SETTINGS_MODULE="backoffice.settings",
+        DEBUG="true",
+        VAR_DIR=str(folder),
+        TASKS_SYNC="false",
+        # The rows its migration queues come due within seconds, as in tests/test_outbox_faults.py
+        OUTBOX_LEASE_SECONDS="5",
+        OUTBOX_RETRY_SECONDS="5",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return folder / "wegwijs.sqlite3"
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ articles of a stand-in article kind (the knowledge base registers the real one).
 from dataclasses import dataclass, field
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Region
 from search.registry import Entry, Kind, Visibility
+from tests import factories
 from tests.conftest import make_user
-from tickets import lifecycle
 
 
 @dataclass
@@ -103,22 +102,18 @@ class ArticleKind(Kind):
 
 def make_questions():
     regions = {
-        slug: Region.objects.create(name=slug.title(), slug=slug) for slug in ("antw", "gnt")
-    }
-    places = {
-        slug: Municipality.objects.create(name=slug.title(), postcode=code, region=region)
-        for (slug, region), code in zip(regions.items(), ("2000", "9000"), strict=True)
+        "antw": factories.region("antw", postcode="2000"),
+        "gnt": factories.region("gnt", postcode="9000"),
     }
 
     def ask(place, domain, subject, body, language="nl"):
-        return lifecycle.create_question(
-            legal_domain=LegalDomain.objects.get(slug=domain),
+        return factories.question(
+            domain=domain,
             subject=subject,
             body=body,
             contact_language=language,
-            processing_consent=True,
-            municipality=places[place],
-        ).question
+            municipality=regions[place].municipalities.get(),
+        )
 
     questions = {
         "reunion": ask(

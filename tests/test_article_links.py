@@ -7,10 +7,11 @@ from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Region
+from backoffice.models import LegalDomain, Region
 from knowledge import linking, tree
 from knowledge.models import ArticlePage
 from search import service
+from tests import factories
 from tests.conftest import make_user
 from tickets import lifecycle
 from tickets.models import Message
@@ -42,8 +43,8 @@ def article(title, slug, *, language="nl", audience="public", source=None):
 @pytest.fixture
 def world(db, settings):
     settings.PUBLIC_BASE_URL = "https://wegwijs.example"
-    region = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    place = Municipality.objects.create(name="Antwerpen", postcode="2000", region=region)
+    place = factories.place("antwerpen")
+    region = place.region
     card = article("Verblijfskaart verlengen", "verblijfskaart-verlengen")
     card_ar = article("تجديد بطاقة الإقامة", "تجديد-بطاقة-الإقامة", language="ar", source=card)
     income = article("Leefloon aanvragen", "leefloon-aanvragen")
@@ -54,17 +55,15 @@ def world(db, settings):
     professional = make_user(roles.PROFESSIONAL, "olga", regions=[region])
 
     def ask(language, professional_user=None):
-        return lifecycle.create_question(
-            legal_domain=LegalDomain.objects.get(slug="residence"),
+        return factories.question(
             subject="بطاقة الإقامة انتهت" if language == "ar" else "Verblijfskaart vervalt",
             body="بطاقة الإقامة انتهت ماذا أفعل" if language == "ar" else "Mijn kaart vervalt.",
             contact_language=language,
-            processing_consent=True,
             municipality=place,
             professional=professional_user,
             client_pseudonym="cliënt A" if professional_user else "",
             client_consent=bool(professional_user),
-        ).question
+        )
 
     return {
         "card": card, "card_ar": card_ar, "income": income, "pro": pro, "internal": internal,

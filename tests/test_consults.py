@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Organisation, Region
+from backoffice.models import LegalDomain
+from tests import factories
 from tests.conftest import make_user
 from tests.test_tickets_model import PDF_BYTES
 from tickets import lifecycle
@@ -15,21 +16,13 @@ from tickets.models import Attachment, Consent, Question
 
 @pytest.fixture
 def world(db):
-    antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    gent = Region.objects.create(name="Gent", slug="gent")
-    city = Municipality.objects.create(name="Antwerpen", postcode="2000", region=antwerpen)
-    ocmw = Organisation.objects.create(
-        name="OCMW Antwerpen", kind="ocmw", municipality=city, region=antwerpen
-    )
-    caw = Organisation.objects.create(
-        name="CAW Antwerpen", kind="caw", municipality=city, region=antwerpen
-    )
+    antwerpen, gent = factories.regions("antwerpen", "gent").values()
+    city = antwerpen.municipalities.get()
+    ocmw = factories.organisation(city, "OCMW Antwerpen", kind="ocmw")
+    caw = factories.organisation(city, "CAW Antwerpen", kind="caw")
     people = {}
     for name, organisation in [("olga", ocmw), ("otto", ocmw), ("carl", caw)]:
-        user = make_user(roles.PROFESSIONAL, name)
-        user.profile.organisation = organisation
-        user.profile.save()
-        people[name] = user
+        people[name] = make_user(roles.PROFESSIONAL, name, organisation=organisation)
     specialist = make_user(roles.SPECIALIST, "sam", regions=[antwerpen])
     other_specialist = make_user(roles.SPECIALIST, "gina", regions=[gent])
     people.update(sam=specialist, gina=other_specialist)
@@ -78,18 +71,15 @@ def test_consult_needs_client_consent(client, world):
 
 
 def _consult_by(world, name):
-    return lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
+    return factories.question(
         subject="s",
         body="b",
-        contact_language="nl",
-        processing_consent=True,
         municipality=world["city"],
         professional=world["people"][name],
         client_pseudonym="x",
         client_consent=True,
         files=[SimpleUploadedFile("a.pdf", PDF_BYTES)],
-    ).question
+    )
 
 
 @pytest.mark.django_db
@@ -118,15 +108,13 @@ def test_who_sees_a_consult(client, world, viewer, shares, sees):
 
 @pytest.mark.django_db
 def test_professional_never_sees_a_newcomers_question(client, world):
-    newcomer = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
+    newcomer = factories.question(
         subject="s",
         body="b",
         contact_language="ar",
-        processing_consent=True,
         municipality=world["city"],
         files=[SimpleUploadedFile("a.pdf", PDF_BYTES)],
-    ).question
+    )
     client.force_login(world["people"]["olga"])
     assert client.get(f"/nl/pro/{newcomer.reference}/").status_code == 404
     assert client.get(f"/nl/follow-up/{newcomer.reference}/").status_code == 302
@@ -162,9 +150,15 @@ def test_internal_note_files_are_for_staff_only(client, world):
 
 
 @pytest.mark.django_db
-def test_demo_data_holds_realistic_questions_and_is_idempotent():
+def test_demo_data_holds_realistic_questions_and_is_idempotent(monkeypatch):
     from django.core.management import call_command
 
+    from demo import knowledge_base as knowledge_demo
+    from tests.test_knowledge import DATA
+
+    # Four articles are enough for the questions (the whole content's import is what
+    # tests/test_relevance.py seeds and searches): the import was most of this test's time.
+    monkeypatch.setattr(knowledge_demo, "CONTENT_DIR", DATA)
     call_command("seed_demo", "--force", verbosity=0)
     call_command("seed_demo", "--force", verbosity=0)
     questions = Question.objects.all()

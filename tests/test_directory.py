@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.models import Revision
@@ -21,9 +22,20 @@ from tests.directory_helpers import load_places, make_regions, service_row
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def loaded_places(django_db_setup, django_db_blocker):
+    """The complete municipality list, loaded once for this module (seconds each time): in a
+    transaction rolled back after the module's last test. Each test runs in a savepoint of it
+    (pytest-django's `db`), so what a test adds is gone for the next. Loading into an empty
+    table is tested in tests/test_directory_loading.py."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_places()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def places():
-    return load_places()
+def places(loaded_places):
+    return loaded_places
 
 
 def _import(rows, **kwargs):
@@ -46,18 +58,6 @@ def test_municipality_list_is_complete_for_flanders_and_brussels(places):
     assert directory.find_municipality("Kortessem") is None  # merged into Hasselt
     assert directory.find_municipality("9999") is None
     assert not PostalCode.objects.exclude(code__regex=r"^[1-9][0-9]{3}$").exists()
-
-
-def test_loading_keeps_existing_municipalities_and_is_idempotent():
-    regions = make_regions()
-    existing = Municipality.objects.create(name="Gent", postcode="9000", region=regions["brussel"])
-    first = load_places()
-    second = load_places()
-    existing.refresh_from_db()
-    assert existing.region == regions["brussel"]  # a row questions may point to is kept
-    assert Municipality.objects.filter(name="Gent").count() == 1
-    assert first.created == 303 and second.created == 0
-    assert set(existing.postal_codes.values_list("code", flat=True)) >= {"9000", "9030", "9052"}
 
 
 # --- Import -------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from docx.oxml.ns import qn
 from wagtail.images.models import Image
 
 from backoffice import roles
-from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
+from backoffice.models import AuditEvent, Municipality
 from demo.questions import logo_png
+from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch
 from tests.test_tickets_model import PDF_BYTES
@@ -41,14 +42,10 @@ ARABIC_ANSWER = "## ماذا تفعل؟\n\nيجب عليك تقديم **طعن**
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PUBLIC_BASE_URL = "https://wegwijs.example"
-    antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen", address="Kerkstraat 1")
-    gent = Region.objects.create(name="Gent", slug="gent")
-    places = {
-        "antwerpen": Municipality.objects.create(
-            name="Antwerpen", postcode="2000", region=antwerpen
-        ),
-        "gent": Municipality.objects.create(name="Gent", postcode="9000", region=gent),
-    }
+    antwerpen, gent = factories.regions("antwerpen", "gent").values()
+    antwerpen.address = "Kerkstraat 1"
+    antwerpen.save()
+    places = {"antwerpen": antwerpen.municipalities.get(), "gent": gent.municipalities.get()}
     logo = Image.objects.create(
         title="Logo",
         file=ImageFile(io.BytesIO(logo_png("Antwerpen", (0, 94, 130))), name="logo.png"),
@@ -68,12 +65,10 @@ def world(db, settings, tmp_path):
     # English by default: the fixed texts asserted below stay the same once the integrator
     # translates the catalogues.
     def ask(language="en", place="antwerpen", professional=None):
-        return lifecycle.create_question(
-            legal_domain=LegalDomain.objects.get(slug="residence"),
+        return factories.new_question(
             subject="Bevel om het grondgebied te verlaten",
             body="Ik kreeg een bijlage 13quinquies. Wat nu?",
             contact_language=language,
-            processing_consent=True,
             municipality=places[place],
             professional=professional,
             client_pseudonym="cliënt A" if professional else "",
@@ -486,9 +481,7 @@ def test_consent_by_phone_needs_a_note_and_serves_one_external_handover(client, 
 def test_professional_consents_for_their_client(client, world):
     pro = make_user(roles.PROFESSIONAL, "olga")
     city = Municipality.objects.get(name="Antwerpen")
-    pro.profile.organisation = Organisation.objects.create(
-        name="OCMW Antwerpen", kind="ocmw", municipality=city, region=world["antwerpen"]
-    )
+    pro.profile.organisation = factories.organisation(city)
     pro.profile.save()
     question = world["ask"](professional=pro).question
     client.force_login(pro)

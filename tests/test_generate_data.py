@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from backoffice.tasks import refresh_query_statistics
+from tests import factories
 from tests.conftest import make_user
 from tickets.access_codes import access_code_matches
 from tickets.models import Message, Question, ReferenceCounter, RequesterKind
@@ -36,60 +37,6 @@ def generate(tmp_path, name="m.json", **extra):
 
 
 @pytest.mark.django_db
-def test_generates_questions_threads_people_and_a_manifest(tmp_path):
-    manifest = generate(tmp_path)
-    assert Question.objects.count() == 120 == manifest["questions"]
-    assert Message.objects.count() == manifest["messages"]
-    assert 2.5 < manifest["messages"] / 120 < 6  # about four messages a question
-    assert manifest["users"] == {"coordinator": 2, "specialist": 12, "professional": 16}
-    assert set(Question.objects.values_list("status", flat=True)) >= {"closed", "answered"}
-    assert Question.objects.filter(requester_kind=RequesterKind.PROFESSIONAL).exists()
-    for thread in manifest["long_threads"]:
-        assert Message.objects.filter(question_id=thread["pk"]).count() == 20
-    # The known codes open their question; the hash is keyed with this SECRET_KEY.
-    for known in manifest["known_codes"]:
-        question = Question.objects.get(reference=known["reference"])
-        assert access_code_matches(known["code"], question.access_code_hash)
-    # Ages span two years back from the anchor.
-    oldest = Question.objects.order_by("created_at").first().created_at.date()
-    assert (date.fromisoformat(ANCHOR) - oldest).days > 500
-
-
-@pytest.mark.django_db
-def test_references_are_unique_and_the_counter_continues(tmp_path):
-    generate(tmp_path)
-    references = list(Question.objects.values_list("reference", flat=True))
-    assert len(references) == len(set(references))
-    last = {}
-    for reference in references:
-        year, number = int(reference[3:7]), int(reference[-6:])
-        last[year] = max(last.get(year, 0), number)
-    assert dict(ReferenceCounter.objects.values_list("year", "last_number")) == last
-    with transaction.atomic():  # the next real question gets the next number
-        assert next_reference(2026) == f"WW-2026-{last[2026] + 1:06d}"
-
-
-@pytest.mark.django_db
-def test_same_seed_same_data(tmp_path):
-    generate(tmp_path, seed=7)
-    first = list(Question.objects.order_by("reference").values_list("reference", "subject"))
-    Question.objects.all().delete()
-    ReferenceCounter.objects.all().delete()
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.filter(username__startswith="gen-").delete()
-    from backoffice.models import Organisation
-
-    Organisation.objects.all().delete()
-    from knowledge.models import ArticlePage
-
-    ArticlePage.objects.all().delete()
-    generate(tmp_path, seed=7)
-    again = list(Question.objects.order_by("reference").values_list("reference", "subject"))
-    assert first == again
-
-
-@pytest.mark.django_db
 def test_refuses_a_database_with_real_data(tmp_path):
     make_user("specialist", "real-person")
     with pytest.raises(CommandError, match="not generated"):
@@ -97,13 +44,6 @@ def test_refuses_a_database_with_real_data(tmp_path):
     assert not Question.objects.exists()
     generate(tmp_path, force=True)  # --force is the explicit way round
     assert Question.objects.count() == 120
-
-
-@pytest.mark.django_db
-def test_refuses_to_generate_twice(tmp_path):
-    generate(tmp_path)
-    with pytest.raises(CommandError, match="already holds"):
-        generate(tmp_path)
 
 
 @pytest.mark.django_db
@@ -135,19 +75,6 @@ def test_articles_step_is_skipped_until_the_knowledge_base_exists(tmp_path):
         assert manifest["article_reads"] == sum(per_article) > 0
         assert per_article[0] > 3 * per_article[len(per_article) // 2]
         assert manifest["article_proposals"] == ArticleProposal.objects.count()
-
-
-@pytest.mark.django_db
-def test_statistics_task_gives_sqlite_planner_statistics(tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip(
-            "ANALYZE statistics are checked on SQLite (PostgreSQL's autovacuum has its own)"
-        )
-    generate(tmp_path)
-    refresh_query_statistics()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'tickets_question'")
-        assert cursor.fetchone()[0] > 0
 
 
 def broken_rules(question) -> list[str]:
@@ -220,30 +147,17 @@ def broken_rules(question) -> list[str]:
 @pytest.mark.django_db
 def test_lifecycle_rows_pass_the_rules_check():
     """The check holds for rows the real services made (and catches a broken one)."""
-    from backoffice.models import LegalDomain, Municipality, Region
     from tickets import lifecycle
     from tickets.models import Outcome
 
-    region = Region.objects.create(name="Gent", slug="gent")
-    gent = Municipality.objects.create(name="Gent", postcode="9000", region=region)
-    sam = make_user("specialist", "sam", regions=[region])
-    made = []
-    for _ in range(3):
-        made.append(
-            lifecycle.create_question(
-                legal_domain=LegalDomain.objects.get(slug="residence"),
-                subject="Vraag",
-                body="Vraag",
-                contact_language="nl",
-                processing_consent=True,
-                municipality=gent,
-            ).question
-        )
+    gent = factories.place("gent")
+    sam = make_user("specialist", "sam", regions=[gent.region])
+    made = [factories.question(subject="Vraag", municipality=gent) for _ in range(3)]
     answered, reopened = made[1], made[2]
     for question in (answered, reopened):
-        lifecycle.add_message(question, body="Antwoord", author_kind="staff", author=sam)
+        factories.reply(question, sam)
     lifecycle.record_feedback(Question.objects.get(pk=answered.pk), helpful=True)
-    lifecycle.add_message(reopened, body="Nog een vraag", author_kind="requester")
+    factories.requester_message(reopened)
     lifecycle.close(
         Question.objects.get(pk=answered.pk), Outcome.OTHER_SERVICE, actor=sam, service="CAW"
     )
@@ -253,33 +167,120 @@ def test_lifecycle_rows_pass_the_rules_check():
     assert "closed without outcome or time" in broken_rules(Question.objects.get(pk=answered.pk))
 
 
-@pytest.mark.django_db
-def test_generated_questions_follow_the_real_rules(tmp_path, settings):
-    """Due dates, assignees, threads, outcomes, closings, codes and history as the lifecycle
-    and the SLA service make them, so the dashboard and the quick views are measured on
-    columns filled as in real use; and the knowledge-base and search rows the dashboard reads."""
-    from search.querylog import SearchQuery
-    from tickets.models import PolicySignal, Status
+# Most tests only read a generated data set: it is made once for them (a generation is the
+# slow part) in a transaction rolled back after the last of them. Each test runs in a savepoint
+# of it (pytest-django's `db`), so what one test changes is gone for the next. The tests that
+# need a database without generated rows (above) are outside the class, which keeps these
+# together and the shared rows out of the other tests' way.
+SHARED = {"questions": 150, "seed": 1}
 
-    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = True
-    manifest = generate(tmp_path, questions=150)
-    questions = list(Question.objects.select_related("assignee"))
-    for question in questions:
-        assert broken_rules(question) == [], (question.reference, question.status)
-    statuses = {q.status for q in questions}
-    # (NEW is a week's worth of two years: rare in 150 questions; the lifecycle test has one.)
-    assert statuses >= {Status.OPEN, Status.WAITING, Status.ANSWERED, Status.CLOSED}
-    assert {q.outcome for q in questions if q.status == Status.CLOSED} >= {"answered", "lawyer"}
-    assert any(q.helpful is not None for q in questions)
-    assert manifest["policy_signals"] == PolicySignal.objects.count() > 0
-    assert all(
-        signal.question.region_id == signal.region_id
-        for signal in PolicySignal.objects.select_related("question")
-    )
-    # Twelve months of the public search log, some searches finding nothing.
-    days = SearchQuery.objects.dates("day", "month")
-    assert manifest["search_queries"] == SearchQuery.objects.count() and len(days) >= 12
-    assert SearchQuery.objects.filter(results=0).exists()
-    # Fewer questions at weekends, as services are closed.
-    weekdays = [q.created_at.weekday() for q in questions]
-    assert sum(day >= 5 for day in weekdays) < len(weekdays) * 2 / 7
+
+@pytest.fixture(scope="class")
+def generated(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        # The rules test checks assignees with the domains option on: made with it on.
+        with override_settings(SPECIALISTS_SEE_ONLY_THEIR_DOMAINS=True):
+            manifest = generate(tmp_path_factory.mktemp("generated"), **SHARED)
+        yield manifest
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+class TestOneGeneratedDataSet:
+    def test_generates_questions_threads_people_and_a_manifest(self, generated):
+        manifest = generated
+        assert Question.objects.count() == SHARED["questions"] == manifest["questions"]
+        assert Message.objects.count() == manifest["messages"]
+        assert (
+            2.5 < manifest["messages"] / SHARED["questions"] < 6
+        )  # about four messages a question
+        assert manifest["users"] == {"coordinator": 2, "specialist": 12, "professional": 16}
+        assert set(Question.objects.values_list("status", flat=True)) >= {"closed", "answered"}
+        assert Question.objects.filter(requester_kind=RequesterKind.PROFESSIONAL).exists()
+        for thread in manifest["long_threads"]:
+            assert Message.objects.filter(question_id=thread["pk"]).count() == 20
+        # The known codes open their question; the hash is keyed with this SECRET_KEY.
+        for known in manifest["known_codes"]:
+            question = Question.objects.get(reference=known["reference"])
+            assert access_code_matches(known["code"], question.access_code_hash)
+        # Ages span two years back from the anchor.
+        oldest = Question.objects.order_by("created_at").first().created_at.date()
+        assert (date.fromisoformat(ANCHOR) - oldest).days > 500
+
+    def test_references_are_unique_and_the_counter_continues(self, generated):
+        references = list(Question.objects.values_list("reference", flat=True))
+        assert len(references) == len(set(references))
+        last = {}
+        for reference in references:
+            year, number = int(reference[3:7]), int(reference[-6:])
+            last[year] = max(last.get(year, 0), number)
+        assert dict(ReferenceCounter.objects.values_list("year", "last_number")) == last
+        with transaction.atomic():  # the next real question gets the next number
+            assert next_reference(2026) == f"WW-2026-{last[2026] + 1:06d}"
+
+    def test_same_seed_same_data(self, generated, tmp_path, settings):
+        # The shared set was made with SHARED (seed included); made again with the same
+        # arguments and settings, it is the same.
+        settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = True
+        first = list(Question.objects.order_by("reference").values_list("reference", "subject"))
+        Question.objects.all().delete()
+        ReferenceCounter.objects.all().delete()
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(username__startswith="gen-").delete()
+        from backoffice.models import Organisation
+
+        Organisation.objects.all().delete()
+        from knowledge.models import ArticlePage
+
+        ArticlePage.objects.all().delete()
+        generate(tmp_path, **SHARED)
+        again = list(Question.objects.order_by("reference").values_list("reference", "subject"))
+        assert first == again
+
+    def test_refuses_to_generate_twice(self, generated, tmp_path):
+        with pytest.raises(CommandError, match="already holds"):
+            generate(tmp_path)
+
+    def test_statistics_task_gives_sqlite_planner_statistics(self, generated):
+        if connection.vendor != "sqlite":
+            pytest.skip(
+                "ANALYZE statistics are checked on SQLite (PostgreSQL's autovacuum has its own)"
+            )
+        refresh_query_statistics()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'tickets_question'")
+            assert cursor.fetchone()[0] > 0
+
+    def test_generated_questions_follow_the_real_rules(self, generated, settings):
+        """Due dates, assignees, threads, outcomes, closings, codes and history as the
+        lifecycle and the SLA service make them, so the dashboard and the quick views are
+        measured on columns filled as in real use; and the knowledge-base and search rows the
+        dashboard reads."""
+        from search.querylog import SearchQuery
+        from tickets.models import PolicySignal, Status
+
+        settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = True
+        manifest = generated  # made with the option on, as here
+        questions = list(Question.objects.select_related("assignee"))
+        for question in questions:
+            assert broken_rules(question) == [], (question.reference, question.status)
+        statuses = {q.status for q in questions}
+        # (NEW is a week's worth of two years: rare in 150 questions; the lifecycle test has one.)
+        assert statuses >= {Status.OPEN, Status.WAITING, Status.ANSWERED, Status.CLOSED}
+        assert {q.outcome for q in questions if q.status == Status.CLOSED} >= {"answered", "lawyer"}
+        assert any(q.helpful is not None for q in questions)
+        assert manifest["policy_signals"] == PolicySignal.objects.count() > 0
+        assert all(
+            signal.question.region_id == signal.region_id
+            for signal in PolicySignal.objects.select_related("question")
+        )
+        # Twelve months of the public search log, some searches finding nothing.
+        days = SearchQuery.objects.dates("day", "month")
+        assert manifest["search_queries"] == SearchQuery.objects.count() and len(days) >= 12
+        assert SearchQuery.objects.filter(results=0).exists()
+        # Fewer questions at weekends, as services are closed.
+        weekdays = [q.created_at.weekday() for q in questions]
+        assert sum(day >= 5 for day in weekdays) < len(weekdays) * 2 / 7

@@ -12,9 +12,10 @@ from wagtail.models import Locale, TaskState, Workflow
 from wagtail.rich_text import RichText
 
 from backoffice import roles
-from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
+from backoffice.models import AuditEvent, LegalDomain
 from knowledge import review, tree
 from knowledge.models import ArticlePage
+from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch_html
 from tests.test_tickets_model import PDF_BYTES
@@ -162,21 +163,18 @@ def test_the_reminder_is_scheduled_weekly():
 
 @pytest.fixture
 def answered(db):
-    antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    gent = Region.objects.create(name="Gent", slug="gent")
-    place = Municipality.objects.create(name="Antwerpen", postcode="2000", region=antwerpen)
+    antwerpen, gent = factories.regions("antwerpen", "gent").values()
+    place = antwerpen.municipalities.get()
     specialist = make_user(roles.SPECIALIST, "sam", regions=[antwerpen])
     specialist.first_name, specialist.last_name = "Sam", "Peeters"
     specialist.save()
-    question = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
+    question = factories.question(
         subject="Verlenging kaart van Amina Benali",
         body="Mijn kaart vervalt.",
         contact_language="en",
-        processing_consent=True,
         municipality=place,
         files=[SimpleUploadedFile("brief.pdf", PDF_BYTES)],
-    ).question
+    )
     lifecycle.change_status(question, Status.OPEN, actor=specialist, actor_kind="staff")
     lifecycle.add_message(
         question,

@@ -7,25 +7,22 @@ from django.core import mail
 from django.utils import timezone
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Region
+from tests import factories
 from tests.conftest import make_user
-from tickets import lifecycle, notifications
+from tickets import notifications
 from tickets.models import Question
 
 
 @pytest.fixture
 def question(db):
-    region = Region.objects.create(name="Gent", slug="gent")
-    place = Municipality.objects.create(name="Gent", postcode="9000", region=region)
-    return lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="housing"),
+    return factories.question(
+        municipality=factories.place("gent"),
+        domain="housing",
         subject="Huurwaarborg",
         body="Mijn verhuurder houdt de waarborg.",
         contact_language="uk",
-        processing_consent=True,
-        municipality=place,
         email="olena@example.org",
-    ).question
+    )
 
 
 @pytest.mark.django_db
@@ -34,7 +31,7 @@ def test_staff_of_the_region_and_domain_are_told(question, settings, narrowed):
     # Told are those who can open it (tickets.access.staff_scope): with the option off, a
     # specialist's chosen domains do not narrow what they handle, nor what they are told.
     settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = narrowed
-    other_region = Region.objects.create(name="Brussel", slug="brussel")
+    other_region = factories.region("brussel")
     make_user(roles.SPECIALIST, "all-domains", regions=[question.region])
     make_user(roles.SPECIALIST, "housing", regions=[question.region], domains=["housing"])
     make_user(

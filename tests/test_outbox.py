@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from backoffice import outbox, roles
-from backoffice.models import LegalDomain, Municipality, OutboxTask, Region, SentMail
+from backoffice.models import OutboxTask, SentMail
 from search.models import SearchDocument
+from tests import factories
 from tests.conftest import make_user
 from tickets import lifecycle, notifications
 from tickets.models import Question
@@ -25,22 +26,18 @@ STAFF = outbox.path_of(notifications.notify_staff_of_new_question)
 
 @pytest.fixture
 def region(db):
-    region = Region.objects.create(name="Gent", slug="gent")
-    Municipality.objects.create(name="Gent", postcode="9000", region=region)
-    return region
+    return factories.region("gent")
 
 
 def _ask(region, email="amal@example.org", **extra):
-    return lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="housing"),
+    return factories.question(
+        domain="housing",
         subject="Huurwaarborg",
         body="Mijn verhuurder houdt de waarborg.",
-        contact_language="nl",
-        processing_consent=True,
         municipality=region.municipalities.first(),
         email=email,
         **extra,
-    ).question
+    )
 
 
 def _rows(after=0, **filters):

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from backoffice import roles
-from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
+from backoffice.models import AuditEvent
+from tests import factories
 from tests.access import DENIED, outcome
 from tests.conftest import make_user
 from tests.i18n import in_dutch_html
@@ -18,24 +19,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def place(db):
-    antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    gent = Region.objects.create(name="Gent", slug="gent")
-    berchem = Municipality.objects.create(name="Berchem", postcode="2600", region=antwerpen)
-    ghent = Municipality.objects.create(name="Gent", postcode="9000", region=gent)
-    ocmw = Organisation.objects.create(
-        name="OCMW Berchem", kind="ocmw", municipality=berchem, region=antwerpen
-    )
-    olga = make_user(roles.PROFESSIONAL, "olga")
-    olga.profile.organisation = ocmw
-    olga.profile.save()
-    question = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
-        subject="Inschrijving geweigerd",
-        body="Vraag",
-        contact_language="nl",
-        processing_consent=True,
-        municipality=berchem,
-    ).question
+    berchem = factories.place("antwerpen", municipality="Berchem", postcode="2600")
+    ghent = factories.place("gent")
+    antwerpen, gent = berchem.region, ghent.region
+    ocmw = factories.organisation(berchem, "OCMW Berchem", kind="ocmw")
+    olga = make_user(roles.PROFESSIONAL, "olga", organisation=ocmw)
+    question = factories.question(subject="Inschrijving geweigerd", municipality=berchem)
     return {
         "berchem": berchem,
         "ghent": ghent,

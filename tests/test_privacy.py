@@ -16,9 +16,10 @@ from django.db import connection
 from django.utils import timezone
 
 from backoffice import roles
-from backoffice.models import AuditEvent, LegalDomain, Municipality, Organisation, Region
+from backoffice.models import AuditEvent, LegalDomain
 from search import service as search_service
 from search.models import SearchDocument
+from tests import factories
 from tests.access import DENIED, outcome
 from tests.conftest import make_user
 from tests.elastic_node import ES_URL
@@ -77,15 +78,10 @@ def pdf(mark: bytes) -> bytes:
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    gent = Region.objects.create(name="Gent", slug="gent")
-    city = Municipality.objects.create(name="Antwerpen", postcode="2000", region=antwerpen)
-    ocmw = Organisation.objects.create(
-        name="OCMW Antwerpen", kind="ocmw", municipality=city, region=antwerpen
-    )
-    olga = make_user(roles.PROFESSIONAL, "olga")
-    olga.profile.organisation = ocmw
-    olga.profile.save()
+    antwerpen, gent = factories.regions("antwerpen", "gent").values()
+    city = antwerpen.municipalities.get()
+    ocmw = factories.organisation(city, "OCMW Antwerpen", kind="ocmw")
+    olga = make_user(roles.PROFESSIONAL, "olga", organisation=ocmw)
     return {
         "antwerpen": antwerpen,
         "gent": gent,
@@ -394,12 +390,9 @@ def make_questions(world, count, *, closed_months_ago=None, files=True):
 
     made = []
     for number in range(count):
-        created = lifecycle.create_question(
-            legal_domain=LegalDomain.objects.get(slug="residence"),
+        created = factories.new_question(
             subject=f"Quintanova vraag {number}",
             body="Zorabel schrijft over haar verblijf.",
-            contact_language="nl",
-            processing_consent=True,
             municipality=world["city"],
             email="zorabel.quintanova@example.org",
             files=[SimpleUploadedFile("brief.pdf", pdf(str(number).encode()))] if files else [],
@@ -467,16 +460,10 @@ def test_retention_follows_the_policy_skips_held_questions_and_runs_once(
 
 @pytest.mark.django_db
 def test_questions_never_answered_are_closed_then_anonymised(world):
-    from tickets import lifecycle
 
-    stale = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
-        subject="Quintanova wacht",
-        body="Geen antwoord gekregen.",
-        contact_language="nl",
-        processing_consent=True,
-        municipality=world["city"],
-    ).question
+    stale = factories.question(
+        subject="Quintanova wacht", body="Geen antwoord gekregen.", municipality=world["city"]
+    )
     fresh = make_questions(world, 1)[0]
     Question.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=400))
     summary = retention.apply_retention()
@@ -620,19 +607,16 @@ def client_class_for(client, user):
 def test_professional_asks_for_erasure_of_a_consult_and_a_held_question_is_not_erased(
     client, world
 ):
-    from tickets import lifecycle
 
-    consult = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="family-ipr"),
+    consult = factories.question(
+        domain="family-ipr",
         subject="Gezinshereniging",
         body=PERSONAL["consult_body"],
-        contact_language="nl",
-        processing_consent=True,
         municipality=world["city"],
         professional=world["olga"],
         client_pseudonym=PERSONAL["pseudonym"],
         client_consent=True,
-    ).question
+    )
     url = f"/nl/pro/{consult.reference}/erase/"
     assert client.get(url).status_code == 302  # sign in first
     client.force_login(make_user(roles.PROFESSIONAL, "other-pro"))
@@ -736,12 +720,8 @@ def test_only_coordinators_edit_the_retention_policy(client_for_role, role, expe
 
 @pytest.mark.django_db
 def test_object_urls_of_privacy_are_refused_to_those_who_may_not(client, world):
-    from tickets import lifecycle
 
-    question = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"), subject="x", body="y",
-        contact_language="nl", processing_consent=True, municipality=world["city"],
-    ).question  # fmt: skip
+    question = factories.question(subject="x", body="y", municipality=world["city"])
     erasure = retention.request_erasure(question)
     for user in (None, world["olga"], world["gina"], make_user(roles.EDITOR, "ed")):
         other = client_class_for(client, user) if user else client

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from backoffice import roles
-from backoffice.models import Organisation
+from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch
 from tests.test_intake import CODE, REFERENCE, ask, form_data, place  # noqa: F401
@@ -256,27 +256,18 @@ def test_the_required_municipality_is_not_under_an_optional_heading(client):
 
 @pytest.fixture
 def professional(place):  # noqa: F811
-    pro = make_user(roles.PROFESSIONAL, "olga")
-    pro.profile.organisation = Organisation.objects.create(
-        name="OCMW Gent", kind="ocmw", municipality=place, region=place.region
-    )
-    pro.profile.save()
+    pro = make_user(roles.PROFESSIONAL, "olga", organisation=factories.organisation(place))
     return pro
 
 
 @pytest.mark.django_db
 def test_consult_page_and_listing_show_the_legal_deadline(client, place, professional):  # noqa: F811
-    from backoffice.models import LegalDomain
-
     deadline = date.today() + timedelta(days=9)
-    created = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
+    created = factories.new_question(
         subject="Bevel om het grondgebied te verlaten",
         body="Beroep binnen 30 dagen.",
-        contact_language="nl",
         municipality=place,
-        legal_deadline=deadline,
-        processing_consent=True,
+        deadline=deadline,
         professional=professional,
         client_pseudonym="gezin B",
         client_consent=True,

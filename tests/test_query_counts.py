@@ -7,71 +7,62 @@ per row (an N+1) makes them differ. Speed itself is measured by bench/run, never
 import itertools
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Organisation, Region
+from backoffice.models import LegalDomain, Region
+from tests import factories
 from tests.conftest import make_user
-from tickets.access_codes import hash_access_code
-from tickets.models import Attachment, Message, Question, RequesterKind
+from tests.test_tickets_model import PDF_BYTES
+from tickets import lifecycle
+from tickets.models import Message
 
-CODE = "ACEF-HJKM-NPRT-WXYA-CEFH"
 _numbers = itertools.count(1)
 
 
 @pytest.fixture
 def place(db):
-    region = Region.objects.create(name="Regio Test", slug="regio-test")
-    municipality = Municipality.objects.create(name="Teststad", postcode="2999", region=region)
-    return region, municipality
+    municipality = factories.place("regio-test", "Regio Test", municipality="Teststad")
+    return municipality.region, municipality
 
 
-def add_questions(place, count, **fields):
-    region, municipality = place
+CODES = {}  # question pk → its access code, shown once to the requester at intake
+
+
+def add_questions(place, count, professional=None):
+    """Questions sent through the intake service (due dates, history, consent, index rows as
+    real ones have), in every legal domain in turn."""
+    _region, municipality = place
     domains = list(LegalDomain.objects.all())
-    professional = fields.pop("professional", None)
     questions = []
     for index in range(count):
-        number = next(_numbers)
-        questions.append(
-            Question.objects.create(
-                reference=f"WW-2026-{number:06d}",
-                legal_domain=domains[index % len(domains)],
-                region=region,
-                municipality=municipality,
-                contact_language="nl",
-                subject=f"Vraag {number}",
-                body="Uitleg",
-                access_code_hash=hash_access_code(CODE),
-                requester_kind=RequesterKind.PROFESSIONAL if professional else "newcomer",
-                professional=professional,
-                organisation=professional.profile.organisation if professional else None,
-                **fields,
-            )
+        made = factories.new_question(
+            domain=domains[index % len(domains)],
+            subject=f"Vraag {next(_numbers)}",
+            body="Uitleg",
+            municipality=municipality,
+            professional=professional,
+            client_consent=professional is not None,
         )
+        CODES[made.question.pk] = made.access_code
+        questions.append(made.question)
     return questions
 
 
 def add_messages(question, count, author=None):
+    """A thread through the lifecycle, each message with a PDF: staff and requester in turn,
+    every third staff message an internal note (only staff write those)."""
     for index in range(count):
-        internal = index % 3 == 2
-        message = Message.objects.create(
-            question=question,
-            kind=Message.Kind.INTERNAL if internal else Message.Kind.PUBLIC,
-            author_kind=Message.AuthorKind.STAFF if index % 2 == 0 else "requester",
-            author=author if index % 2 == 0 else None,
+        staff = index % 2 == 0
+        lifecycle.add_message(
+            question,
             body=f"Bericht {index}",
-            body_html=f"<p>Bericht {index}</p>",
-        )
-        Attachment.objects.create(
-            question=question,
-            message=message,
-            stored_name=f"q{question.pk}-m{message.pk}.pdf",
-            original_name="brief.pdf",
-            content_type="application/pdf",
-            size=1000,
-            sha256="0" * 64,
+            author_kind=Message.AuthorKind.STAFF if staff else "requester",
+            author=author if staff else None,
+            internal=staff and index % 3 == 2,
+            files=[SimpleUploadedFile("brief.pdf", PDF_BYTES)],
         )
 
 
@@ -125,7 +116,8 @@ def test_home_page_queries_do_not_grow_with_questions(client, place):
 
 
 def open_question(client, question):
-    response = client.post("/nl/follow-up/", {"reference": question.reference, "code": CODE})
+    code = CODES[question.pk]
+    response = client.post("/nl/follow-up/", {"reference": question.reference, "code": code})
     assert response.status_code == 302, response.content[:500]
 
 
@@ -143,12 +135,8 @@ def test_follow_up_page_queries_do_not_grow_with_messages(client, place):
 
 @pytest.mark.django_db
 def test_professional_consults_queries_do_not_grow_with_rows(client, place):
-    organisation = Organisation.objects.create(
-        name="OCMW Teststad", kind="ocmw", municipality=place[1], region=place[0]
-    )
-    professional = make_user(roles.PROFESSIONAL, "pro")
-    professional.profile.organisation = organisation
-    professional.profile.save()
+    organisation = factories.organisation(place[1], "OCMW Teststad", kind="ocmw")
+    professional = make_user(roles.PROFESSIONAL, "pro", organisation=organisation)
     client.force_login(professional)
     add_questions(place, 2, professional=professional)
     few = queries(client, "/nl/pro/")

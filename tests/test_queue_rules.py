@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Region
+from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch, in_dutch_html
 from tickets import access, lifecycle
@@ -18,24 +18,13 @@ from tickets.models import QUICK_VIEWS, Outcome, Question, QuestionQuerySet, Sta
 
 @pytest.fixture
 def world(db):
-    antwerpen = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    gent = Region.objects.create(name="Gent", slug="gent")
-    Municipality.objects.create(name="Antwerpen", postcode="2000", region=antwerpen)
-    Municipality.objects.create(name="Gent", postcode="9000", region=gent)
+    antwerpen, gent = factories.regions("antwerpen", "gent").values()
     sam = make_user(roles.SPECIALIST, "sam", regions=[antwerpen])
     noor = make_user(roles.SPECIALIST, "noor", regions=[antwerpen])
     today = timezone.localdate()
 
     def ask(region=antwerpen, deadline=None):
-        return lifecycle.create_question(
-            legal_domain=LegalDomain.objects.get(slug="residence"),
-            subject="Verblijfskaart",
-            body="Vraag",
-            contact_language="nl",
-            processing_consent=True,
-            municipality=region.municipalities.first(),
-            legal_deadline=deadline,
-        ).question
+        return factories.question(municipality=region.municipalities.first(), deadline=deadline)
 
     # The states a working queue holds: mine, someone else's, unassigned, late, near a legal
     # deadline, waiting, closed, and another region's.

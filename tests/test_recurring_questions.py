@@ -6,8 +6,8 @@ import pytest
 from search import service
 from search.models import SearchDocument
 from search.recurring import recurring_without_answer
+from tests import factories
 from tests.search_corpus import fake_articles, make_questions
-from tickets import lifecycle
 
 
 @pytest.fixture
@@ -18,14 +18,13 @@ def corpus(db):
 
 
 def ask(template, subject, body, language):
-    return lifecycle.create_question(
-        legal_domain=template.legal_domain,
+    return factories.question(
+        domain=template.legal_domain,
         subject=subject,
         body=body,
         contact_language=language,
-        processing_consent=True,
         municipality=template.municipality,
-    ).question
+    )
 
 
 def several_groups(corpus):

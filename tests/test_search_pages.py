@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from search import service
 from search.recurring import cluster, recurring_without_answer
+from tests import factories
 from tests.search_corpus import fake_articles, make_questions
 from tickets import lifecycle
 from tickets.models import Message
@@ -144,14 +145,12 @@ def test_search_interface_needs_no_user_for_public_kinds(corpus):
 
 def test_kept_suggestions_follow_the_readers_regions_at_once(client, corpus):
     questions, users, regions = corpus["questions"], corpus["users"], corpus["regions"]
-    in_gent = lifecycle.create_question(
-        legal_domain=questions["reunion"].legal_domain,
+    in_gent = factories.question(
+        domain=questions["reunion"].legal_domain,
         subject="Gezinshereniging voor echtgenote uit Eritrea",
         body="Mijn echtgenote woont in Eritrea. Hoe vraag ik gezinshereniging aan?",
-        contact_language="nl",
-        processing_consent=True,
         municipality=regions["gnt"].municipalities.first(),
-    ).question
+    )
     service.index(in_gent)
     reader = users["specialist_antw"]
     reader.profile.regions.add(regions["gnt"])

@@ -10,8 +10,8 @@ from modelsearch.conf import get_app_config
 
 from search import service
 from search.models import SearchDocument
+from tests import factories
 from tests.search_corpus import make_questions
-from tickets import lifecycle
 
 
 def entry_of(question):
@@ -30,14 +30,12 @@ def test_a_new_entry_gets_its_norm_and_others_keep_theirs():
     before = {name: entry_of(question).title_norm for name, question in questions.items()}
     assert all(norm != 1.0 for norm in before.values())
 
-    new = lifecycle.create_question(
-        legal_domain=questions["leefloon"].legal_domain,
+    new = factories.question(
+        domain=questions["leefloon"].legal_domain,
         subject="Leefloon aanvragen bij het OCMW van mijn nieuwe gemeente na een verhuis",
         body="Ik ben verhuisd. Welk OCMW moet mijn leefloon betalen?",
-        contact_language="nl",
-        processing_consent=True,
         municipality=questions["leefloon"].municipality,
-    ).question
+    )
     service.index(new)  # the average title length is read once and kept
 
     with CaptureQueriesContext(connection) as written:

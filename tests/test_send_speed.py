@@ -8,25 +8,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Region
+from tests import factories
 from tests.conftest import make_user
 from tickets import lifecycle, workspace
 
 
 @pytest.fixture
 def question(db):
-    region = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    place = Municipality.objects.create(name="Berchem", postcode="2600", region=region)
-    specialist = make_user(roles.SPECIALIST, "sam", regions=[region])
-    question = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
+    place = factories.place("antwerpen", municipality="Berchem", postcode="2600")
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[place.region])
+    question = factories.question(
         subject="Verblijfskaart vervalt",
         body="De gemeente geeft pas over twee maanden een afspraak.",
-        contact_language="nl",
         email="newcomer@example.org",
-        processing_consent=True,
         municipality=place,
-    ).question
+    )
     _commit_so_far()
     return question, specialist
 

@@ -7,7 +7,8 @@ from django.core import mail
 from django.utils import timezone
 
 from backoffice import roles
-from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
+from backoffice.models import AuditEvent, LegalDomain
+from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch_html
 from tickets import lifecycle
@@ -44,22 +45,13 @@ def test_community_holidays_are_working_days():
 
 @pytest.fixture
 def region(db):
-    region = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    Municipality.objects.create(name="Antwerpen", postcode="2000", region=region)
-    return region
+    return factories.region("antwerpen")
 
 
 def _question(region, domain="residence", deadline=None, **kwargs):
-    return lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug=domain),
-        subject="Verblijfskaart",
-        body="Vraag",
-        contact_language="nl",
-        processing_consent=True,
-        municipality=region.municipalities.first(),
-        legal_deadline=deadline,
-        **kwargs,
-    ).question
+    return factories.question(
+        domain=domain, municipality=region.municipalities.first(), deadline=deadline, **kwargs
+    )
 
 
 @pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Region
+from backoffice.models import LegalDomain
+from tests import factories
 from tests.conftest import make_user
 from tickets import access, lifecycle, notifications, queue_views
 from tickets.models import Question
@@ -22,9 +23,10 @@ NARROWED = pytest.mark.parametrize("narrowed", [True, False], ids=["domains-on",
 
 @pytest.fixture
 def world(db):
-    regions = {slug: Region.objects.create(name=slug.title(), slug=slug) for slug in ("a", "b")}
-    for (slug, region), code in zip(regions.items(), ("2000", "9000"), strict=True):
-        Municipality.objects.create(name=slug.title(), postcode=code, region=region)
+    regions = {
+        "a": factories.region("a", postcode="2000"),
+        "b": factories.region("b", postcode="9000"),
+    }
     a, b = regions["a"], regions["b"]
     users = {
         "root": make_user("superuser", "root"),
@@ -45,14 +47,11 @@ def world(db):
     users["gone"].save()
 
     def ask(region, domain):
-        return lifecycle.create_question(
-            legal_domain=LegalDomain.objects.get(slug=domain),
+        return factories.question(
+            domain=domain,
             subject=f"{domain} in {region.name}",
-            body="Vraag",
-            contact_language="nl",
-            processing_consent=True,
             municipality=region.municipalities.first(),
-        ).question
+        )
 
     questions = {
         "a-residence": ask(a, "residence"),

@@ -6,7 +6,8 @@ import pytest
 from django.utils.html import escape
 
 from backoffice import roles
-from backoffice.models import Municipality, Organisation
+from backoffice.models import Municipality
+from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch
 from tests.test_documents import body_text, reopen, world  # noqa: F401  (fixture)
@@ -20,9 +21,7 @@ pytestmark = pytest.mark.django_db
 def _pro_question(world):  # noqa: F811
     pro = make_user(roles.PROFESSIONAL, "olga")
     city = Municipality.objects.get(name="Antwerpen")
-    pro.profile.organisation = Organisation.objects.create(
-        name="OCMW Antwerpen", kind="ocmw", municipality=city, region=world["antwerpen"]
-    )
+    pro.profile.organisation = factories.organisation(city)
     pro.profile.save()
     return pro, world["ask"](professional=pro).question
 

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections, transaction
 from django.utils import timezone
 
-from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
+from backoffice.models import AuditEvent, LegalDomain, Region
+from tests import factories
 from tickets import lifecycle
 from tickets.access_codes import ALPHABET, access_code_matches, new_access_code
 from tickets.attachments import (
@@ -42,9 +43,7 @@ def docx_bytes() -> bytes:
 
 @pytest.fixture
 def place(db):
-    region = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    municipality = Municipality.objects.create(name="Mechelen", postcode="2800", region=region)
-    return municipality
+    return factories.place("antwerpen", municipality="Mechelen", postcode="2800")
 
 
 @pytest.fixture
@@ -54,15 +53,14 @@ def domain(db):
 
 def ask(domain, place, **overrides):
     data = {
-        "legal_domain": domain,
+        "domain": domain,
         "subject": "Verblijfskaart verlengen",
         "body": "Mijn kaart vervalt volgende maand.",
         "contact_language": "ti",
-        "processing_consent": True,
         "municipality": place,
     }
     data.update(overrides)
-    return lifecycle.create_question(**data)
+    return factories.new_question(**data)
 
 
 @pytest.mark.django_db
@@ -122,13 +120,8 @@ def test_references_unique_under_concurrent_creation_on_postgresql():
         try:
             barrier.wait()
             for _ in range(10):
-                created = lifecycle.create_question(
-                    legal_domain=domain,
-                    region=region,
-                    subject="s",
-                    body="b",
-                    contact_language="nl",
-                    processing_consent=True,
+                created = factories.new_question(
+                    domain=domain, region=region, subject="s", body="b"
                 )
                 results.append(created.question.reference)
         except Exception as error:  # collected and asserted below

@@ -16,7 +16,8 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_q.models import Schedule
 
-from backoffice.models import LegalDomain, Municipality, Region
+from backoffice.models import LegalDomain
+from tests import factories
 from tests.i18n import in_dutch_html
 from tests.test_tickets_model import PDF_BYTES
 from tickets import attachments, lifecycle
@@ -29,8 +30,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def place():
-    region = Region.objects.create(name="Gent", slug="gent")
-    return Municipality.objects.create(name="Gent", postcode="9000", region=region)
+    return factories.place("gent")
 
 
 def pdfs(count):
@@ -116,12 +116,10 @@ def test_a_transaction_that_rolls_back_takes_its_files_with_it(place, monkeypatc
 
     monkeypatch.setattr(lifecycle, "record_event", crash)
     with pytest.raises(RuntimeError):
-        lifecycle.create_question(
-            legal_domain=LegalDomain.objects.get(slug="social-law"),
+        factories.question(
+            domain="social-law",
             subject="Brief",
             body="Wat betekent deze brief?",
-            contact_language="nl",
-            processing_consent=True,
             municipality=place,
             files=pdfs(2),
         )
@@ -130,15 +128,13 @@ def test_a_transaction_that_rolls_back_takes_its_files_with_it(place, monkeypatc
 
 
 def test_the_sweep_removes_files_without_a_row(place, settings):
-    question = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="social-law"),
+    question = factories.question(
+        domain="social-law",
         subject="Brief",
         body="Wat betekent deze brief?",
-        contact_language="nl",
-        processing_consent=True,
         municipality=place,
         files=pdfs(1),
-    ).question
+    )
     kept = Attachment.objects.get(question=question).stored_name
     # What a worker killed between writing a file and committing its row leaves behind:
     (checked,) = attachments.check_uploads(pdfs(1))

@@ -4,33 +4,24 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backoffice import roles
-from backoffice.models import AuditEvent, LegalDomain, Municipality, Region
+from backoffice.models import AuditEvent
+from tests import factories
 from tests.conftest import make_user
 from tests.test_tickets_model import PDF_BYTES
-from tickets import lifecycle
 from tickets.models import Message, Status
 
 
 @pytest.fixture
 def setup(db):
-    regions = {
-        slug: Region.objects.create(name=slug.title(), slug=slug) for slug in ("antwerpen", "gent")
-    }
-    places = {
-        slug: Municipality.objects.create(name=slug.title(), postcode=code, region=region)
-        for (slug, region), code in zip(regions.items(), ("2000", "9000"), strict=True)
-    }
+    regions = factories.regions("antwerpen", "gent")
 
     def question(slug, subject):
-        return lifecycle.create_question(
-            legal_domain=LegalDomain.objects.get(slug="residence"),
+        return factories.question(
             subject=subject,
-            body="Vraag",
             contact_language="ar",
-            processing_consent=True,
-            municipality=places[slug],
+            municipality=regions[slug].municipalities.get(),
             files=[SimpleUploadedFile("brief.pdf", PDF_BYTES)],
-        ).question
+        )
 
     specialist = make_user(roles.SPECIALIST, "sam", regions=[regions["antwerpen"]])
     return {

@@ -7,7 +7,8 @@ import pytest
 from django.utils import translation
 
 from backoffice import roles
-from backoffice.models import LegalDomain, Municipality, Region
+from backoffice.models import LegalDomain
+from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch_html
 from tickets import languages, lifecycle
@@ -17,19 +18,13 @@ from tickets.models import AnswerTemplate
 @pytest.fixture
 def answered(db):
     """An Arabic requester's question that already has a thread: a reply and a note."""
-    region = Region.objects.create(name="Antwerpen", slug="antwerpen")
-    place = Municipality.objects.create(name="Berchem", postcode="2600", region=region)
-    specialist = make_user(roles.SPECIALIST, "sam", regions=[region])
-    question = lifecycle.create_question(
-        legal_domain=LegalDomain.objects.get(slug="residence"),
-        subject="Verblijfskaart",
-        body="سؤال عن بطاقة الإقامة",
-        contact_language="ar",
-        processing_consent=True,
-        municipality=place,
-    ).question
-    lifecycle.add_message(question, body="Eerste antwoord", author_kind="staff", author=specialist)
-    lifecycle.add_message(question, body="شكرا، ولكن…", author_kind="requester")
+    place = factories.place("antwerpen", municipality="Berchem", postcode="2600")
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[place.region])
+    question = factories.question(
+        body="سؤال عن بطاقة الإقامة", contact_language="ar", municipality=place
+    )
+    factories.reply(question, specialist, body="Eerste antwoord")
+    factories.requester_message(question, body="شكرا، ولكن…")
     lifecycle.add_message(
         question, body="Nota", author_kind="staff", author=specialist, internal=True
     )

@@ -595,7 +595,8 @@ class ElasticsearchBackend:
         body = index_body(self.analysis)
         if building:
             body["settings"] |= {"refresh_interval": "-1", "number_of_replicas": 0}
-        self.client.indices.create(index=name, **body)
+        # A new index loads its analysers (hunspell dictionaries: seconds on a busy node).
+        self.client.options(request_timeout=REBUILD_TIMEOUT).indices.create(index=name, **body)
         return name
 
     def ensure_index(self, kind: str) -> None:
@@ -787,7 +788,7 @@ class ElasticsearchBackend:
     # is the exact search (translated groups excluded in the query) asked as well: the same
     # ten either way, in the same order (the exclusion is a filter, it changes no score).
     ORIGINALS = 10
-    ORIGINALS_SPARE = 50
+    ORIGINALS_SPARE = 20
 
     def _originals_searches(
         self, query, visibilities, filters, language, fallback, synonyms, analysis

@@ -245,6 +245,8 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "wegwijs")
 # Seconds a query waits for Elasticsearch before the database answers instead.
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+# Replicas of each index: 0 on one node, 1 or more on a cluster (a rebuild adds them at the end).
+ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 0)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.title_norms"}}
 
 # --- Mail

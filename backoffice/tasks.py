@@ -10,6 +10,7 @@ from backoffice.models import WorkerHeartbeat
 HEARTBEAT_FUNC = "backoffice.tasks.record_heartbeat"
 STATISTICS_FUNC = "backoffice.tasks.refresh_query_statistics"
 OUTBOX_SWEEP_FUNC = "backoffice.outbox.sweep"
+SEARCH_CATCH_UP_FUNC = "search.tasks.catch_up"
 
 
 def record_heartbeat(cluster: str | None = None) -> str:
@@ -61,3 +62,5 @@ def ensure_schedules() -> None:
         minutes=settings.OUTBOX_SWEEP_MINUTES,
         first_run=timezone.now() + timedelta(seconds=30),
     )
+    # Index updates that waited for Elasticsearch run within a minute of its return.
+    ensure_schedule("search catch-up", SEARCH_CATCH_UP_FUNC, Schedule.MINUTES, minutes=1)

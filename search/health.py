@@ -8,30 +8,45 @@ logger = logging.getLogger(__name__)
 
 
 def check_search_backend() -> dict:
-    """The database backend is healthy when the database is; Elasticsearch must answer a ping,
-    and no query may have fallen back to the database in the last minutes."""
+    """The database backend is healthy when the database is. Elasticsearch must answer (its
+    cluster health, not red), no query may have fallen back to the database in the last
+    minutes, and no index update may wait for it (search.tasks.catch_up runs them within a
+    minute of its return)."""
     url = settings.ELASTICSEARCH_URL
     if not url:
         return {"status": "ok", "backend": "database"}
-    from elasticsearch import Elasticsearch
-
+    from search.backends.elastic import ElasticsearchBackend
     from search.service import degraded_since
+    from search.tasks import waiting_updates
 
-    try:
-        client = Elasticsearch(url, request_timeout=2, max_retries=0)
-        reachable = bool(client.ping())
-    except Exception as error:
-        logger.warning("Health: Elasticsearch check failed: %s", error.__class__.__name__)
-        reachable = False
-    if not reachable:
+    cluster = ElasticsearchBackend(url).cluster_status()
+    waiting = waiting_updates()
+    if cluster is None:
+        logger.warning("Health: Elasticsearch did not answer")
         # Queries fall back to the database backend, so the site works, but slower and poorer.
-        return {"status": "degraded", "backend": "elasticsearch", "fallback": "database"}
-    fallback = degraded_since()
-    if fallback:
         return {
             "status": "degraded",
             "backend": "elasticsearch",
             "fallback": "database",
-            "last_fallback": fallback,
+            "waiting_updates": waiting,
+            "reason": "Elasticsearch unreachable: searches answered by the database",
         }
-    return {"status": "ok", "backend": "elasticsearch"}
+    fallback = degraded_since()
+    if fallback or waiting or cluster == "red":
+        reasons = []
+        if cluster == "red":
+            reasons.append("Elasticsearch cluster red: an index is unavailable")
+        if fallback:
+            reasons.append(f"a search fell back from Elasticsearch to the database at {fallback}")
+        if waiting:
+            reasons.append(f"{waiting} index updates waiting for Elasticsearch")
+        return {
+            "status": "degraded",
+            "backend": "elasticsearch",
+            "fallback": "database",
+            "cluster": cluster,
+            "last_fallback": fallback,
+            "waiting_updates": waiting,
+            "reason": "; ".join(reasons),
+        }
+    return {"status": "ok", "backend": "elasticsearch", "cluster": cluster}

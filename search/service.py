@@ -375,29 +375,39 @@ def _entries(kind, on_progress=None, batch=500):
             yield str(obj.pk), kind.entry(obj)
 
 
-def rebuild(kind_name: str, on_progress=None, batch=500) -> int:
+TARGETS = ("database", "elasticsearch")
+
+
+def rebuild(kind_name: str, on_progress=None, batch=500, targets=TARGETS) -> int:
     """Rebuild one kind in the database backend (in one transaction: readers see the old rows
-    until it commits) and, when configured, in Elasticsearch (a new index, then the alias)."""
+    until it commits) and, when configured, in Elasticsearch (a new index, then the alias).
+    `targets`: which of the two (e.g. only "elasticsearch" when the database copy is current).
+    `on_progress(target)` is called for each object read by each of them."""
     from django.db import transaction
 
     kind = registry.get(kind_name)
     db = database()
     count = 0
-    with transaction.atomic():
-        db.reset(kind_name)
-        chunk = []
-        for item in _entries(kind, on_progress):
-            chunk.append(item)
-            if len(chunk) >= batch:
+
+    def progress(target):
+        return (lambda: on_progress(target)) if on_progress else None
+
+    if "database" in targets:
+        with transaction.atomic():
+            db.reset(kind_name)
+            chunk = []
+            for item in _entries(kind, progress("database")):
+                chunk.append(item)
+                if len(chunk) >= batch:
+                    db.index_many(kind_name, chunk)
+                    count += len(chunk)
+                    chunk = []
+            if chunk:
                 db.index_many(kind_name, chunk)
                 count += len(chunk)
-                chunk = []
-        if chunk:
-            db.index_many(kind_name, chunk)
-            count += len(chunk)
     backend = primary()
-    if backend.name != "database":
-        backend.rebuild(kind_name, _entries(kind))
+    if backend.name != "database" and "elasticsearch" in targets:
+        count = backend.rebuild(kind_name, _entries(kind, progress("elasticsearch")))
     return count
 
 

@@ -162,3 +162,45 @@ def test_a_save_never_fails_when_elasticsearch_is_down(
     settings.ELASTICSEARCH_URL = ""
     found = service.search("verblijfskaart", kinds=["question"], user=users["superuser"])
     assert str(question.pk) in {hit.object_id for hit in found.hits}
+
+
+def test_updates_wait_for_an_unreachable_node_however_long(corpus, settings):
+    """A node that stays away: the retries go on (an hour apart at most), never given up, and
+    the catch-up leaves them waiting while the node does not answer; /health/ counts them."""
+    from django_q.models import Schedule
+
+    from search import tasks
+
+    settings.ELASTICSEARCH_URL = UNREACHABLE
+    questions, _users = corpus
+    pk = str(questions["card_gent"].pk)
+    assert tasks.index_object("question", pk, attempt=tasks.MAX_ATTEMPTS + 3) == "retry"
+    retry = Schedule.objects.get(func="search.tasks.index_object")
+    assert retry.args == repr(("question", pk, tasks.MAX_ATTEMPTS + 4))
+    from django.utils import timezone
+
+    assert (retry.next_run - timezone.now()).total_seconds() <= tasks.MAX_DELAY_MINUTES * 60 + 5
+    assert tasks.catch_up() == "1 waiting, elasticsearch unreachable"
+    assert tasks.waiting_updates() == 1
+    health = check_search_backend()
+    assert health["status"] == "degraded" and health["waiting_updates"] == 1
+    assert "Elasticsearch unreachable" in health["reason"]
+
+
+def test_catch_up_waits_without_elasticsearch(corpus, settings):
+    """Updates waiting, and Elasticsearch switched off meanwhile (no ELASTICSEARCH_URL): the
+    catch-up does nothing and removes nothing."""
+    from django_q.models import Schedule
+
+    from search import tasks
+
+    settings.ELASTICSEARCH_URL = UNREACHABLE
+    questions, _users = corpus
+    pk = str(questions["card_gent"].pk)
+    for attempt in (1, 2):
+        tasks.index_object("question", pk, attempt)
+    tasks.remove_object("question", str(questions["reunion"].pk))
+    assert tasks.waiting_updates() == 3
+    settings.ELASTICSEARCH_URL = ""
+    assert tasks.catch_up() == "no elasticsearch"
+    assert Schedule.objects.filter(func__in=tasks.RETRIED).count() == 3

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
-from elasticsearch.helpers import bulk
 from elasticsearch_dsl import Q, Search, connections
 
 from search.analysis import APOSTROPHES, TOKEN, is_stopword, normalise_word
@@ -49,6 +48,8 @@ LANGUAGES = ("nl", "fr", "en", "ar", "uk")
 HUNSPELL_LOCALES = {"nl": "nl_NL", "fr": "fr_FR", "en": "en_US", "ar": "ar", "uk": "uk_UA"}
 MAPPING_VERSION = 2
 REBUILD_TIMEOUT = 120  # seconds per bulk request of a rebuild
+REBUILD_CHUNK = 500  # documents per bulk request (about 1.3 MB of questions)
+REBUILD_IN_FLIGHT = 2  # bulk requests sent while the next chunk is built
 
 _APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 
@@ -212,7 +213,7 @@ def index_body(analysis: Analysis) -> dict:
     return {
         "settings": {
             "number_of_shards": 1,
-            "number_of_replicas": 0,
+            "number_of_replicas": replicas(),
             "analysis": analysis_settings(analysis),
         },
         "mappings": {
@@ -259,6 +260,12 @@ def new_index_name(kind: str) -> str:
     return f"{alias_name(kind)}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
 
 
+def replicas() -> int:
+    """Replicas of each index (settings.ELASTICSEARCH_REPLICAS: 0 on one node, 1 or more on a
+    cluster); a rebuild fills its index without them and adds them before the swap."""
+    return int(getattr(settings, "ELASTICSEARCH_REPLICAS", 0))
+
+
 # --- documents
 
 
@@ -285,6 +292,49 @@ def to_source(kind: str, object_id: str, entry: Entry, analysis: Analysis) -> di
         source[f"title_{code}"] = entry.title
         source[f"text_{code}"] = _body(entry)
     return source
+
+
+def _send_bulk(client, index, kind, items, analysis, on_progress=None) -> int:
+    """Index `items` into `index` in bulk requests sent by threads; raise on the first refused
+    document (BulkIndexError) or failed request. Returns how many were indexed."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    from elasticsearch.helpers import BulkIndexError
+
+    def send(operations):
+        response = client.bulk(operations=operations, index=index)
+        if response["errors"]:
+            failed = [
+                item["index"] for item in response["items"] if "error" in item.get("index", {})
+            ]
+            raise BulkIndexError(f"{len(failed)} document(s) refused by {index}", failed[:5])
+        return len(response["items"])
+
+    count = 0
+    pending = set()
+    with ThreadPoolExecutor(max_workers=REBUILD_IN_FLIGHT, thread_name_prefix="bulk") as pool:
+
+        def collect(until: int):
+            nonlocal count, pending
+            while len(pending) > until:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    count += future.result()
+
+        chunk = []
+        for object_id, entry in items:
+            if on_progress:
+                on_progress()
+            chunk.append({"index": {"_id": str(object_id)}})
+            chunk.append(to_source(kind, object_id, entry, analysis))
+            if len(chunk) >= 2 * REBUILD_CHUNK:
+                collect(REBUILD_IN_FLIGHT - 1)
+                pending.add(pool.submit(send, chunk))
+                chunk = []
+        if chunk:
+            pending.add(pool.submit(send, chunk))
+        collect(0)
+    return count
 
 
 def _body(entry: Entry) -> str:
@@ -540,9 +590,13 @@ class ElasticsearchBackend:
 
     # --- writing
 
-    def _create_index(self, kind: str) -> str:
+    def _create_index(self, kind: str, building: bool = False) -> str:
         name = new_index_name(kind)
-        self.client.indices.create(index=name, **index_body(self.analysis))
+        body = index_body(self.analysis)
+        if building:
+            body["settings"] |= {"refresh_interval": "-1", "number_of_replicas": 0}
+        # A new index loads its analysers (hunspell dictionaries: seconds on a busy node).
+        self.client.options(request_timeout=REBUILD_TIMEOUT).indices.create(index=name, **body)
         return name
 
     def ensure_index(self, kind: str) -> None:
@@ -571,27 +625,35 @@ class ElasticsearchBackend:
 
         self._run(action)
 
-    def rebuild(self, kind, items, on_progress=None) -> None:
-        """Fill a fresh index from `items` ((object_id, entry) pairs), then swap the alias."""
+    def rebuild(self, kind, items, on_progress=None) -> int:
+        """Fill a fresh index from `items` ((object_id, entry) pairs), then swap the alias.
+
+        Built for speed: no refresh and no replica while it fills (both restored before the
+        swap), bulk requests of REBUILD_CHUNK documents, and REBUILD_IN_FLIGHT of them sent by
+        threads while this thread builds the next chunk (the items are read here, in the
+        caller's thread and database connection). Searches use the old index until the swap;
+        a build that fails deletes its half-filled index and leaves the alias as it was."""
 
         def action():
             # Bulk requests analyse hundreds of texts (hunspell on one core: seconds).
             client = self.client.options(request_timeout=REBUILD_TIMEOUT)
             analysis = self.analysis
-            name = self._create_index(kind)
-
-            def actions():
-                for object_id, entry in items:
-                    if on_progress:
-                        on_progress()
-                    yield {
-                        "_index": name,
-                        "_id": str(object_id),
-                        "_source": to_source(kind, object_id, entry, analysis),
-                    }
-
-            bulk(client, actions(), chunk_size=200)
-            client.indices.refresh(index=name)
+            name = self._create_index(kind, building=True)
+            try:
+                count = _send_bulk(client, name, kind, items, analysis, on_progress)
+                client.indices.put_settings(
+                    index=name,
+                    settings={
+                        "index": {
+                            "refresh_interval": None,  # back to the default
+                            "number_of_replicas": replicas(),
+                        }
+                    },
+                )
+                client.indices.refresh(index=name)
+            except BaseException:
+                client.options(ignore_status=404).indices.delete(index=name)
+                raise
             alias = alias_name(kind)
             found = client.options(ignore_status=404).indices.get_alias(name=alias).body
             old = [index for index in found if index not in ("error", "status")]
@@ -601,8 +663,23 @@ class ElasticsearchBackend:
             )
             for index in old:
                 client.options(ignore_status=404).indices.delete(index=index)
+            return count
 
-        self._run(action)
+        return self._run(action)
+
+    def cluster_status(self) -> str | None:
+        """The cluster's health (green, yellow, red), or None when it does not answer within
+        two seconds. Asked of `_cluster/health`, which every distribution serves (the lean
+        integ-test one answers `HEAD /`, what `ping()` asks, with 405)."""
+        try:
+            health = self.client.options(request_timeout=2, max_retries=0).cluster.health()
+        except Exception:  # noqa: BLE001 - any failure means the same: not now
+            return None
+        return health.get("status")
+
+    def reachable(self) -> bool:
+        """Whether the node answers now and its indexes can be written (not red)."""
+        return self.cluster_status() not in (None, "red")
 
     def index_analysis(self, kind) -> Analysis:
         """The analysis the kind's current index was built with (its fields follow it)."""
@@ -647,6 +724,15 @@ class ElasticsearchBackend:
             lambda: search.using(self.client).params(ignore_unavailable=True).execute()
         )
 
+    def _execute_all(self, searches):
+        """Several searches in one round trip (msearch), their responses in the same order."""
+        from elasticsearch_dsl import MultiSearch
+
+        multi = MultiSearch()
+        for search in searches:
+            multi = multi.add(search.params(ignore_unavailable=True))
+        return self._run(lambda: multi.using(self.client).execute())
+
     def search(
         self,
         query,
@@ -659,11 +745,18 @@ class ElasticsearchBackend:
         synonyms=(),
         fallback_language=None,
     ) -> RawResults:
+        """One round trip for a page: the query, and with `fallback_language` the two searches
+        of the untranslated originals (see `_originals_searches`) in the same msearch."""
         analysis = self.analysis
         search = build_search(
             query, visibilities, filters, language, offset, limit, synonyms, analysis, facets
         )
-        response = self._execute(search)
+        originals = []
+        if fallback_language and language and fallback_language != language and query.strip():
+            originals = self._originals_searches(
+                query, visibilities, filters, language, fallback_language, synonyms, analysis
+            )
+        response, *answers = self._execute_all([search, *originals])
         if query.strip() and not response.hits.total.value:
             # Nothing has (most of) the words: any of them, as the database backend does.
             search = build_search(
@@ -687,18 +780,26 @@ class ElasticsearchBackend:
                     counts[name] = {b.key: b.doc_count for b in buckets.buckets if b.key}
         total = response.hits.total.value
         hits = [self._hit(hit) for hit in response]
-        if fallback_language and language and fallback_language != language and query.strip():
-            originals = self._originals(
-                query, visibilities, filters, language, fallback_language, synonyms, analysis
-            )
+        if originals:
+            found = self._originals_from(answers, originals[1])
             if len(hits) < limit and offset == 0:
-                hits += originals[: limit - len(hits)]
-            total += len(originals)
+                hits += found[: limit - len(hits)]
+            total += len(found)
         return RawResults(hits, total, counts, answered=bool(hits))
 
-    def _originals(self, query, visibilities, filters, language, fallback, synonyms, analysis):
-        """Documents in the original language whose translation group has none in `language`
-        (ranked kinds: the articles), marked `original`."""
+    # The untranslated originals: the ten best documents in the original language whose
+    # translation group has no document in the asked language. Asked together with the page's
+    # query: the groups present in the language (a terms aggregation), and the best
+    # ORIGINALS + ORIGINALS_SPARE originals of any group, of which those of translated groups
+    # are dropped here. Only when that leaves fewer than ORIGINALS while more originals matched
+    # is the exact search (translated groups excluded in the query) asked as well: the same
+    # ten either way, in the same order (the exclusion is a filter, it changes no score).
+    ORIGINALS = 10
+    ORIGINALS_SPARE = 20
+
+    def _originals_searches(
+        self, query, visibilities, filters, language, fallback, synonyms, analysis
+    ) -> list:
         from search import registry
 
         ranked = {kind: v for kind, v in visibilities.items() if registry.is_ranked(kind)}
@@ -708,25 +809,40 @@ class ElasticsearchBackend:
             Q("bool", filter=[visibility_filter(ranked), Q("term", language=language)])
         )
         groups.aggs.bucket("groups", "terms", field="group", size=10000)
-        translated = [
-            b.key for b in self._execute(groups.extra(size=0)).aggregations.groups.buckets if b.key
-        ]
-        search = build_search(
+        candidates = build_search(
             query,
             ranked,
             filters,
             fallback,
             0,
-            10,
+            self.ORIGINALS + self.ORIGINALS_SPARE,
             synonyms,
             analysis,
             facets=False,
-            extra_filters=[~Q("terms", group=translated)] if translated else [],
         )
-        hits = [self._hit(hit) for hit in self._execute(search)]
+        return [groups.extra(size=0), candidates]
+
+    def _originals_from(self, answers, candidates_search) -> list[RawHit]:
+        groups, candidates = answers
+        translated = {b.key for b in groups.aggregations.groups.buckets if b.key}
+        kept = [hit for hit in candidates if getattr(hit, "group", "") not in translated]
+        if len(kept) < self.ORIGINALS and candidates.hits.total.value > len(candidates.hits):
+            exact = candidates_search.filter(~Q("terms", group=sorted(translated)))
+            kept = list(self._execute(exact[: self.ORIGINALS]))
+        hits = [self._hit(hit) for hit in kept[: self.ORIGINALS]]
         for hit in hits:
             hit.original = True
         return hits
+
+    def _originals(self, query, visibilities, filters, language, fallback, synonyms, analysis):
+        """Documents in the original language whose translation group has none in `language`
+        (ranked kinds: the articles), marked `original`."""
+        searches = self._originals_searches(
+            query, visibilities, filters, language, fallback, synonyms, analysis
+        )
+        if not searches:
+            return []
+        return self._originals_from(self._execute_all(searches), searches[1])
 
     def suggest(
         self, text, language, visibilities, limit=5, synonyms=(), fallback_language=None

@@ -1,4 +1,4 @@
-"""manage.py search_index rebuild [--kind K] | status"""
+"""manage.py search_index rebuild [--kind K] [--only database|elasticsearch] | status"""
 
 import sys
 import time
@@ -31,7 +31,7 @@ class Progress:
             self.stream.write(f"{self.label}: {self.done}/{self.total}\n")
 
     def finish(self):
-        if self.tty:
+        if self.tty and self.done:
             self.stream.write("\n")
 
 
@@ -41,8 +41,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["rebuild", "status"])
         parser.add_argument("--kind", action="append", help="only this kind (repeatable)")
+        parser.add_argument(
+            "--only",
+            choices=service.TARGETS,
+            help="rebuild only this copy (default: the database's and, when ELASTICSEARCH_URL "
+            "is set, Elasticsearch's)",
+        )
 
-    def handle(self, *args, action, kind=None, **options):
+    def handle(self, *args, action, kind=None, only=None, **options):
         kinds = kind or list(registry.kinds())
         for name in kinds:
             if name not in registry.kinds():
@@ -58,15 +64,36 @@ class Command(BaseCommand):
                     described = state["analysis"].get(name) or "unreachable"
                     self.stdout.write(f"  analysis: {described}")
             return
+        targets = (only,) if only else service.TARGETS
+        if targets == ("elasticsearch",) and service.primary().name == "database":
+            raise CommandError("--only elasticsearch needs ELASTICSEARCH_URL")
+        stream = sys.stdout if self.stdout._out is sys.stdout else self.stdout
         for name in kinds:
             source = registry.get(name).get_queryset()
             total = len(source) if isinstance(source, list | tuple) else source.count()
-            progress = Progress(
-                sys.stdout if self.stdout._out is sys.stdout else self.stdout, name, total
-            )
-            started = time.monotonic()
-            count = service.rebuild(name, on_progress=progress.step)
-            progress.finish()
+            bars, started = {}, {}
+
+            def step(target, name=name, total=total, bars=bars, started=started):
+                if target not in bars:
+                    for bar in bars.values():
+                        bar.finish()
+                    bars[target] = Progress(stream, f"{name} ({target})", total)
+                    started[target] = time.monotonic()
+                bars[target].step()
+
+            begun = time.monotonic()
+            count = service.rebuild(name, on_progress=step, targets=targets)
+            for bar in bars.values():
+                bar.finish()
+            for target, bar in bars.items():
+                seconds = max(time.monotonic() - started[target], 0.001)
+                following = list(bars)[list(bars).index(target) + 1 :]
+                if following:  # ended when the next pass began
+                    seconds = max(started[following[0]] - started[target], 0.001)
+                self.stdout.write(
+                    f"{name} ({target}): {bar.done} read in {seconds:.1f} s "
+                    f"({bar.done / seconds:.0f}/s)"
+                )
             self.stdout.write(
-                f"{name}: {count} indexed of {total} in {time.monotonic() - started:.1f} s"
+                f"{name}: {count} indexed of {total} in {time.monotonic() - begun:.1f} s"
             )

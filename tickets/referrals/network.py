@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backoffice import widgets
 from backoffice.audit import record_event
 from directory import services as directory
 from directory.models import Service
@@ -35,6 +36,7 @@ class SupportContactForm(forms.ModelForm):
         label=gettext_lazy("A service of the directory"),
         queryset=Service.objects.none(),
         required=False,
+        widget=widgets.Select,  # written without a template per option, same HTML
     )
 
     class Meta:

@@ -24,9 +24,9 @@ from tickets.models import Question, SupportContact
 def may_edit(user, question: Question) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.has_perm("tickets.change_question") and (
-        access.staff_questions(user).filter(pk=question.pk).exists()
-    ):
+    # The scope kept for the request, asked of the loaded question (no query: the workspace
+    # asks it on every page).
+    if user.has_perm("tickets.change_question") and access.staff_scope(user).covers(question):
         return True
     return access.professional_questions(user).filter(pk=question.pk).exists()
 

@@ -109,6 +109,16 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         )
 
 
+class RadioSelect(forms.RadioSelect):
+    """forms.RadioSelect, written without two templates per radio button (radio.html is
+    multiple_input.html, radio_option.html is input_option.html)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return mark_safe(  # noqa: S308 - every value is escaped above
+            _multiple_input(self.get_context(name, value, attrs)["widget"])
+        )
+
+
 class DateRangePickerWidget(WagtailDateRangePickerWidget):
     """Wagtail's from/to date filter (wagtailadmin/widgets/range_input.html with two
     date_input.html), written without five template renders per filter."""

@@ -37,6 +37,7 @@ PAGES = {
         "staff",
     ),
     "staff_search": ("staff search", "/admin/questions/?q=gezinshereniging", "staff"),
+    "workspace": ("specialist workspace", "/admin/questions/{long_thread_pk}/workspace/", "staff"),
     "follow_up": ("follow-up page", "/nl/follow-up/{reference}/", "follow_up"),
     "intake": ("intake POST", "/nl/ask/", "intake"),
     # Wagtail's icon sprite: a view that does next to nothing, behind the whole middleware stack

@@ -298,9 +298,8 @@ def request_erasure(question: Question, *, reason: str = "", request=None) -> Er
 
 
 def can_decide(user, question: Question) -> bool:
-    return user.has_perm("tickets.decide_erasure") and (
-        access.staff_questions(user).filter(pk=question.pk).exists()
-    )
+    # The scope kept for the request, asked of the loaded question (no query).
+    return user.has_perm("tickets.decide_erasure") and access.staff_scope(user).covers(question)
 
 
 @transaction.atomic

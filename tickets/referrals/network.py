@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backoffice import widgets
 from backoffice.audit import record_event
 from directory import services as directory
 from directory.models import Service
@@ -23,9 +24,9 @@ from tickets.models import Question, SupportContact
 def may_edit(user, question: Question) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.has_perm("tickets.change_question") and (
-        access.staff_questions(user).filter(pk=question.pk).exists()
-    ):
+    # The scope kept for the request, asked of the loaded question (no query: the workspace
+    # asks it on every page).
+    if user.has_perm("tickets.change_question") and access.staff_scope(user).covers(question):
         return True
     return access.professional_questions(user).filter(pk=question.pk).exists()
 
@@ -35,6 +36,7 @@ class SupportContactForm(forms.ModelForm):
         label=gettext_lazy("A service of the directory"),
         queryset=Service.objects.none(),
         required=False,
+        widget=widgets.Select,  # written without a template per option, same HTML
     )
 
     class Meta:

@@ -1,6 +1,9 @@
 """What the documents and handover panels need, so the views that include them pass nothing."""
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 
 from backoffice.models import Region
 from tickets import access
@@ -12,27 +15,48 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def documents_panel(context, question) -> dict:
-    """For the workspace: the user's exports and handover options for this question."""
-    user = context["request"].user
+    """For the workspace: the user's exports and handover options for this question (gathered
+    once by the workspace's view, tickets.workspace.panels.side_panels, when it did)."""
+    gathered = context.get("side_panels")
+    if gathered and gathered["question_pk"] == question.pk and "documents" in gathered:
+        return gathered["documents"]
+    return documents_data(context["request"].user, question)
+
+
+def documents_data(user, question, consents=None) -> dict:
+    """`consents`: the unused handover consents when the caller read them already."""
     can_export = access.can_export(user, question)
     can_hand_over = access.can_hand_over(user, question)
+    if consents is None and can_hand_over:
+        consents = handover.unused_consents(question)
     return {
         "can_export": can_export,
         "can_hand_over": can_hand_over,
-        "answers": question.messages.filter(
-            kind=Message.Kind.PUBLIC, author_kind=Message.AuthorKind.STAFF
-        ).order_by("-created_at", "-pk")
-        if can_export
-        else [],
+        "answers": answer_options(question) if can_export else [],
         "documents": GeneratedDocument.objects.filter(question=question, requested_by=user)[:5]
         if can_export
         else [],
-        "consents": handover.unused_consents(question) if can_hand_over else [],
+        "consents": consents if can_hand_over else [],
         "regions": Region.objects.filter(is_active=True).exclude(pk=question.region_id)
         if can_hand_over
         else [],
         "handovers": question.handovers.select_related("from_region", "to_region"),
     }
+
+
+def answer_options(question) -> list:
+    """The public answers, newest first, each with the label of its <option> written here as
+    the template wrote it (`created_at|date:"SHORT_DATETIME_FORMAT" · body|truncatechars:50`):
+    a long thread made two filters per answer the panel's largest cost."""
+    answers = list(
+        question.messages.filter(
+            kind=Message.Kind.PUBLIC, author_kind=Message.AuthorKind.STAFF
+        ).order_by("-created_at", "-pk")
+    )
+    for answer in answers:
+        shown = date_format(template_localtime(answer.created_at), "SHORT_DATETIME_FORMAT")
+        answer.option_label = f"{shown} · {Truncator(answer.body).chars(50)}"
+    return answers
 
 
 @register.simple_tag

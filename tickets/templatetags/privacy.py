@@ -10,7 +10,13 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def privacy_panel(context, question) -> dict:
     """For the workspace: the legal hold and a pending erasure request of this question."""
-    user = context["request"].user
+    gathered = context.get("side_panels")
+    if gathered and gathered["question_pk"] == question.pk and "privacy" in gathered:
+        return gathered["privacy"]
+    return privacy_data(context["request"].user, question)
+
+
+def privacy_data(user, question) -> dict:
     return {
         "can_manage": retention.can_manage(user),
         "can_decide": retention.can_decide(user, question),

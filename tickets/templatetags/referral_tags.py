@@ -15,22 +15,38 @@ def requester_referrals(question):
 
 @register.simple_tag(takes_context=True)
 def staff_referrals(context, question):
+    gathered = context.get("side_panels")
+    if gathered and gathered["question_pk"] == question.pk and "referrals" in gathered:
+        return gathered["referrals"]
     request = context.get("request")
-    user = getattr(request, "user", None)
-    can_act = bool(user) and access.can_hand_over(user, question)
-    consent = handover.unused_consents(question).first() if can_act else None
-    return [
-        {"referral": referral, "can_act": can_act, "consent": consent}
-        for referral in question.referrals.select_related("service")
-    ]
+    return referral_rows(getattr(request, "user", None), question)
+
+
+def referral_rows(user, question, consents=None):
+    """`consents`: the unused handover consents when the caller read them already; else the
+    first is read only when there are referrals to act on."""
+    found = list(question.referrals.select_related("service"))
+    can_act = bool(user) and bool(found) and access.can_hand_over(user, question)
+    consent = None
+    if can_act:
+        consent = consents[0] if consents else None
+        if consents is None:
+            consent = handover.unused_consents(question).first()
+    return [{"referral": referral, "can_act": can_act, "consent": consent} for referral in found]
 
 
 @register.simple_tag(takes_context=True)
 def support_network(context, question):
+    gathered = context.get("side_panels")
+    if gathered and gathered["question_pk"] == question.pk and "network" in gathered:
+        return gathered["network"]
+    request = context.get("request")
+    return network_data(getattr(request, "user", None), question)
+
+
+def network_data(user, question):
     from tickets.referrals import network
 
-    request = context.get("request")
-    user = getattr(request, "user", None)
     can_edit = user is not None and network.may_edit(user, question)
     return {
         "contacts": network.contacts(question),

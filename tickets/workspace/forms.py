@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
+from backoffice import widgets as fast_widgets
 from directory import services as directory_services
 from directory.models import Service
 from tickets import lifecycle
@@ -26,7 +27,7 @@ class StaffMessageForm(forms.Form):
             ("1", gettext_lazy("Internal note (staff only)")),
         ],
         coerce=lambda value: value == "1",
-        widget=forms.RadioSelect,
+        widget=fast_widgets.RadioSelect,
         initial="0",
     )
     files = MultipleFileField(label=gettext_lazy("Attachments"))
@@ -42,7 +43,13 @@ class TriageForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = list(lifecycle.TRIAGE_FIELDS)
-        widgets = {"legal_deadline": forms.DateInput(attrs={"type": "date"})}
+        # Selects written without a template per option (backoffice.widgets), same HTML.
+        widgets = {
+            "legal_deadline": forms.DateInput(attrs={"type": "date"}),
+            "legal_domain": fast_widgets.Select,
+            "priority": fast_widgets.Select,
+            "assignee": fast_widgets.Select,
+        }
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +76,10 @@ class CloseForm(forms.Form):
     are shown on this form's fields (tickets.forms.show_on_form)."""
 
     outcome = forms.ChoiceField(
-        label=gettext_lazy("Outcome"), choices=[("", "—"), *Outcome.choices], required=False
+        label=gettext_lazy("Outcome"),
+        choices=[("", "—"), *Outcome.choices],
+        required=False,
+        widget=fast_widgets.Select,
     )
     service = forms.CharField(
         label=gettext_lazy("Referred to (which service)"), max_length=200, required=False
@@ -79,6 +89,7 @@ class CloseForm(forms.Form):
         label=gettext_lazy("Referred to a service of the directory"),
         queryset=Service.objects.none(),
         required=False,
+        widget=fast_widgets.Select,
         help_text=gettext_lazy("The requester then sees its address, hours and languages."),
     )
 

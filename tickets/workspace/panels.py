@@ -19,6 +19,7 @@ from backoffice.models import AuditEvent
 from search import registry as search_registry
 from search import service as search_service
 from tickets import access, lifecycle, promotion
+from tickets.documents import handover
 from tickets.models import AnswerTemplate, Message, MessageDraft, Question, Status
 from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
 
@@ -364,11 +365,31 @@ def panels_context(request, question, names, **given) -> dict:
     return context
 
 
+def side_panels(request, question) -> dict:
+    """What the documents, referrals, support network and privacy panels show, gathered once
+    for the page (their template tags use it instead of reading it again): the unused handover
+    consents are read once for documents and referrals."""
+    from tickets.templatetags import documents, privacy, referral_tags
+
+    user = request.user
+    consents = (
+        list(handover.unused_consents(question)) if access.can_hand_over(user, question) else None
+    )
+    return {
+        "question_pk": question.pk,
+        "documents": documents.documents_data(user, question, consents),
+        "referrals": referral_tags.referral_rows(user, question, consents),
+        "network": referral_tags.network_data(user, question),
+        "privacy": privacy.privacy_data(user, question),
+    }
+
+
 def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
     related = related_items(question, request.user)
     return {
         **panels_context(request, question, PANEL_CONTEXTS, **given),
+        "side_panels": side_panels(request, question),
         "header_title": question.reference,
         **related,
     }

@@ -26,7 +26,13 @@ from search import registry
 from search.analysis import LANGUAGES
 from search.backends.base import RawHit, RawResults
 from search.backends.matches import QuerysetMatches, SQLiteMatches
-from search.backends.ranked import RankedSearch, bump_generation, field_lengths, postings
+from search.backends.ranked import (
+    RankedSearch,
+    bump_generation,
+    field_lengths,
+    postings,
+    remembered,
+)
 from search.models import SearchDocument, SearchFacet, SearchPosting
 from search.registry import Entry, Visibility
 from search.text import terms
@@ -354,10 +360,9 @@ class DatabaseBackend:
         this backend always keeps (search.service.index_id writes them for every backend)."""
         if not (self._ranked(visibilities) and terms(query)):
             return bool(hits), ""
-        result = self._ranked_run(
-            query, visibilities, filters, language, fallback_language, synonyms=synonyms
+        answering, answered, suggestion = self._judgement(
+            query, visibilities, filters, language, fallback_language, synonyms
         )
-        answering = {hit.pk for hit in result.hits if not hit.weak}
         pks = {
             (kind, str(object_id)): pk
             for pk, kind, object_id in SearchDocument.objects.filter(
@@ -371,7 +376,30 @@ class DatabaseBackend:
             if not (hit.original and hit.weak):
                 kept.append(hit)
         hits[:] = kept
-        return result.answered, result.suggestion
+        return answered, suggestion
+
+    def _judgement(self, query, visibilities, filters, language, fallback_language, synonyms):
+        """(ids of the documents that answer, answered, "did you mean") of a ranked query: the
+        full ranking, kept in this process's memory while the index is unchanged (the generation
+        of the kinds, bumped by every write) when the visibility can be cached. A search on
+        Elasticsearch asks it with every page: a repeated query costs no ranking."""
+
+        def judgement():
+            result = self._ranked_run(
+                query, visibilities, filters, language, fallback_language, synonyms=synonyms
+            )
+            answering = frozenset(hit.pk for hit in result.hits if not hit.weak)
+            return answering, result.answered, result.suggestion
+
+        cache_key = self._cache_key(visibilities)
+        if cache_key is None:
+            return judgement()
+        filters_key = tuple(
+            sorted((name, tuple(sorted(values))) for name, values in (filters or {}).items())
+        )
+        synonyms_key = tuple(tuple(group) for group in synonyms or ())
+        key = ("judge", cache_key, query, language, fallback_language, filters_key, synonyms_key)
+        return remembered(key, visibilities, judgement)
 
     @staticmethod
     def _facets(pks) -> dict[str, dict[str, int]]:

@@ -123,6 +123,18 @@ def _remember(key, value):
     _memo[key] = (time.monotonic() + VOCABULARY_SECONDS, value)
 
 
+def remembered(key, kinds, make):
+    """`make()`, kept in this process's memory under `key` while the index of `kinds` is
+    unchanged (their generation) and for at most VOCABULARY_SECONDS."""
+    key = (*key, tuple(sorted(kinds)), _generation(kinds))
+    found = _memo.get(key)
+    if found and found[0] > time.monotonic():
+        return found[1]
+    value = make()
+    _remember(key, value)
+    return value
+
+
 @dataclass
 class RankedHit:
     pk: int

@@ -39,6 +39,7 @@ PAGES = {
     "staff_search": ("staff search", "/admin/questions/?q=gezinshereniging", "staff"),
     "workspace": ("specialist workspace", "/admin/questions/{long_thread_pk}/workspace/", "staff"),
     "follow_up": ("follow-up page", "/nl/follow-up/{reference}/", "follow_up"),
+    "dashboard": ("coordinator dashboard", "/admin/dashboard/", "coordinator"),
     "intake": ("intake POST", "/nl/ask/", "intake"),
     # Wagtail's icon sprite: a view that does next to nothing, behind the whole middleware stack
     # for a signed-in specialist (session, authentication, OTP, session policy, MFA, messages).
@@ -285,6 +286,8 @@ def inner(args) -> None:
                 clients[who] = staff_client()
             elif who == "follow_up":
                 clients[who] = follow_up()
+            elif who == "coordinator":
+                clients[who] = sign_in(manifest["accounts"]["coordinator"][0])
             else:
                 clients[who] = client()
         return clients[who]

@@ -141,8 +141,10 @@ def test_specialist_answers_from_the_workspace(page, site_server, django_db_bloc
     page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
     page.fill("#id_body", "U hebt een **geboorteakte** nodig.")
     page.locator("button[name=intent][value=send]").click()
-    page.wait_for_url(f"**/admin/questions/{question.pk}/workspace/")
-    assert page.locator("strong", has_text="geboorteakte").is_visible()
+    # Sent in place (no reload): wait for the answer in the thread, then check it is shown.
+    page.locator("article strong", has_text="geboorteakte").wait_for()
+    assert page.url.endswith(f"/admin/questions/{question.pk}/workspace/")
+    assert page.locator("article strong", has_text="geboorteakte").is_visible()
     page.screenshot(path=str(artifacts_dir / "admin-workspace.png"), full_page=True)
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
     with django_db_blocker.unblock():

@@ -118,7 +118,8 @@ def test_the_knowledge_loop(page, browser, site_server, scene, django_db_blocker
     assert "/admin/" not in body.input_value()
     shot(page, "2-answer-with-arabic-link")
     page.get_by_role("button", name=nl("Send"), exact=True).click()
-    page.wait_for_url("**/workspace/")
+    # Sent in place (no reload): the answer with its Arabic link appears in the thread.
+    page.locator("article[id^=message-] a[href*='/ar/']").first.wait_for()
 
     # 3. ...and proposes the answer as an article.
     page.get_by_role("button", name=nl("Propose as article")).click()

@@ -12,11 +12,13 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -62,6 +64,46 @@ def database_url(kind: str, size: int, fresh: bool = True) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@contextmanager
+def working_copy(env):
+    """Serve a copy of the data set for one measuring run, dropped afterwards.
+
+    Every run writes: its intakes store questions dated today, the public pages log searches
+    and article reads, the staff pages sessions. Measured on the data set itself, each reused
+    run would see the last run's writes (the dashboard's 30-day window grew ×2.4 after two
+    runs); measured on a copy, every run starts from the data set as generated.
+    """
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        source = Path(url.removeprefix("sqlite:///"))
+        with sqlite3.connect(source) as connection:  # the copy must hold what the WAL holds
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        copy = source.with_name(f"run-{source.name}")
+        for suffix in ("-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(source, copy)
+        try:
+            yield dict(env, DATABASE_URL=f"sqlite:///{copy}")
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    copy = f"{name}_run"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    try:
+        yield dict(env, DATABASE_URL=urlunsplit(parts._replace(path=f"/{copy}")))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 def environment(db_url: str, var_dir: Path) -> dict:
@@ -378,7 +420,9 @@ def bench_one(db: str, size: int, args) -> list[dict]:
                 started = time.monotonic()
                 manage(run_env, "search_index", "rebuild", "--only", "elasticsearch")
                 log(f"Elasticsearch index built in {time.monotonic() - started:.0f} s")
-        results, memory = measure(run_env, manifest, manifest_path, var_dir, args, only)
+        log(f"{db} {size:,}: measuring on a copy of the data set (dropped afterwards)")
+        with working_copy(run_env) as copy_env:
+            results, memory = measure(copy_env, manifest, manifest_path, var_dir, args, only)
         reports.append(
             {
                 "db": db,

@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
 
 
@@ -42,29 +43,14 @@ def main() -> None:
     import django
 
     django.setup()
+    from demo_sender import demo_sender
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client
 
-    from backoffice.models import LegalDomain
-    from knowledge.models import ArticlePage
-    from tests.mfa import verify_session
     from tickets import lifecycle
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    specialist = get_user_model().objects.get(username="specialist.antwerpen")
-    municipality = specialist.profile.regions.get().municipalities.order_by("name").first()
-    domain = LegalDomain.objects.get(slug="residence")
-    article = (
-        ArticlePage.objects.live()
-        .filter(locale__language_code="nl", audience="public")
-        .order_by("pk")
-        .first()
-    )
-    link = f"[{article.title}]({settings.PUBLIC_BASE_URL}{article.get_url(None) or article.url})"
-    client = Client()
-    client.force_login(specialist)
-    verify_session(client, specialist)
+    sender = demo_sender()
+    municipality, domain = sender.municipality, sender.domain
+    link, client = sender.article_link, sender.client
 
     def one_send() -> tuple[float, float]:
         question = lifecycle.create_question(

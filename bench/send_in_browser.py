@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
 # Playwright's sync API runs an event loop in this thread; the database calls here are sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,35 +41,20 @@ def main() -> None:
     import django
 
     django.setup()
+    from demo_sender import demo_sender
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.test import Client
     from django.test.testcases import LiveServerThread
     from django.utils import translation
     from playwright.sync_api import sync_playwright
 
-    from backoffice.models import LegalDomain
-    from knowledge.models import ArticlePage
     from tests.browser.conftest import CHROMIUM_ARGS
     from tests.browser.staff_journey import IN_PAGE_TIMER
-    from tests.mfa import verify_session
     from tickets import lifecycle
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver", "localhost", "127.0.0.1"]
-    specialist = get_user_model().objects.get(username="specialist.antwerpen")
-    municipality = specialist.profile.regions.get().municipalities.order_by("name").first()
-    domain = LegalDomain.objects.get(slug="residence")
-    article = (
-        ArticlePage.objects.live()
-        .filter(locale__language_code="nl", audience="public")
-        .order_by("pk")
-        .first()
-    )
-    link = f"[{article.title}]({settings.PUBLIC_BASE_URL}{article.get_url(None) or article.url})"
-    client = Client()
-    client.force_login(specialist)
-    verify_session(client, specialist)
+    sender = demo_sender("localhost", "127.0.0.1")
+    municipality, domain = sender.municipality, sender.domain
+    link, client = sender.article_link, sender.client
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     with translation.override("nl"):
         send_label = translation.gettext("Send")

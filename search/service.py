@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from search import registry, synonyms
 from search.backends.base import BackendUnavailable, RawHit
 from search.backends.database import DatabaseBackend
+from search.backends.ranked import bump_generation
 from search.registry import FACETS, Visibility
 from search.text import highlight, key_terms, terms
 
@@ -363,6 +364,10 @@ def remove_from_database(kind_name: str, object_ids) -> None:
 
     with transaction.atomic():
         database()._delete(kind_name, [str(object_id) for object_id in object_ids])
+    # Kept judgements and statistics of this kind count the removed documents: stale now, and
+    # again once the caller's transaction commits (a reader meanwhile may have cached the rows).
+    bump_generation(kind_name)
+    transaction.on_commit(lambda: bump_generation(kind_name))
 
 
 def _entries(kind, on_progress=None, batch=500):

@@ -76,3 +76,17 @@ def test_the_judgement_of_the_same_words_in_another_language_is_its_own(demo):
     _judge()
     _answered, _suggestion, _hits, postings = _judge(language="nl")
     assert postings
+
+
+def test_removing_many_documents_at_once_gives_a_fresh_judgement(demo):
+    """Anonymisation and retention remove questions from the database index in one statement
+    (service.remove_from_database): a kept judgement that counted them must not be reused."""
+    from search import service
+
+    service.database().index("article", "990001", _bank_article())
+    bank_hit = [RawHit("article", "990001", "Open a bank account", "", "/en/bank-account/", "en")]
+    assert _judge(hits=bank_hit)[0]
+    service.remove_from_database("article", ["990001"])
+    answered, _suggestion, _hits, postings = _judge()
+    assert postings  # judged again, not read from the kept judgement
+    assert not answered

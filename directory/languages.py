@@ -3,16 +3,10 @@
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
-# Spoken at counters in Flanders and Brussels and missing from Django's list.
-EXTRA_NAMES = {
-    "ti": "ትግርኛ",
-    "am": "አማርኛ",
-    "so": "Soomaali",
-    "ps": "پښتو",
-    "prs": "دری",
-    "kmr": "Kurmancî",
-    "ln": "Lingála",
-    "ber": "Tamaziɣt",
+from backoffice.languages import EXTRA_LANGUAGES
+
+EXTRA_NAMES = {code: own for code, (own, _english) in EXTRA_LANGUAGES.items()} | {
+    # Spoken at some counters; not a language of written questions.
     "sgn": _("Sign language"),
 }
 

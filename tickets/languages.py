@@ -12,26 +12,7 @@ from types import MappingProxyType
 from django.conf.locale import LANG_INFO
 from django.utils import translation
 
-# Languages often spoken by newcomers in Belgium that Django's own list lacks.
-# (endonym, English name)
-EXTRA_LANGUAGES = {
-    "ti": ("ትግርኛ", "Tigrinya"),
-    "am": ("አማርኛ", "Amharic"),
-    "so": ("Soomaali", "Somali"),
-    "ps": ("پښتو", "Pashto"),
-    "prs": ("دری", "Dari"),
-    "kmr": ("Kurmancî", "Kurdish"),
-    "ln": ("Lingála", "Lingala"),
-    "ff": ("Fulfulde", "Fula"),
-    "wo": ("Wolof", "Wolof"),
-    "ha": ("Hausa", "Hausa"),
-    "yo": ("Yorùbá", "Yoruba"),
-    "om": ("Afaan Oromoo", "Oromo"),
-    "rw": ("Ikinyarwanda", "Kinyarwanda"),
-    "tl": ("Tagalog", "Tagalog"),
-    "zh": ("中文", "Chinese"),
-    "ber": ("Tamaziɣt", "Berber"),
-}
+from backoffice.languages import EXTRA_LANGUAGES
 
 # Pages on which the name in the page's language is added in brackets.
 BRACKETED_ON = ("nl", "fr", "en")

@@ -275,10 +275,16 @@ class QuestionIndexView(generic.IndexView):
         # reference), within what the user may see; the listing keeps its own order.
         if not self.is_searching:
             return queryset
-        ids = search_service.matching_ids(self.search_query, "question", self.request.user)
+        # Every match, as a sub-query joined to the listing's rows (database backend): the
+        # listing's order, count and pages hold for all of them.
+        matching = search_service.matching_q(self.search_query, "question", self.request.user)
         # References are upper case ("WW-2026-000123"): an exact match can use the unique index.
+        # Looked up first: an OR in the listing's query would test every row of the region.
         reference = self.search_query.strip().upper()
-        return queryset.filter(Q(reference=reference) | Q(pk__in=ids))
+        exact = list(queryset.filter(reference=reference).order_by().values_list("pk")[:1])
+        if exact:
+            matching |= Q(pk=exact[0][0])
+        return queryset.filter(matching)
 
 
 class VisibleQuestionMixin:

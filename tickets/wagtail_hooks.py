@@ -284,7 +284,14 @@ class QuestionIndexView(generic.IndexView):
         exact = list(queryset.filter(reference=reference).order_by().values_list("pk")[:1])
         if exact:
             matching |= Q(pk=exact[0][0])
-        return queryset.filter(matching)
+        found = queryset.filter(matching)
+        # The full-text match runs once: the keys of every row the listing shows, then the
+        # paginator's count and the page are key look-ups (instead of two more matches). Past
+        # the paginator's cap the listing keeps the sub-query (its order decides the pages).
+        keys = list(found.order_by().values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
+        if len(keys) <= CappedPaginator.CAP:
+            return queryset.filter(pk__in=keys)
+        return found
 
 
 class VisibleQuestionMixin:

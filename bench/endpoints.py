@@ -61,7 +61,7 @@ ENDPOINTS = [
         session="staff",
         target_p95_ms=150,
     ),
-    # The queue's search box goes through the search service (search.service.matching_ids).
+    # The queue's search box goes through the search service (search.service.matching_q).
     Endpoint(
         "staff_search",
         "staff search",

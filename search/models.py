@@ -29,12 +29,16 @@ class SearchDocument(index.Indexed, models.Model):
     title_length = models.PositiveIntegerField(default=0)
     meta_length = models.PositiveIntegerField(default=0)
     body_length = models.PositiveIntegerField(default=0)
+    # The facet values as index words (search.text.facet_words): the database backend matches a
+    # user's scope (regions, legal domains) inside the full-text query (DatabaseBackend.matching_q).
+    facet_terms = models.TextField(blank=True, default="")
 
     # Indexed by our own tasks (search.tasks), not by modelsearch's signal handlers.
     search_auto_update = False
     search_fields = [
         index.SearchField("title", boost=3),
         index.SearchField("folded_text"),
+        index.SearchField("facet_terms"),
         index.AutocompleteField("title"),
         index.FilterField("kind"),
         index.FilterField("language"),

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
 from search import registry, synonyms
@@ -318,6 +319,18 @@ def matching_ids(query, kind, user, limit=1000) -> list[str]:
     visibility = registry.get(kind).visibility(user)
     ids, _backend = _read(lambda backend: backend.matching_ids(query, kind, visibility, limit))
     return ids
+
+
+def matching_q(query, kind, user) -> Q:
+    """The objects of one kind that match, within what the user may read, as a condition on
+    the kind's primary key, for a listing that keeps its own order, count and pages (the
+    staff queue's search box). On the database backend a sub-query of the full-text index
+    (every match, no ranking); on Elasticsearch the ids of its best `matching_ids`."""
+    visibility = registry.get(kind).visibility(user)
+    backend = primary()
+    if backend.name == "database":
+        return backend.matching_q(query, kind, visibility)
+    return Q(pk__in=matching_ids(query, kind, user))
 
 
 # --- writing

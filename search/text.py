@@ -5,6 +5,7 @@ same way, so "reunification" finds "réunification" on SQLite and on PostgreSQL 
 are made here: the text is escaped first, then the matched words are wrapped in <mark>.
 """
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -194,3 +195,26 @@ def highlight(text: str, words: list[str], length: int = 240) -> SafeString:
     if end < len(text):
         parts.append("…")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text was escaped above
+
+
+_DIGITS_AS_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
+
+def facet_word(name: str, value) -> str:
+    """One facet value (e.g. region 3, legal domain "residence") as a word of the full-text
+    index: the database backend stores these words with every document, so that a scope
+    ("regions 3 and 5") is part of the full-text match itself and the index narrows both at
+    once. Letters only (a-p after the prefix), so that every tokenizer and text search
+    configuration keeps it as one word; nobody types it."""
+    digest = hashlib.sha256(f"{name}={value}".encode()).hexdigest()[:16]
+    return "zzfacet" + digest.translate(_DIGITS_AS_LETTERS)
+
+
+def facet_words(facets: dict) -> str:
+    """The facet words of an entry's facets (search.registry.Entry.facets), space-separated."""
+    return " ".join(
+        facet_word(name, value)
+        for name, values in sorted(facets.items())
+        for value in dict.fromkeys(values)
+        if value not in (None, "")
+    )

@@ -275,10 +275,23 @@ class QuestionIndexView(generic.IndexView):
         # reference), within what the user may see; the listing keeps its own order.
         if not self.is_searching:
             return queryset
-        ids = search_service.matching_ids(self.search_query, "question", self.request.user)
+        # Every match, as a sub-query joined to the listing's rows (database backend): the
+        # listing's order, count and pages hold for all of them.
+        matching = search_service.matching_q(self.search_query, "question", self.request.user)
         # References are upper case ("WW-2026-000123"): an exact match can use the unique index.
+        # Looked up first: an OR in the listing's query would test every row of the region.
         reference = self.search_query.strip().upper()
-        return queryset.filter(Q(reference=reference) | Q(pk__in=ids))
+        exact = list(queryset.filter(reference=reference).order_by().values_list("pk")[:1])
+        if exact:
+            matching |= Q(pk=exact[0][0])
+        found = queryset.filter(matching)
+        # The full-text match runs once: the keys of every row the listing shows, then the
+        # paginator's count and the page are key look-ups (instead of two more matches). Past
+        # the paginator's cap the listing keeps the sub-query (its order decides the pages).
+        keys = list(found.order_by().values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
+        if len(keys) <= CappedPaginator.CAP:
+            return queryset.filter(pk__in=keys)
+        return found
 
 
 class VisibleQuestionMixin:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, F, Func, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast
 from modelsearch.backends import get_search_backend
 
@@ -35,7 +35,7 @@ from search.backends.ranked import (
 )
 from search.models import SearchDocument, SearchFacet, SearchPosting
 from search.registry import Entry, Visibility
-from search.text import terms
+from search.text import facet_word, facet_words, terms
 
 
 def _index():
@@ -116,6 +116,7 @@ class DatabaseBackend:
             "url": entry.url[:500],
             "date": entry.date,
             "group": (entry.group or "")[:64],
+            "facet_terms": facet_words(entry.facets),
         }
         if registry.is_ranked(kind):
             fields.update(field_lengths(entry))
@@ -463,6 +464,82 @@ class DatabaseBackend:
         words = terms(query)
         documents = self._documents(None, {kind: visibility}, None)
         return self._matches(words, documents, "and").object_ids(limit)
+
+    def matching_q(self, query, kind, visibility) -> Q:
+        """Every object of `kind` that has every word of `query`, within `visibility`, as a
+        condition on the kind's primary key: for a listing that keeps its own order, count and
+        pages (the staff queue's search box). No score, no list of ids leaves the database.
+
+        The scope's facet values (`visibility.terms`: regions, legal domains) are words of the
+        full-text match itself (SearchDocument.facet_terms), so FTS5 or PostgreSQL's GIN index
+        intersects the word and the scope, and only the scope's matches go further: there the
+        owner's rule (`visibility.queryset`) is checked on each of them, so an index that lags
+        behind a change of region never shows more than the rule allows."""
+        if visibility.nothing:
+            return Q(pk__in=[])
+        scope = visibility.terms or {}
+        if any(not values for values in scope.values()):
+            return Q(pk__in=[])
+        model = registry.get(kind).model
+        words = terms(query)
+        if words or scope:
+            documents = SearchDocument.objects.filter(
+                pk__in=self._matched_document_pks(words, scope)
+            )
+            if connection.vendor == "sqlite":
+                # "+kind": SQLite would otherwise walk the (kind, object_id) index over every
+                # document of the kind instead of looking up the few matched ones by key.
+                documents = documents.alias(
+                    _kind=Func(F("kind"), template="+%(expressions)s", output_field=CharField())
+                ).filter(_kind=kind)
+            else:
+                documents = documents.filter(kind=kind)
+        else:
+            documents = SearchDocument.objects.filter(kind=kind)
+        matched = documents.values(_object_pk=Cast("object_id", model._meta.pk))
+        if visibility.queryset is None:
+            return Q(pk__in=matched)
+        return Q(pk__in=visibility.queryset.filter(pk__in=matched).order_by().values("pk"))
+
+    @staticmethod
+    def _matched_document_pks(words, scope):
+        """The primary keys of the SearchDocuments that have every word and, for each facet of
+        `scope`, one of its values, as a sub-query on modelsearch's index (the query modelsearch
+        compiles, without its score)."""
+        from modelsearch.conf import get_app_config
+        from modelsearch.query import And, Or, PlainText
+
+        parts = [PlainText(" ".join(words), operator="and")] if words else []
+        for name, values in sorted(scope.items()):
+            parts.append(Or([PlainText(facet_word(name, value)) for value in sorted(values)]))
+        query = parts[0] if len(parts) == 1 else And(parts)
+        backend = _index()
+        compiler = backend.search(query, SearchDocument, operator="and").query_compiler
+        content_type = ContentType.objects.get_for_model(SearchDocument).pk
+        if connection.vendor == "sqlite":
+            from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+
+            fts_entry = get_app_config().get_model("SQLiteFTSIndexEntry")
+            search_query = compiler.build_search_query(normalize(compiler.query), config=None)
+            match = MatchExpression(compiler.fields or compiler.FTS_TABLE_FIELDS, search_query)
+            return (
+                fts_entry.objects.filter(match)
+                .filter(index_entry__content_type_id=content_type)
+                .values(_document_pk=Cast("index_entry__object_id", IntegerField()))
+            )
+        if connection.vendor == "postgresql":
+            # `title || body`: the expression that migration 0003 indexes with GIN.
+            index_entry = get_app_config().get_model("IndexEntry")
+            config = compiler.get_config(backend)
+            return (
+                index_entry.objects.filter(content_type_id=content_type)
+                .annotate(_vector=F("title")._combine(F("body"), "||", False))
+                .filter(_vector=compiler.build_tsquery(compiler.query, config=config))
+                .values(_document_pk=Cast("object_id", IntegerField()))
+            )
+        # Other databases (modelsearch's fallback backend): its own queryset.
+        matched = backend.search(query, SearchDocument.objects.all(), operator="and")
+        return matched.get_queryset().order_by().values("pk")
 
     def _load(self, ranked) -> list[RawHit]:
         documents = SearchDocument.objects.in_bulk([hit.pk for hit in ranked])

@@ -1,0 +1,1 @@
+"""Database backends of the platform (see sqlite3/base.py)."""

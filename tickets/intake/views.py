@@ -251,7 +251,9 @@ def follow_up(request):
 
 
 def _requester_question(request, reference):
-    question = Question.objects.filter(reference=reference.upper()).first()
+    question = progress.with_panel_flags(
+        Question.objects.filter(reference=reference.upper())
+    ).first()
     if question is None or not access.opened_in_session(request, question):
         return None
     return question

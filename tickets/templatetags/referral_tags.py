@@ -13,6 +13,8 @@ register = template.Library()
 
 @register.simple_tag
 def requester_referrals(question):
+    if getattr(question, "has_referrals", True) is False:  # tickets.intake.progress
+        return []
     return referrals.for_requester(question)
 
 

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# Database sessions, saved without waiting for the disk on PostgreSQL (backoffice.session_store).
+SESSION_ENGINE = "backoffice.session_store"
 ROOT_URLCONF = "backoffice.urls"
 # Public forms wrap each field (label, help, errors, input) so it stacks on a phone.
 FORM_RENDERER = "backoffice.forms.WegwijsFormRenderer"

@@ -28,14 +28,24 @@ else:
 """
 
 
+@pytest.fixture
+def unwrapped(django_db_setup, django_db_blocker):
+    """The test database without a transaction around the test (which would hold the gate
+    throughout); the regions a test makes are deleted after it."""
+    from backoffice.models import Region
+
+    with django_db_blocker.unblock():
+        yield
+        Region.objects.filter(slug__in=["gate", "first", "second", "read"]).delete()
+
+
 def gate_state(path) -> str:
     """Whether another process could take the gate now."""
     probe = subprocess.run([sys.executable, "-c", PROBE, path], capture_output=True, text=True)
     return probe.stdout.strip()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_transaction_holds_the_gate_until_its_commit():
+def test_a_transaction_holds_the_gate_until_its_commit(unwrapped):
     from backoffice.models import Region
 
     assert connection.settings_dict["ENGINE"] == "backoffice.db.sqlite3"
@@ -55,8 +65,7 @@ def test_a_transaction_holds_the_gate_until_its_commit():
     assert Region.objects.get(slug="gate").name == "Gate"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_writers_of_other_threads_wait_for_the_commit_and_nothing_is_lost():
+def test_writers_of_other_threads_wait_for_the_commit_and_nothing_is_lost(unwrapped):
     from django.db import connections
 
     from backoffice.models import Region
@@ -81,8 +90,7 @@ def test_writers_of_other_threads_wait_for_the_commit_and_nothing_is_lost():
     assert set(Region.objects.values_list("slug", flat=True)) >= {"first", "second"}
 
 
-@pytest.mark.django_db(transaction=True)
-def test_reads_do_not_wait_for_the_gate():
+def test_reads_do_not_wait_for_the_gate(unwrapped):
     from backoffice.models import Region
 
     Region.objects.create(name="Read", slug="read")

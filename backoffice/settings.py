@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# Database sessions, saved without waiting for the disk on PostgreSQL (backoffice.session_store).
+SESSION_ENGINE = "backoffice.session_store"
 ROOT_URLCONF = "backoffice.urls"
 # Public forms wrap each field (label, help, errors, input) so it stacks on a phone.
 FORM_RENDERER = "backoffice.forms.WegwijsFormRenderer"
@@ -133,6 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Writers of all processes take turns through a lock file instead of SQLite's busy
+    # handler, which sleeps up to 100 ms at a time (backoffice/db/sqlite3/base.py).
+    if env_bool("SQLITE_WRITE_GATE", True):
+        DATABASES["default"]["ENGINE"] = "backoffice.db.sqlite3"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

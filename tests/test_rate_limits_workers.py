@@ -37,7 +37,7 @@ def _free_port() -> int:
 
 def _database_url() -> str:
     db = connection.settings_dict  # the test database, once django_db_setup has run
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    if db["ENGINE"].endswith(".sqlite3"):
         return f"sqlite:///{db['NAME']}"
     user = urllib.parse.quote(db["USER"] or "")
     password = urllib.parse.quote(db["PASSWORD"] or "")

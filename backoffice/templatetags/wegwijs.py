@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import get_language_info
 
 register = template.Library()
@@ -64,3 +64,44 @@ def public_datetime(value) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return formats.date_format(value, "DATETIME_FORMAT")
+
+
+# Rendered HTML of empty form fields, per language: an unbound field with no initial value
+# renders the same for everyone (label, help text, widget, no errors, no value), and its
+# templates (forms/field.html, the label, the widget and its attributes) were a fifth of the
+# requester's follow-up page (docs/benchmarks.md, "Follow-up page").
+_BLANK_FIELDS: dict = {}
+_BLANK_FIELDS_MAX = 512
+
+
+@register.filter
+def field_group(bound_field):
+    """`{{ form.field|field_group }}`: the same HTML as `{{ form.field.as_field_group }}`,
+    kept per language while the field is blank (an unbound form, no initial value); a bound
+    form (with what was typed and its errors) is always rendered afresh."""
+    form, field = bound_field.form, bound_field.field
+    if form.is_bound or form.initial or field.initial is not None or hasattr(field, "choices"):
+        # Choices may come from the database: only fields whose HTML the key below decides.
+        return bound_field.as_field_group()
+    widget = field.widget
+    key = (
+        type(form),
+        bound_field.name,
+        form.prefix,
+        form.auto_id,
+        translation.get_language(),
+        str(field.label),
+        str(field.help_text),
+        field.required,
+        field.disabled,
+        type(widget),
+        repr(sorted(widget.attrs.items())),
+        form.use_required_attribute,
+    )
+    html = _BLANK_FIELDS.get(key)
+    if html is None:
+        html = bound_field.as_field_group()
+        if len(_BLANK_FIELDS) >= _BLANK_FIELDS_MAX:
+            _BLANK_FIELDS.clear()
+        _BLANK_FIELDS[key] = html
+    return html

@@ -67,3 +67,24 @@ def timeline(question: Question) -> list[Step]:
     if status == Status.CLOSED:
         steps.append(Step("closed", _("Closed"), DONE, question.closed_at))
     return steps
+
+
+def with_panel_flags(questions):
+    """The requester's questions, each with whether it has referrals, handover consents or
+    handovers, and erasure requests (`has_referrals`, `has_handover_rows`,
+    `has_erasure_requests`): most have none, and the follow-up page's panels then skip their
+    queries (tickets.templatetags: referral_tags, documents, privacy). Four queries fewer,
+    one EXISTS each in the question's own query."""
+    from django.db.models import Exists, OuterRef
+
+    from tickets.models import Consent, ErasureRequest, Handover, Referral
+
+    of_question = {"question": OuterRef("pk")}
+    return questions.annotate(
+        has_referrals=Exists(Referral.objects.filter(**of_question)),
+        has_handover_rows=Exists(
+            Consent.objects.filter(purpose=Consent.Purpose.HANDOVER, **of_question)
+        )
+        | Exists(Handover.objects.filter(**of_question)),
+        has_erasure_requests=Exists(ErasureRequest.objects.filter(**of_question)),
+    )

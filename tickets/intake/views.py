@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -250,7 +251,9 @@ def follow_up(request):
 
 
 def _requester_question(request, reference):
-    question = Question.objects.filter(reference=reference.upper()).first()
+    question = progress.with_panel_flags(
+        Question.objects.filter(reference=reference.upper())
+    ).first()
     if question is None or not access.opened_in_session(request, question):
         return None
     return question
@@ -446,11 +449,23 @@ def _post_reply(request, question, author_kind, author=None):
 
 def _render_thread(request, template, question, reply_form):
     """A question with its public thread (never internal notes) and a reply form."""
-    thread = question.messages.filter(kind=Message.Kind.PUBLIC).prefetch_related("attachments")
+    thread = list(question.messages.filter(kind=Message.Kind.PUBLIC))
+    # The question's own files and those of its public messages, in one query.
+    files = {message.pk: [] for message in thread}
+    question_files = []
+    for attachment in question.attachments.filter(
+        Q(message__isnull=True) | Q(message_id__in=list(files))
+    ):
+        if attachment.message_id is None:
+            question_files.append(attachment)
+        else:
+            files[attachment.message_id].append(attachment)
+    for message in thread:
+        message.files = files[message.pk]
     context = {
         "question": question,
         "thread": thread,
-        "question_files": question.attachments.filter(message__isnull=True),
+        "question_files": question_files,
         "reply_form": reply_form,
         "follow_up_minutes": settings.FOLLOW_UP_SESSION_MINUTES,
         "timeline": progress.timeline(question),

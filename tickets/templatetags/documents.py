@@ -62,9 +62,10 @@ def answer_options(question) -> list:
 @register.simple_tag
 def requester_documents(question) -> dict:
     """For the follow-up and consult pages: consent to a handover not yet used, handovers."""
+    rows = getattr(question, "has_handover_rows", True)  # tickets.intake.progress
     return {
-        "open_consent": handover.unused_consents(question).first(),
+        "open_consent": handover.unused_consents(question).first() if rows else None,
         "may_consent": handover.requester_may_consent(question),
         "consent_text": handover.consent_text(question),
-        "handovers": question.handovers.select_related("to_region"),
+        "handovers": question.handovers.select_related("to_region") if rows else [],
     }

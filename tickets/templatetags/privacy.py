@@ -28,4 +28,6 @@ def privacy_data(user, question) -> dict:
 @register.simple_tag
 def erasure_state(question):
     """For the requester's pages: their latest erasure request, if any."""
+    if getattr(question, "has_erasure_requests", True) is False:  # tickets.intake.progress
+        return None
     return retention.latest_erasure(question)

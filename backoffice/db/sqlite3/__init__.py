@@ -1,0 +1,1 @@
+"""SQLite with a write gate between processes (base.py)."""

@@ -1,6 +1,12 @@
 """The queue's table columns. A queue page has 50 rows of 13 cells: each cell is written with
 format_html instead of one template render per cell (Wagtail's default), which was most of the
-page's time. The HTML is the same as Wagtail's cell templates give."""
+page's time. The HTML is the same as Wagtail's cell templates give.
+
+Within one rendering of the table's body, a column whose cell is wholly decided by one field
+(`same_cell_for`: a status, a region's id, a date) writes each distinct cell once: the 50 rows
+of a page share a handful of statuses, domains, regions and days, and the translated label,
+localised date and escaping were most of the body's time. The cells are forgotten when the
+body is written again (QuestionTable.body_html), so nothing outlives one page and its language."""
 
 from django.forms.utils import flatatt
 from django.urls import reverse
@@ -16,6 +22,12 @@ from tickets import queue_views
 
 
 class PlainColumn(Column):
+    def __init__(self, *args, same_cell_for: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The attribute whose value decides this column's cell (e.g. "status", "region_id").
+        self.same_cell_for = same_cell_for
+        self.cells = {}
+
     def get_value(self, instance):
         # The accessor is one attribute name: plain getattr (Wagtail's multigetattr splits it
         # on dots and checks for callables, 700 times a page).
@@ -23,6 +35,16 @@ class PlainColumn(Column):
         return value() if callable(value) else value
 
     def render_cell_html(self, instance, parent_context):
+        if self.same_cell_for is None:
+            return self.make_cell_html(instance)
+        decided_by = getattr(instance, self.same_cell_for)
+        try:
+            return self.cells[decided_by]
+        except KeyError:
+            html = self.cells[decided_by] = self.make_cell_html(instance)
+            return html
+
+    def make_cell_html(self, instance):
         value = self.get_value(instance)
         if value is None or not str(value).strip():
             value = self.empty_value_display
@@ -61,12 +83,25 @@ class CheckboxColumn(BaseColumn):
             '<td><input type="checkbox" name="question" value="{}" form="question-bulk"'
             ' aria-label="{}"></td>',
             instance.pk,
-            gettext("Select %(reference)s") % {"reference": instance.reference},
+            self.select_label % {"reference": instance.reference},
         )
+
+    @property
+    def select_label(self):
+        # Translated once per rendering of the body (QuestionTable.body_html forgets it).
+        try:
+            return self.cells["select"]
+        except (AttributeError, KeyError):
+            self.cells = {"select": gettext("Select %(reference)s")}
+            return self.cells["select"]
 
 
 class DayColumn(PlainColumn):
     """A calendar day (Wagtail's DateColumn shows dates as "just now")."""
+
+    def __init__(self, name, *args, **kwargs):
+        kwargs.setdefault("same_cell_for", kwargs.get("accessor") or name)
+        super().__init__(name, *args, **kwargs)
 
     def get_value(self, instance):
         value = super().get_value(instance)
@@ -74,8 +109,21 @@ class DayColumn(PlainColumn):
 
 
 class AgeColumn(PlainColumn):
+    """Age in days, or hours on the first day; one cell per distinct age on a page."""
+
+    def render_cell_html(self, instance, parent_context):
+        if "now" not in self.cells:
+            self.cells["now"] = timezone.now()
+        age = self.cells["now"] - instance.created_at
+        decided_by = age.days if age.days >= 1 else ("hours", int(age.total_seconds() // 3600))
+        try:
+            return self.cells[decided_by]
+        except KeyError:
+            html = self.cells[decided_by] = self.make_cell_html(instance)
+            return html
+
     def get_value(self, instance):
-        return queue_views.age_label(instance.created_at, timezone.now())
+        return queue_views.age_label(instance.created_at, self.cells.get("now") or timezone.now())
 
 
 class QuestionTable(Table):
@@ -87,6 +135,8 @@ class QuestionTable(Table):
     def body_html(self):
         context = {"table": self}
         columns = list(self.columns.values())
+        for column in columns:
+            column.cells = {}  # what one column wrote for this page only
         return mark_safe(  # noqa: S308 - every cell and attribute is escaped above
             "".join(
                 f"<tr{flatatt(self.get_row_attrs(instance))}>"

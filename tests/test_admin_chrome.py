@@ -29,6 +29,7 @@ DIALOG = re.compile(r'(<template[^>]*id="keyboard-shortcuts-dialog.*?</template>
 HEADER = re.compile(
     r'(<div class="w-sticky w-top-0 w-z-header">.*?)<div class="nice-padding w-mt-4">', re.S
 )
+THEAD = re.compile(r"(<thead>.*?</thead>)", re.S)
 BULK_FIELDS = re.compile(r'(<input type="hidden" name="next".*?)<button type="submit"', re.S)
 
 
@@ -181,12 +182,20 @@ def test_the_queue_header_and_bulk_form_are_the_users_scope(client, settings, wo
 
 @pytest.mark.django_db
 def test_the_queue_header_follows_the_query_string_and_the_language(client, settings, world):
+    factories.question(municipality=world["regions"]["antwerpen"].municipalities.first())
     plain = part(HEADER, page(client, world["sam"], "/admin/questions/"))
     url = f"/admin/questions/?status={Status.NEW}&priority={Priority.HIGH}"
     filtered = part(HEADER, page(client, world["sam"], url))
     assert filtered != plain and "checked" in filtered
     assert filtered == part(HEADER, fresh(client, settings, world["sam"], url))
     assert plain == part(HEADER, page(client, world["sam"], "/admin/questions/"))
+    # The table's headings and sort links follow the chosen order.
+    by_reference = page(client, world["sam"], "/admin/questions/?ordering=-reference")
+    assert part(THEAD, by_reference) != part(THEAD, page(client, world["sam"], "/admin/questions/"))
+    for url in ("/admin/questions/?ordering=-reference", "/admin/questions/"):
+        assert part(THEAD, page(client, world["sam"], url)) == part(
+            THEAD, fresh(client, settings, world["sam"], url)
+        )
     prefer(world["sam"], "fr")
     french = part(HEADER, page(client, world["sam"], "/admin/questions/"))
     assert french != plain
@@ -314,3 +323,26 @@ def test_the_generation_moves_on_every_change_the_chrome_shows_and_not_on_sign_i
     assert admin_chrome.generation() == before
     sam.groups.add(Group.objects.get(name=roles.EDITOR))
     assert admin_chrome.generation() not in (before, inside)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "ar", "uk"])
+def test_queue_days_are_written_as_djangos_short_date(language):
+    import datetime
+
+    from django.utils.formats import get_format
+
+    from tickets.queue_columns import _day_writer
+
+    with translation.override(language):
+        day_format = get_format("SHORT_DATE_FORMAT")
+        write = _day_writer(day_format)
+        assert write is not None, day_format
+        for day in (
+            datetime.date(2026, 1, 2),
+            datetime.date(2031, 12, 31),
+            datetime.date(909, 7, 5),
+        ):
+            assert write(day) == date_format(day, "SHORT_DATE_FORMAT")
+        moment = datetime.datetime(2026, 3, 4, 23, 59)
+        assert write(moment) == date_format(moment, "SHORT_DATE_FORMAT")
+    assert _day_writer("N j, Y") is None  # a month's name: left to date_format

@@ -1,6 +1,8 @@
 """The specialists' place in the Wagtail admin: the question queue, the workspace, service levels
 and answer templates."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -275,7 +277,8 @@ class QuestionIndexView(generic.IndexView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["quick_views"] = queue_views.quick_view_links(self.request)
-        context["bulk_form"] = queue_views.BulkForm(user=self.request.user)
+        # Made only when the template draws it (its fields are kept: backoffice.admin_chrome).
+        context["bulk_form"] = functools.partial(queue_views.BulkForm, user=self.request.user)
         return context
 
     def render_to_response(self, context, **response_kwargs):

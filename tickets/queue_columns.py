@@ -26,7 +26,7 @@ class PlainColumn(Column):
         super().__init__(*args, **kwargs)
         # The attribute whose value decides this column's cell (e.g. "status", "region_id").
         self.same_cell_for = same_cell_for
-        self.cells = {}
+        self.cells = None  # a dict only while QuestionTable.body_html writes a page
 
     def get_value(self, instance):
         # The accessor is one attribute name: plain getattr (Wagtail's multigetattr splits it
@@ -35,7 +35,7 @@ class PlainColumn(Column):
         return value() if callable(value) else value
 
     def render_cell_html(self, instance, parent_context):
-        if self.same_cell_for is None:
+        if self.same_cell_for is None or self.cells is None:
             return self.make_cell_html(instance)
         decided_by = getattr(instance, self.same_cell_for)
         try:
@@ -89,11 +89,12 @@ class CheckboxColumn(BaseColumn):
     @property
     def select_label(self):
         # Translated once per rendering of the body (QuestionTable.body_html forgets it).
-        try:
-            return self.cells["select"]
-        except (AttributeError, KeyError):
-            self.cells = {"select": gettext("Select %(reference)s")}
-            return self.cells["select"]
+        cells = getattr(self, "cells", None)
+        if cells is None:
+            return gettext("Select %(reference)s")
+        if "select" not in cells:
+            cells["select"] = gettext("Select %(reference)s")
+        return cells["select"]
 
 
 class DayColumn(PlainColumn):
@@ -107,6 +108,8 @@ class DayColumn(PlainColumn):
         value = super().get_value(instance)
         if not value:
             return ""
+        if self.cells is None:
+            return date_format(value, "SHORT_DATE_FORMAT")
         if "day_format" not in self.cells:  # the language's short date, read once per page
             self.cells["day_format"] = _day_writer(get_format("SHORT_DATE_FORMAT"))
         write = self.cells["day_format"]
@@ -139,6 +142,8 @@ class AgeColumn(PlainColumn):
     """Age in days, or hours on the first day; one cell per distinct age on a page."""
 
     def render_cell_html(self, instance, parent_context):
+        if self.cells is None:
+            return self.make_cell_html(instance)
         if "now" not in self.cells:
             self.cells["now"] = timezone.now()
         age = self.cells["now"] - instance.created_at
@@ -150,12 +155,14 @@ class AgeColumn(PlainColumn):
             return html
 
     def get_value(self, instance):
-        return queue_views.age_label(instance.created_at, self.cells.get("now") or timezone.now())
+        now = self.cells.get("now") if self.cells is not None else None
+        return queue_views.age_label(instance.created_at, now or timezone.now())
 
 
 class QuestionTable(Table):
     """Wagtail's table with the body written in one pass (see the module's docstring); the
-    header still comes from Wagtail's templates (sort links, titles)."""
+    header still comes from Wagtail's templates (sort links, titles), kept per query string by
+    question_table.html (backoffice.admin_chrome)."""
 
     template_name = "tickets/admin/question_table.html"
 
@@ -163,12 +170,16 @@ class QuestionTable(Table):
         context = {"table": self}
         columns = list(self.columns.values())
         for column in columns:
-            column.cells = {}  # what one column wrote for this page only
-        return mark_safe(  # noqa: S308 - every cell and attribute is escaped above
-            "".join(
-                f"<tr{flatatt(self.get_row_attrs(instance))}>"
-                + "".join(column.render_cell_html(instance, context) for column in columns)
-                + "</tr>"
-                for instance in self.data
+            column.cells = {}  # what one column wrote, for this page only
+        try:
+            return mark_safe(  # noqa: S308 - every cell and attribute is escaped above
+                "".join(
+                    f"<tr{flatatt(self.get_row_attrs(instance))}>"
+                    + "".join(column.render_cell_html(instance, context) for column in columns)
+                    + "</tr>"
+                    for instance in self.data
+                )
             )
-        )
+        finally:
+            for column in columns:
+                column.cells = None

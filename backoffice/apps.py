@@ -14,6 +14,10 @@ class BackofficeConfig(AppConfig):
         signals.connect()
         signals.connect_profile()
         signals.connect_page_cache()
+        from backoffice import admin_chrome
+
+        admin_chrome.connect()
+        admin_chrome.install()
         from backoffice import roles
 
         roles.connect_kept()

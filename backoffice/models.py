@@ -231,7 +231,7 @@ class WorkerHeartbeat(models.Model):
 
 class ContentGeneration(models.Model):
     """One counter that any change to public content moves on: the key of every cached public
-    page holds it (backoffice.page_cache)."""
+    page holds it (backoffice.page_cache). Row 2 is the admin chrome's (backoffice.admin_chrome)."""
 
     value = models.PositiveBigIntegerField(default=0)
 

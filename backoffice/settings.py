@@ -181,6 +181,11 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 # served at most (0 switches the cache off). Any content change makes copies stale at once
 # (backoffice.page_cache); the timeout bounds what no signal reports.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
+# The Wagtail admin's chrome (sidebar menu, keyboard-shortcuts dialog, the queue's header and
+# filters) kept per user and language: seconds a copy is used at most (0 switches it off). Any
+# change to accounts, groups, permissions, scopes or the places they name makes copies stale at
+# once (backoffice.admin_chrome); the timeout bounds what no signal reports.
+ADMIN_CHROME_CACHE_SECONDS = env_int("ADMIN_CHROME_CACHE_SECONDS", 600)
 # A visitor with one of these cookies may be signed in, have messages waiting or have voted:
 # they get the page made for them.
 PUBLIC_PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "wegwijs_visitor"]

@@ -1,11 +1,17 @@
 """The queue's table columns. A queue page has 50 rows of 13 cells: each cell is written with
 format_html instead of one template render per cell (Wagtail's default), which was most of the
-page's time. The HTML is the same as Wagtail's cell templates give."""
+page's time. The HTML is the same as Wagtail's cell templates give.
+
+Within one rendering of the table's body, a column whose cell is wholly decided by one field
+(`same_cell_for`: a status, a region's id, a date) writes each distinct cell once: the 50 rows
+of a page share a handful of statuses, domains, regions and days, and the translated label,
+localised date and escaping were most of the body's time. The cells are forgotten when the
+body is written again (QuestionTable.body_html), so nothing outlives one page and its language."""
 
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -16,6 +22,12 @@ from tickets import queue_views
 
 
 class PlainColumn(Column):
+    def __init__(self, *args, same_cell_for: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The attribute whose value decides this column's cell (e.g. "status", "region_id").
+        self.same_cell_for = same_cell_for
+        self.cells = None  # a dict only while QuestionTable.body_html writes a page
+
     def get_value(self, instance):
         # The accessor is one attribute name: plain getattr (Wagtail's multigetattr splits it
         # on dots and checks for callables, 700 times a page).
@@ -23,6 +35,16 @@ class PlainColumn(Column):
         return value() if callable(value) else value
 
     def render_cell_html(self, instance, parent_context):
+        if self.same_cell_for is None or self.cells is None:
+            return self.make_cell_html(instance)
+        decided_by = getattr(instance, self.same_cell_for)
+        try:
+            return self.cells[decided_by]
+        except KeyError:
+            html = self.cells[decided_by] = self.make_cell_html(instance)
+            return html
+
+    def make_cell_html(self, instance):
         value = self.get_value(instance)
         if value is None or not str(value).strip():
             value = self.empty_value_display
@@ -61,37 +83,103 @@ class CheckboxColumn(BaseColumn):
             '<td><input type="checkbox" name="question" value="{}" form="question-bulk"'
             ' aria-label="{}"></td>',
             instance.pk,
-            gettext("Select %(reference)s") % {"reference": instance.reference},
+            self.select_label % {"reference": instance.reference},
         )
+
+    @property
+    def select_label(self):
+        # Translated once per rendering of the body (QuestionTable.body_html forgets it).
+        cells = getattr(self, "cells", None)
+        if cells is None:
+            return gettext("Select %(reference)s")
+        if "select" not in cells:
+            cells["select"] = gettext("Select %(reference)s")
+        return cells["select"]
 
 
 class DayColumn(PlainColumn):
     """A calendar day (Wagtail's DateColumn shows dates as "just now")."""
 
+    def __init__(self, name, *args, **kwargs):
+        kwargs.setdefault("same_cell_for", kwargs.get("accessor") or name)
+        super().__init__(name, *args, **kwargs)
+
     def get_value(self, instance):
         value = super().get_value(instance)
-        return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+        if not value:
+            return ""
+        if self.cells is None:
+            return date_format(value, "SHORT_DATE_FORMAT")
+        if "day_format" not in self.cells:  # the language's short date, read once per page
+            self.cells["day_format"] = _day_writer(get_format("SHORT_DATE_FORMAT"))
+        write = self.cells["day_format"]
+        return write(value) if write else date_format(value, "SHORT_DATE_FORMAT")
+
+
+# Django's date format characters for the day, month and year as numbers (django.utils.dateformat);
+# a short date made of these and separators is written directly, 150 times a page.
+_DAY_PARTS = {
+    "d": lambda day: f"{day.day:02d}",
+    "j": lambda day: str(day.day),
+    "m": lambda day: f"{day.month:02d}",
+    "n": lambda day: str(day.month),
+    "Y": lambda day: f"{day.year:04d}",
+    "y": lambda day: f"{day.year % 100:02d}",
+}
+_SEPARATORS = set("-./ ")
+
+
+def _day_writer(day_format: str):
+    """A function writing a date as date_format(date, day_format) does, or None when the format
+    has other characters than _DAY_PARTS and separators (then date_format is used)."""
+    if not day_format or any(c not in _DAY_PARTS and c not in _SEPARATORS for c in day_format):
+        return None
+    parts = [_DAY_PARTS.get(c) or (lambda day, c=c: c) for c in day_format]
+    return lambda day: "".join(part(day) for part in parts)
 
 
 class AgeColumn(PlainColumn):
+    """Age in days, or hours on the first day; one cell per distinct age on a page."""
+
+    def render_cell_html(self, instance, parent_context):
+        if self.cells is None:
+            return self.make_cell_html(instance)
+        if "now" not in self.cells:
+            self.cells["now"] = timezone.now()
+        age = self.cells["now"] - instance.created_at
+        decided_by = age.days if age.days >= 1 else ("hours", int(age.total_seconds() // 3600))
+        try:
+            return self.cells[decided_by]
+        except KeyError:
+            html = self.cells[decided_by] = self.make_cell_html(instance)
+            return html
+
     def get_value(self, instance):
-        return queue_views.age_label(instance.created_at, timezone.now())
+        now = self.cells.get("now") if self.cells is not None else None
+        return queue_views.age_label(instance.created_at, now or timezone.now())
 
 
 class QuestionTable(Table):
     """Wagtail's table with the body written in one pass (see the module's docstring); the
-    header still comes from Wagtail's templates (sort links, titles)."""
+    header still comes from Wagtail's templates (sort links, titles), kept per query string by
+    question_table.html (backoffice.admin_chrome)."""
 
     template_name = "tickets/admin/question_table.html"
 
     def body_html(self):
         context = {"table": self}
         columns = list(self.columns.values())
-        return mark_safe(  # noqa: S308 - every cell and attribute is escaped above
-            "".join(
-                f"<tr{flatatt(self.get_row_attrs(instance))}>"
-                + "".join(column.render_cell_html(instance, context) for column in columns)
-                + "</tr>"
-                for instance in self.data
+        for column in columns:
+            column.cells = {}  # what one column wrote, for this page only
+        try:
+            return mark_safe(  # noqa: S308 - every cell and attribute is escaped above
+                "".join(
+                    f"<tr{flatatt(self.get_row_attrs(instance))}>"
+                    + "".join(column.render_cell_html(instance, context) for column in columns)
+                    + "</tr>"
+                    for instance in self.data
+                )
             )
-        )
+        finally:
+            for column in columns:
+                column.cells = None

@@ -1,6 +1,8 @@
 """The specialists' place in the Wagtail admin: the question queue, the workspace, service levels
 and answer templates."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -227,27 +229,56 @@ class QuestionIndexView(generic.IndexView):
             CheckboxColumn("select", label=_("Select")),
             ReferenceColumn("reference", label=_("Reference"), sort_key="reference"),
             PlainColumn("subject", label=_("Subject"), sort_key="subject"),
+            # same_cell_for: the field that decides the cell (written once per page).
             PlainColumn(
-                "legal_domain", label=_("Legal domain"), sort_key="legal_domain__sort_order"
+                "legal_domain",
+                label=_("Legal domain"),
+                sort_key="legal_domain__sort_order",
+                same_cell_for="legal_domain_id",
             ),
-            PlainColumn("region", label=_("Region"), sort_key="region__name"),
-            PlainColumn("municipality", label=_("Municipality"), sort_key="municipality__name"),
-            PlainColumn("get_status_display", label=_("Status"), sort_key="status"),
-            PlainColumn("get_priority_display", label=_("Priority"), sort_key="priority"),
+            PlainColumn(
+                "region", label=_("Region"), sort_key="region__name", same_cell_for="region_id"
+            ),
+            PlainColumn(
+                "municipality",
+                label=_("Municipality"),
+                sort_key="municipality__name",
+                same_cell_for="municipality_id",
+            ),
+            PlainColumn(
+                "get_status_display", label=_("Status"), sort_key="status", same_cell_for="status"
+            ),
+            PlainColumn(
+                "get_priority_display",
+                label=_("Priority"),
+                sort_key="priority",
+                same_cell_for="priority",
+            ),
             DayColumn("legal_deadline", label=_("Legal deadline"), sort_key="legal_deadline"),
             DayColumn(
                 "first_response_due", label=_("First response due"), sort_key="first_response_due"
             ),
             DayColumn("effective_due", label=_("Due"), sort_key="effective_due"),
-            PlainColumn("assignee_label", label=_("Assignee"), sort_key="assignee__username"),
-            PlainColumn("contact_language_name", label=_("Language"), sort_key="contact_language"),
+            PlainColumn(
+                "assignee_label",
+                label=_("Assignee"),
+                sort_key="assignee__username",
+                same_cell_for="assignee_id",
+            ),
+            PlainColumn(
+                "contact_language_name",
+                label=_("Language"),
+                sort_key="contact_language",
+                same_cell_for="contact_language",
+            ),
             AgeColumn("age", label=_("Age"), sort_key="created_at"),
         ]
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["quick_views"] = queue_views.quick_view_links(self.request)
-        context["bulk_form"] = queue_views.BulkForm(user=self.request.user)
+        # Made only when the template draws it (its fields are kept: backoffice.admin_chrome).
+        context["bulk_form"] = functools.partial(queue_views.BulkForm, user=self.request.user)
         return context
 
     def render_to_response(self, context, **response_kwargs):

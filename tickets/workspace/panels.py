@@ -9,10 +9,13 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 
 from backoffice import page_cache
 from backoffice.models import AuditEvent
@@ -104,13 +107,18 @@ def find_related_items(question, user) -> dict:
     }
 
 
-def visible_question(request, pk) -> Question:
-    question = (
+def scoped_question(request, pk) -> Question | None:
+    """The question in the user's staff scope, with what the page shows of its relations."""
+    return (
         access.staff_questions(request.user)
         .filter(pk=pk)
         .select_related("legal_domain", "region", "municipality", "organisation", "assignee")
         .first()
     )
+
+
+def visible_question(request, pk) -> Question:
+    question = scoped_question(request, pk)
     if question is None or not request.user.has_perm("tickets.view_question"):
         raise Http404
     return question
@@ -285,11 +293,58 @@ def facts_context(request, question, **given) -> dict:
     }
 
 
+THREAD_SECONDS = 3600
+
+
+def thread_key(question) -> str:
+    """What the thread shows, read in two light queries (no message bodies): the question's
+    text, every message's id, kind, author (and the name shown), time and the length of its
+    text, every file's id, name, size and checksum, the anonymisation, the language and time
+    zone it is written in. Any change to what the panel shows gives another key, so a kept
+    thread is never stale; nothing in it depends on the reader (the view has checked access
+    before), so one copy serves every specialist who may open the question."""
+    messages = question.messages.order_by("pk").values_list(
+        "pk", "kind", "author_kind", "author_id", "author__username", "created_at",
+        Length("body_html"),
+    )  # fmt: skip
+    files = question.attachments.order_by("pk").values_list(
+        "pk", "message_id", "original_name", "size", "sha256"
+    )
+    parts = (
+        question.subject,
+        question.body,
+        question.anonymised_at,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        list(messages),
+        list(files),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"workspace-thread:{question.pk}:{digest}"
+
+
+def thread_html(question) -> str:
+    """The thread panel's HTML (_thread_rendered.html), kept under `thread_key` for
+    THREAD_SECONDS: the page after every reply shows the same twenty messages again."""
+    key = thread_key(question)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "tickets/admin/workspace/_thread_rendered.html",
+            {
+                "question": question,
+                "thread": question.messages.select_related("author").prefetch_related(
+                    "attachments"
+                ),
+                "question_files": question.attachments.filter(message__isnull=True),
+            },
+        )
+        cache.set(key, html, THREAD_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
+
+
 def thread_context(request, question, **given) -> dict:
-    return {
-        "thread": question.messages.select_related("author").prefetch_related("attachments"),
-        "question_files": question.attachments.filter(message__isnull=True),
-    }
+    return {"thread_html": thread_html(question)}
 
 
 def composer_context(

@@ -3,6 +3,7 @@ composer with preview, drafts, answer templates and article links; related artic
 questions. The views (tickets.workspace.views) change the question through tickets.lifecycle
 only, then show the page or, with JavaScript, the panels that changed (`fragments`)."""
 
+import functools
 import hashlib
 
 from django.apps import apps
@@ -11,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
@@ -204,6 +205,33 @@ def cached_article_links(question, query: str = "") -> list:
     return links
 
 
+ARTICLE_LINKS_ITEMS = "tickets/admin/_article_links_items.html"
+
+
+def cached_article_links_html(question) -> str:
+    """The composer's article list as first shown (no search typed), rendered: kept under the
+    key of `cached_article_links` (content generation, contact language, reader) and the
+    language of the page (its "Insert" buttons), and the template's version."""
+    if not apps.is_installed("knowledge"):
+        return ""
+    key = ":".join(
+        (
+            "article-links-html",
+            template_version(ARTICLE_LINKS_ITEMS),
+            str(page_cache.generation()),
+            question.contact_language,
+            lifecycle.requester_reader(question),
+            translation.get_language(),
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        links = cached_article_links(question)
+        html = render_to_string(ARTICLE_LINKS_ITEMS, {"article_links": links})
+        cache.set(key, html, ARTICLE_LINKS_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
+
+
 def suggested_links(question, suggested_articles) -> dict:
     """For the suggested articles panel: object id -> the link to insert for this requester
     (absent when the requester may not read the article)."""
@@ -294,6 +322,15 @@ def facts_context(request, question, **given) -> dict:
 
 
 THREAD_SECONDS = 3600
+THREAD_TEMPLATE = "tickets/admin/workspace/_thread_rendered.html"
+
+
+@functools.cache
+def template_version(name: str) -> str:
+    """A digest of a template's source, read once per process: a kept fragment rendered by
+    another version of the code (before a deploy, in a shared cache) is not shown."""
+    source = get_template(name).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
 def thread_key(question) -> str:
@@ -320,7 +357,7 @@ def thread_key(question) -> str:
         list(files),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"workspace-thread:{question.pk}:{digest}"
+    return f"workspace-thread:{template_version(THREAD_TEMPLATE)}:{question.pk}:{digest}"
 
 
 def thread_html(question) -> str:
@@ -330,7 +367,7 @@ def thread_html(question) -> str:
     html = cache.get(key)
     if html is None:
         html = render_to_string(
-            "tickets/admin/workspace/_thread_rendered.html",
+            THREAD_TEMPLATE,
             {
                 "question": question,
                 "thread": question.messages.select_related("author").prefetch_related(
@@ -366,7 +403,9 @@ def composer_context(
         "preview_html": preview_html,
         "concurrent": concurrent,
         "templates": answer_templates(question),
-        "article_links": cached_article_links(question, query),
+        # Without a search, the list as kept rendered; a search is read and rendered now.
+        "article_links": article_links(question, query) if query else None,
+        "article_links_html": "" if query else cached_article_links_html(question),
         "article_links_query": query,
     }
 

@@ -116,3 +116,35 @@ def test_widget_values_are_escaped():
     assert "&lt;/textarea&gt;" in fields._textarea(
         {"name": "body", "value": "</textarea><script>", "attrs": {}}
     )
+
+
+@pytest.mark.django_db
+def test_triage_reads_the_assignees_once_and_shows_what_the_form_shows(question, rf):
+    """The triage panel reads the eligible assignees once for its select and for "Take this
+    question": the select is the one TriageForm writes from lifecycle.eligible_assignees, and
+    "Take" is offered exactly when lifecycle.can_be_assigned says so."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets import lifecycle
+    from tickets.workspace import panels
+
+    gent = question.region
+    colleague = factories.staff("specialist", "kim", regions=[gent])
+    outsider = factories.staff("specialist", "gert", regions=[factories.region("antwerpen")])
+    coordinator = factories.staff("coordinator", "cor", regions=[gent])
+    for user in (question.assignee, colleague, outsider, coordinator):
+        request = rf.get("/")
+        request.user = user
+        with CaptureQueriesContext(connection) as captured:
+            context = panels.triage_context(request, question)
+            shown = fields.field_html(context["triage_form"]["assignee"])
+        assert sum("auth_user" in q["sql"] for q in captured.captured_queries) == 1
+        expected = fields.field_html(TriageForm(instance=question)["assignee"])
+        assert parse_html(shown) == parse_html(expected)
+        assert context["can_take"] == (
+            question.assignee_id != user.pk and lifecycle.can_be_assigned(question, user)
+        ), user.username
+        assert "kim" in shown and "gert" not in shown
+    request.user = colleague
+    assert panels.triage_context(request, question)["can_take"] is True

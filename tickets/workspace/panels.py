@@ -411,10 +411,25 @@ def composer_context(
 
 
 def triage_context(request, question, triage_form=None, **given) -> dict:
+    if triage_form is not None:  # bound to what was posted, with the service's refusal
+        return {
+            "triage_form": triage_form,
+            "can_take": question.assignee_id != request.user.pk
+            and lifecycle.can_be_assigned(question, request.user),
+        }
+    # The eligible assignees (lifecycle.eligible_assignees) read once: the select's options
+    # and "Take this question" (lifecycle.can_be_assigned: the user is one of them).
+    triage_form = TriageForm(instance=question)
+    field = triage_form.fields["assignee"]
+    assignees = list(field.queryset)
+    field.choices = [
+        ("", field.empty_label),
+        *((user.pk, field.label_from_instance(user)) for user in assignees),
+    ]
     return {
-        "triage_form": triage_form or TriageForm(instance=question),
+        "triage_form": triage_form,
         "can_take": question.assignee_id != request.user.pk
-        and lifecycle.can_be_assigned(question, request.user),
+        and any(user.pk == request.user.pk for user in assignees),
     }
 
 

@@ -9,7 +9,7 @@ import hashlib
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
 from django.template.loader import get_template, render_to_string
@@ -113,9 +113,13 @@ def scoped_question(request, pk) -> Question | None:
     return (
         access.staff_questions(request.user)
         .filter(pk=pk)
-        .select_related("legal_domain", "region", "municipality", "organisation", "assignee")
+        .select_related(
+            "legal_domain", "region", "municipality", "organisation", "assignee",
+            "article_proposal",  # the promotion panel (None when there is none)
+        )
+        .annotate(**side_relations_present())
         .first()
-    )
+    )  # fmt: skip
 
 
 def visible_question(request, pk) -> Question:
@@ -484,13 +488,49 @@ def side_panels(request, question) -> dict:
     consents = (
         list(handover.unused_consents(question)) if access.can_hand_over(user, question) else None
     )
+    absent = absent_relations(question)
     return {
         "question_pk": question.pk,
-        "documents": documents.documents_data(user, question, consents),
-        "referrals": referral_tags.referral_rows(user, question, consents),
-        "network": referral_tags.network_data(user, question),
-        "privacy": privacy.privacy_data(user, question),
+        "documents": documents.documents_data(user, question, consents, absent),
+        "referrals": referral_tags.referral_rows(user, question, consents, absent),
+        "network": referral_tags.network_data(user, question, absent),
+        "privacy": privacy.privacy_data(user, question, absent),
     }
+
+
+# What the side panels list of a question; most questions have none of them.
+SIDE_RELATIONS = (
+    "documents",
+    "handovers",
+    "referrals",
+    "support_contacts",
+    "legal_holds",
+    "erasure_requests",
+)
+
+
+def side_relations_present() -> dict:
+    """Annotations for the question's query (`scoped_question`): whether it has any row of each
+    of SIDE_RELATIONS, read with the question itself instead of one query each."""
+    return {
+        f"has_{name}": Exists(
+            Question._meta.get_field(name).related_model._default_manager.filter(
+                question=OuterRef("pk")
+            )
+        )
+        for name in SIDE_RELATIONS
+    }
+
+
+def absent_relations(question) -> frozenset:
+    """The relations of SIDE_RELATIONS the question has no row of at all, when its query said
+    so (`scoped_question`; else nothing is known and every panel reads its own): the side
+    panels then skip reading them. Only "no row at all" is known here; what the panels show of
+    existing rows (an active hold, a pending request...) is still theirs to read."""
+    flags = {name: getattr(question, f"has_{name}", None) for name in SIDE_RELATIONS}
+    if any(flag is None for flag in flags.values()):
+        return frozenset()
+    return frozenset(name for name, present in flags.items() if not present)
 
 
 def page_context(request, question, **given) -> dict:

@@ -86,6 +86,10 @@ def test_every_change_to_the_thread_shows_at_once(client, world):
     )
     html = page(client, specialist, question)[1]
     assert "Hier is de brief" in html and "brief.pdf" in html
+    # The composer knows the newest message (read with the thread), kept thread or not.
+    newest = question.messages.order_by("-pk").first().pk
+    assert f'name="last_seen" value="{newest}"' in html
+    assert f'name="last_seen" value="{newest}"' in page(client, specialist, question)[1]
 
     # The author's name as shown: a renamed account shows its new name.
     specialist.username = "samira"

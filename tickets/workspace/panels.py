@@ -30,7 +30,7 @@ from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
 RELATED_ITEMS_SECONDS = 600
 
 
-def related_items(question, user) -> dict:
+def related_items(question, user, generation=None) -> dict:
     """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
     again after every reply, and finding similar texts among 100,000 questions is the slowest
     part of the page. The key holds what decides what the user may read (account, roles,
@@ -65,7 +65,7 @@ def related_items(question, user) -> dict:
         str(part)
         for part in (
             "related",
-            page_cache.generation(),
+            page_cache.generation() if generation is None else generation,
             question.pk,
             searched,
             user.pk,
@@ -212,7 +212,7 @@ def cached_article_links(question, query: str = "") -> list:
 ARTICLE_LINKS_ITEMS = "tickets/admin/_article_links_items.html"
 
 
-def cached_article_links_html(question) -> str:
+def cached_article_links_html(question, generation=None) -> str:
     """The composer's article list as first shown (no search typed), rendered: kept under the
     key of `cached_article_links` (content generation, contact language, reader) and the
     language of the page (its "Insert" buttons), and the template's version."""
@@ -222,7 +222,7 @@ def cached_article_links_html(question) -> str:
         (
             "article-links-html",
             template_version(ARTICLE_LINKS_ITEMS),
-            str(page_cache.generation()),
+            str(page_cache.generation() if generation is None else generation),
             question.contact_language,
             lifecycle.requester_reader(question),
             translation.get_language(),
@@ -253,6 +253,9 @@ def suggested_links(question, suggested_articles) -> dict:
 
 
 def last_message_id(question) -> int:
+    known = getattr(question, "_ws_last_message_id", None)  # read with the thread (thread_key)
+    if known is not None:
+        return known
     return question.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
@@ -357,9 +360,11 @@ def thread_key(question) -> str:
         question.anonymised_at,
         translation.get_language(),
         timezone.get_current_timezone_name(),
-        list(messages),
+        (messages := list(messages)),
         list(files),
     )
+    # The newest message's id, for the composer (last_message_id), read here already.
+    question._ws_last_message_id = max((row[0] for row in messages), default=0)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"workspace-thread:{template_version(THREAD_TEMPLATE)}:{question.pk}:{digest}"
 
@@ -389,7 +394,7 @@ def thread_context(request, question, **given) -> dict:
 
 
 def composer_context(
-    request, question, form=None, preview_html="", concurrent=False, **given
+    request, question, form=None, preview_html="", concurrent=False, generation=None, **given
 ) -> dict:
     draft = MessageDraft.objects.filter(question=question, author=request.user).first()
     if form is None:
@@ -409,7 +414,7 @@ def composer_context(
         "templates": answer_templates(question),
         # Without a search, the list as kept rendered; a search is read and rendered now.
         "article_links": article_links(question, query) if query else None,
-        "article_links_html": "" if query else cached_article_links_html(question),
+        "article_links_html": "" if query else cached_article_links_html(question, generation),
         "article_links_query": query,
     }
 
@@ -535,9 +540,11 @@ def absent_relations(question) -> frozenset:
 
 def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
-    related = related_items(question, request.user)
+    # The content generation read once for the suggestions and the composer's article list.
+    generation = page_cache.generation()
+    related = related_items(question, request.user, generation)
     return {
-        **panels_context(request, question, PANEL_CONTEXTS, **given),
+        **panels_context(request, question, PANEL_CONTEXTS, generation=generation, **given),
         "side_panels": side_panels(request, question),
         "header_title": question.reference,
         **related,

@@ -45,3 +45,31 @@ def test_the_article_list_is_kept_until_the_content_changes(question):
     assert reads_pages(lambda: panels.cached_article_links(question))
     # A search is always read from the pages.
     assert reads_pages(lambda: panels.cached_article_links(question, "verblijf"))
+
+
+@pytest.mark.django_db
+def test_the_rendered_article_list_shows_a_published_article_at_once(question):
+    """The list is also kept rendered (its HTML); publishing an article moves the content
+    generation on, so the kept HTML is not shown any more; the page's language is in the key."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from tests.test_article_links import article
+
+    cache.clear()
+    with translation.override("en"):
+        before = str(panels.cached_article_links_html(question))
+        assert "Insert" in before or "No article" in before
+        assert not reads_pages(lambda: panels.cached_article_links_html(question))
+        # The requester writes Arabic: an original in Dutch is offered, marked with its language.
+        article("Gezinshereniging stap voor stap", "gezinshereniging-stap")
+        after = str(panels.cached_article_links_html(question))
+        assert "Gezinshereniging stap voor stap" in after and after != before
+        assert after == str(
+            panels.render_to_string(
+                panels.ARTICLE_LINKS_ITEMS, {"article_links": panels.article_links(question)}
+            )
+        )
+    with translation.override("nl"):
+        dutch = str(panels.cached_article_links_html(question))
+    assert "Gezinshereniging stap voor stap" in dutch and dutch != after

@@ -23,8 +23,9 @@ def documents_panel(context, question) -> dict:
     return documents_data(context["request"].user, question)
 
 
-def documents_data(user, question, consents=None) -> dict:
-    """`consents`: the unused handover consents when the caller read them already."""
+def documents_data(user, question, consents=None, absent=frozenset()) -> dict:
+    """`consents`: the unused handover consents when the caller read them already; `absent`:
+    the question's relations the caller knows to be empty, not read again."""
     can_export = access.can_export(user, question)
     can_hand_over = access.can_hand_over(user, question)
     if consents is None and can_hand_over:
@@ -34,13 +35,15 @@ def documents_data(user, question, consents=None) -> dict:
         "can_hand_over": can_hand_over,
         "answers": answer_options(question) if can_export else [],
         "documents": GeneratedDocument.objects.filter(question=question, requested_by=user)[:5]
-        if can_export
+        if can_export and "documents" not in absent
         else [],
         "consents": consents if can_hand_over else [],
         "regions": Region.objects.filter(is_active=True).exclude(pk=question.region_id)
         if can_hand_over
         else [],
-        "handovers": question.handovers.select_related("from_region", "to_region"),
+        "handovers": []
+        if "handovers" in absent
+        else question.handovers.select_related("from_region", "to_region"),
     }
 
 

@@ -16,12 +16,13 @@ def privacy_panel(context, question) -> dict:
     return privacy_data(context["request"].user, question)
 
 
-def privacy_data(user, question) -> dict:
+def privacy_data(user, question, absent=frozenset()) -> dict:
+    """`absent`: the question's relations the caller knows to be empty, not read again."""
     return {
         "can_manage": retention.can_manage(user),
         "can_decide": retention.can_decide(user, question),
-        "hold": retention.active_hold(question),
-        "pending": retention.pending_erasure(question),
+        "hold": None if "legal_holds" in absent else retention.active_hold(question),
+        "pending": None if "erasure_requests" in absent else retention.pending_erasure(question),
     }
 
 

@@ -27,10 +27,11 @@ def staff_referrals(context, question):
     return referral_rows(getattr(request, "user", None), question)
 
 
-def referral_rows(user, question, consents=None):
+def referral_rows(user, question, consents=None, absent=frozenset()):
     """`consents`: the unused handover consents when the caller read them already; else the
-    first is read only when there are referrals to act on."""
-    found = list(question.referrals.select_related("service"))
+    first is read only when there are referrals to act on. `absent`: the question's relations
+    the caller knows to be empty (tickets.workspace.panels.absent_relations), not read again."""
+    found = [] if "referrals" in absent else list(question.referrals.select_related("service"))
     can_act = bool(user) and bool(found) and access.can_hand_over(user, question)
     consent = None
     if can_act:
@@ -49,12 +50,12 @@ def support_network(context, question):
     return network_data(getattr(request, "user", None), question)
 
 
-def network_data(user, question):
+def network_data(user, question, absent=frozenset()):
     from tickets.referrals import network
 
     can_edit = user is not None and network.may_edit(user, question)
     return {
-        "contacts": network.contacts(question),
+        "contacts": [] if "support_contacts" in absent else network.contacts(question),
         "can_edit": can_edit,
         "form": network.SupportContactForm(auto_id="network_%s") if can_edit else None,
     }

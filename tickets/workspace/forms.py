@@ -11,9 +11,12 @@ from directory.models import Service
 from tickets import lifecycle
 from tickets.forms import MultipleFileField, show_on_form
 from tickets.models import Outcome, Question
+from tickets.workspace.fields import RENDERER
 
 
 class StaffMessageForm(forms.Form):
+    default_renderer = RENDERER  # the plain widgets written in Python, same HTML
+
     body = forms.CharField(
         label=gettext_lazy("Message (Markdown)"),
         # dir=auto: an Arabic answer is written right to left, a Dutch one left to right.
@@ -39,6 +42,8 @@ class StaffMessageForm(forms.Form):
 class TriageForm(forms.ModelForm):
     """Triage (domain, priority, legal deadline, assignee), in the workspace and in the
     questions' edit view alike: one form, saved by lifecycle.update_triage."""
+
+    default_renderer = RENDERER
 
     class Meta:
         model = Question
@@ -74,6 +79,8 @@ class TriageForm(forms.ModelForm):
 class CloseForm(forms.Form):
     """Parses the input only: what a closing needs is lifecycle.close's to say, and its errors
     are shown on this form's fields (tickets.forms.show_on_form)."""
+
+    default_renderer = RENDERER
 
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"),

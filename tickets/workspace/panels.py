@@ -3,16 +3,22 @@ composer with preview, drafts, answer templates and article links; related artic
 questions. The views (tickets.workspace.views) change the question through tickets.lifecycle
 only, then show the page or, with JavaScript, the panels that changed (`fragments`)."""
 
+import functools
 import hashlib
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 
 from backoffice import page_cache
 from backoffice.models import AuditEvent
@@ -26,7 +32,7 @@ from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
 RELATED_ITEMS_SECONDS = 600
 
 
-def related_items(question, user) -> dict:
+def related_items(question, user, generation=None) -> dict:
     """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
     again after every reply, and finding similar texts among 100,000 questions is the slowest
     part of the page. The key holds what decides what the user may read (account, roles,
@@ -61,7 +67,7 @@ def related_items(question, user) -> dict:
         str(part)
         for part in (
             "related",
-            page_cache.generation(),
+            page_cache.generation() if generation is None else generation,
             question.pk,
             searched,
             user.pk,
@@ -104,13 +110,22 @@ def find_related_items(question, user) -> dict:
     }
 
 
-def visible_question(request, pk) -> Question:
-    question = (
+def scoped_question(request, pk) -> Question | None:
+    """The question in the user's staff scope, with what the page shows of its relations."""
+    return (
         access.staff_questions(request.user)
         .filter(pk=pk)
-        .select_related("legal_domain", "region", "municipality", "organisation", "assignee")
+        .select_related(
+            "legal_domain", "region", "municipality", "organisation", "assignee",
+            "article_proposal",  # the promotion panel (None when there is none)
+        )
+        .annotate(**side_relations_present())
         .first()
-    )
+    )  # fmt: skip
+
+
+def visible_question(request, pk) -> Question:
+    question = scoped_question(request, pk)
     if question is None or not request.user.has_perm("tickets.view_question"):
         raise Http404
     return question
@@ -196,6 +211,33 @@ def cached_article_links(question, query: str = "") -> list:
     return links
 
 
+ARTICLE_LINKS_ITEMS = "tickets/admin/_article_links_items.html"
+
+
+def cached_article_links_html(question, generation=None) -> str:
+    """The composer's article list as first shown (no search typed), rendered: kept under the
+    key of `cached_article_links` (content generation, contact language, reader) and the
+    language of the page (its "Insert" buttons), and the template's version."""
+    if not apps.is_installed("knowledge"):
+        return ""
+    key = ":".join(
+        (
+            "article-links-html",
+            template_version(ARTICLE_LINKS_ITEMS),
+            str(page_cache.generation() if generation is None else generation),
+            question.contact_language,
+            lifecycle.requester_reader(question),
+            translation.get_language(),
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        links = cached_article_links(question)
+        html = render_to_string(ARTICLE_LINKS_ITEMS, {"article_links": links})
+        cache.set(key, html, ARTICLE_LINKS_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
+
+
 def suggested_links(question, suggested_articles) -> dict:
     """For the suggested articles panel: object id -> the link to insert for this requester
     (absent when the requester may not read the article)."""
@@ -213,6 +255,9 @@ def suggested_links(question, suggested_articles) -> dict:
 
 
 def last_message_id(question) -> int:
+    known = getattr(question, "_ws_last_message_id", None)  # read with the thread (thread_key)
+    if known is not None:
+        return known
     return question.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
@@ -285,15 +330,73 @@ def facts_context(request, question, **given) -> dict:
     }
 
 
+THREAD_SECONDS = 3600
+THREAD_TEMPLATE = "tickets/admin/workspace/_thread_rendered.html"
+
+
+@functools.cache
+def template_version(name: str) -> str:
+    """A digest of a template's source, read once per process: a kept fragment rendered by
+    another version of the code (before a deploy, in a shared cache) is not shown."""
+    source = get_template(name).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+def thread_key(question) -> str:
+    """What the thread shows, read in two light queries (no message bodies): the question's
+    text, every message's id, kind, author (and the name shown), time and the length of its
+    text, every file's id, name, size and checksum, the anonymisation, the language and time
+    zone it is written in. Any change to what the panel shows gives another key, so a kept
+    thread is never stale; nothing in it depends on the reader (the view has checked access
+    before), so one copy serves every specialist who may open the question."""
+    messages = question.messages.order_by("pk").values_list(
+        "pk", "kind", "author_kind", "author_id", "author__username", "created_at",
+        Length("body_html"),
+    )  # fmt: skip
+    files = question.attachments.order_by("pk").values_list(
+        "pk", "message_id", "original_name", "size", "sha256"
+    )
+    parts = (
+        question.subject,
+        question.body,
+        question.anonymised_at,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        (messages := list(messages)),
+        list(files),
+    )
+    # The newest message's id, for the composer (last_message_id), read here already.
+    question._ws_last_message_id = max((row[0] for row in messages), default=0)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"workspace-thread:{template_version(THREAD_TEMPLATE)}:{question.pk}:{digest}"
+
+
+def thread_html(question) -> str:
+    """The thread panel's HTML (_thread_rendered.html), kept under `thread_key` for
+    THREAD_SECONDS: the page after every reply shows the same twenty messages again."""
+    key = thread_key(question)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            THREAD_TEMPLATE,
+            {
+                "question": question,
+                "thread": question.messages.select_related("author").prefetch_related(
+                    "attachments"
+                ),
+                "question_files": question.attachments.filter(message__isnull=True),
+            },
+        )
+        cache.set(key, html, THREAD_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
+
+
 def thread_context(request, question, **given) -> dict:
-    return {
-        "thread": question.messages.select_related("author").prefetch_related("attachments"),
-        "question_files": question.attachments.filter(message__isnull=True),
-    }
+    return {"thread_html": thread_html(question)}
 
 
 def composer_context(
-    request, question, form=None, preview_html="", concurrent=False, **given
+    request, question, form=None, preview_html="", concurrent=False, generation=None, **given
 ) -> dict:
     draft = MessageDraft.objects.filter(question=question, author=request.user).first()
     if form is None:
@@ -311,16 +414,33 @@ def composer_context(
         "preview_html": preview_html,
         "concurrent": concurrent,
         "templates": answer_templates(question),
-        "article_links": cached_article_links(question, query),
+        # Without a search, the list as kept rendered; a search is read and rendered now.
+        "article_links": article_links(question, query) if query else None,
+        "article_links_html": "" if query else cached_article_links_html(question, generation),
         "article_links_query": query,
     }
 
 
 def triage_context(request, question, triage_form=None, **given) -> dict:
+    if triage_form is not None:  # bound to what was posted, with the service's refusal
+        return {
+            "triage_form": triage_form,
+            "can_take": question.assignee_id != request.user.pk
+            and lifecycle.can_be_assigned(question, request.user),
+        }
+    # The eligible assignees (lifecycle.eligible_assignees) read once: the select's options
+    # and "Take this question" (lifecycle.can_be_assigned: the user is one of them).
+    triage_form = TriageForm(instance=question)
+    field = triage_form.fields["assignee"]
+    assignees = list(field.queryset)
+    field.choices = [
+        ("", field.empty_label),
+        *((user.pk, field.label_from_instance(user)) for user in assignees),
+    ]
     return {
-        "triage_form": triage_form or TriageForm(instance=question),
+        "triage_form": triage_form,
         "can_take": question.assignee_id != request.user.pk
-        and lifecycle.can_be_assigned(question, request.user),
+        and any(user.pk == request.user.pk for user in assignees),
     }
 
 
@@ -375,20 +495,74 @@ def side_panels(request, question) -> dict:
     consents = (
         list(handover.unused_consents(question)) if access.can_hand_over(user, question) else None
     )
+    absent = absent_relations(question)
     return {
         "question_pk": question.pk,
-        "documents": documents.documents_data(user, question, consents),
-        "referrals": referral_tags.referral_rows(user, question, consents),
-        "network": referral_tags.network_data(user, question),
-        "privacy": privacy.privacy_data(user, question),
+        "documents": documents.documents_data(user, question, consents, absent),
+        "referrals": referral_tags.referral_rows(user, question, consents, absent),
+        "network": referral_tags.network_data(user, question, absent),
+        "privacy": privacy.privacy_data(user, question, absent),
     }
+
+
+# What the side panels list of a question; most questions have none of them.
+SIDE_RELATIONS = (
+    "documents",
+    "handovers",
+    "referrals",
+    "support_contacts",
+    "legal_holds",
+    "erasure_requests",
+)
+
+
+@functools.cache
+def _side_relations_sql() -> tuple:
+    """EXISTS (SELECT 1 FROM <table> WHERE <question column> = <the question's id>) for each
+    of SIDE_RELATIONS, written once per process from the models' metadata (compiling six
+    Exists() querysets on every request cost more than the queries it saves)."""
+    question_id = (
+        f"{connection.ops.quote_name(Question._meta.db_table)}."
+        f"{connection.ops.quote_name(Question._meta.pk.column)}"
+    )
+    out = []
+    for name in SIDE_RELATIONS:
+        related = Question._meta.get_field(name).related_model
+        column = related._meta.get_field("question").column
+        table = connection.ops.quote_name(related._meta.db_table)
+        where = f"{table}.{connection.ops.quote_name(column)} = {question_id}"
+        # Names from the models' metadata, quoted; no input in it.
+        out.append(f"EXISTS (SELECT 1 FROM {table} WHERE {where})")  # noqa: S608
+    return tuple(out)
+
+
+def side_relations_present() -> dict:
+    """Annotations for the question's query (`scoped_question`): whether it has any row of each
+    of SIDE_RELATIONS, read with the question itself instead of one query each."""
+    return {
+        f"has_{name}": RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 - as above
+        for name, sql in zip(SIDE_RELATIONS, _side_relations_sql(), strict=True)
+    }
+
+
+def absent_relations(question) -> frozenset:
+    """The relations of SIDE_RELATIONS the question has no row of at all, when its query said
+    so (`scoped_question`; else nothing is known and every panel reads its own): the side
+    panels then skip reading them. Only "no row at all" is known here; what the panels show of
+    existing rows (an active hold, a pending request...) is still theirs to read."""
+    flags = {name: getattr(question, f"has_{name}", None) for name in SIDE_RELATIONS}
+    if any(flag is None for flag in flags.values()):
+        return frozenset()
+    return frozenset(name for name, present in flags.items() if not present)
 
 
 def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
-    related = related_items(question, request.user)
+    # The content generation read once for the suggestions and the composer's article list.
+    generation = page_cache.generation()
+    related = related_items(question, request.user, generation)
     return {
-        **panels_context(request, question, PANEL_CONTEXTS, **given),
+        **panels_context(request, question, PANEL_CONTEXTS, generation=generation, **given),
         "side_panels": side_panels(request, question),
         "header_title": question.reference,
         **related,

@@ -28,9 +28,16 @@ class QuestionView(View):
     permission = "tickets.view_question"
 
     def dispatch(self, request, pk):
-        if access.handed_over_questions(request.user).filter(pk=pk).exists():
-            return redirect("tickets_read_only", pk=pk)
-        self.question = panels.visible_question(request, pk)
+        # A question in the user's scope is never a handed-over one (access.handed_over_questions
+        # excludes them): the handover is looked for only when the question is not found.
+        question = panels.scoped_question(request, pk)
+        if question is None:
+            if access.handed_over_questions(request.user).filter(pk=pk).exists():
+                return redirect("tickets_read_only", pk=pk)
+            raise Http404
+        if not request.user.has_perm("tickets.view_question"):
+            raise Http404
+        self.question = question
         if not request.user.has_perm(self.permission):
             raise Http404
         return super().dispatch(request, pk)

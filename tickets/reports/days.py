@@ -72,7 +72,9 @@ class LocalDate(Func):
         parts = [f"CASE WHEN {moment} IS NULL THEN NULL WHEN {moment} >= %s THEN {fallback}"]
         all_params = [*params, *params, f"{last_year + 1}-01-01 00:00:00", *fallback_params]
         for begin, seconds in spans:
-            parts.append(f"WHEN {moment} >= %s THEN date({moment}, %s)")
+            # Whole seconds: SQLite's date arithmetic rounds to milliseconds, and 23:59:59.9999
+            # would become the next day. The clock changes fall on whole seconds.
+            parts.append(f"WHEN {moment} >= %s THEN date(substr({moment}, 1, 19), %s)")
             all_params.extend([*params, begin, *params, f"{seconds:+d} seconds"])
         parts.append(f"ELSE {fallback} END")
         all_params.extend(fallback_params)

@@ -365,7 +365,11 @@ class ArticleVote(models.Model):
                 fields=["article", "visitor_hash"], name="one_vote_per_article_and_visitor"
             )
         ]
-        indexes = [models.Index(fields=["article", "client_hash"], name="vote_client_idx")]
+        indexes = [
+            models.Index(fields=["article", "client_hash"], name="vote_client_idx"),
+            # The dashboard counts a period's votes (helpful or not) from this index alone.
+            models.Index(fields=["created", "helpful"], name="vote_period_idx"),
+        ]
 
     def __str__(self):
         return f"{self.article_id} {'+' if self.helpful else '-'}"

@@ -68,7 +68,8 @@ def outer(args) -> None:
         # As bench/run serves it: the node of ELASTICSEARCH_URL (else .ci/elasticsearch's) and
         # the index its run built for this data set.
         env["ELASTICSEARCH_URL"] = runner.elasticsearch_url()
-        env["ELASTICSEARCH_INDEX_PREFIX"] = f"bench-{args.db}-{args.size}"
+        # (ELASTICSEARCH_INDEX_PREFIX when set: e.g. an index another checkout built)
+        env.setdefault("ELASTICSEARCH_INDEX_PREFIX", f"bench-{args.db}-{args.size}")
     if args.compare:
         compare(args, env)
         return

@@ -153,6 +153,24 @@ class Meter:
         self.sql = self.template = self.sql_in_template = 0.0
         self.es = self.took = 0.0
         self.queries = self.es_requests = 0
+        self.gc = 0.0
+        self.gc_full = 0
+
+    def install_gc(self):
+        """Time in Python's cyclic garbage collector (counted in whatever part it interrupts)."""
+        import gc
+
+        meter = self
+        started = []
+
+        def callback(phase, info):
+            if phase == "start":
+                started.append(time.perf_counter())
+            elif started:
+                meter.gc += time.perf_counter() - started.pop()
+                meter.gc_full += info.get("generation") == 2
+
+        gc.callbacks.append(callback)
         self.log = []  # (seconds, SQL) of the last request, for --queries
 
     def execute(self, execute, sql, params, many, context):
@@ -359,6 +377,7 @@ def inner(args) -> None:
 
     meter = Meter()
     meter.install()
+    meter.install_gc()
     if os.environ.get("ELASTICSEARCH_URL"):
         meter.install_elasticsearch()
     pages = args.pages.split(",")
@@ -400,6 +419,8 @@ def inner(args) -> None:
                             "es": meter.es * 1000,
                             "took": meter.took * 1000,
                             "es_requests": meter.es_requests,
+                            "gc": meter.gc * 1000,
+                            "gc_full": meter.gc_full,
                         }
                     )
             rows[key] = samples

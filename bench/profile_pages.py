@@ -37,6 +37,12 @@ PAGES = {
         "staff",
     ),
     "staff_search": ("staff search", "/admin/questions/?q=gezinshereniging", "staff"),
+    "public_search": ("public search", "/nl/search/?q=verblijfskaart", None),
+    "intake_suggestions": (
+        "intake suggestions",
+        "/nl/search/suggestions/?q=mijn+verblijfskaart+verlengen",
+        None,
+    ),
     "workspace": ("specialist workspace", "/admin/questions/{long_thread_pk}/workspace/", "staff"),
     "follow_up": ("follow-up page", "/nl/follow-up/{reference}/", "follow_up"),
     "dashboard": ("coordinator dashboard", "/admin/dashboard/", "coordinator"),
@@ -58,6 +64,12 @@ def outer(args) -> None:
     env = runner.environment(runner.database_url(args.db, args.size, fresh=False), var_dir)
     env["SECRET_KEY"] = (var_dir / "secret_key").read_text()
     env["BENCH_VAR_DIR"] = str(var_dir)
+    if args.search == "elasticsearch":
+        # As bench/run serves it: the node of ELASTICSEARCH_URL (else .ci/elasticsearch's) and
+        # the index its run built for this data set.
+        env["ELASTICSEARCH_URL"] = runner.elasticsearch_url()
+        # (ELASTICSEARCH_INDEX_PREFIX when set: e.g. an index another checkout built)
+        env.setdefault("ELASTICSEARCH_INDEX_PREFIX", f"bench-{args.db}-{args.size}")
     if args.compare:
         compare(args, env)
         return
@@ -86,7 +98,8 @@ def compare(args, env) -> None:
                 "--inner",
                 *(f"--{name}={value}" for name, value in
                   (("db", args.db), ("size", args.size), ("pages", args.pages),
-                   ("runs", args.runs), ("warmup", args.warmup), ("samples", result))),
+                   ("runs", args.runs), ("warmup", args.warmup), ("samples", result),
+                   ("search", args.search))),
             ]  # fmt: skip
             tree_env = dict(env, PYTHONPATH=str(Path(tree).resolve()))
             subprocess.run(command, cwd=tree, env=tree_env, check=True, stdout=subprocess.DEVNULL)
@@ -133,10 +146,31 @@ class Meter:
         self.log = []
         self.by_template = {}  # name: inclusive seconds, for --templates
         self.open_names = []
+        self.es = self.took = 0.0  # Elasticsearch: round trips (client side) and node's `took`
+        self.es_requests = 0
 
     def reset(self):
         self.sql = self.template = self.sql_in_template = 0.0
-        self.queries = 0
+        self.es = self.took = 0.0
+        self.queries = self.es_requests = 0
+        self.gc = 0.0
+        self.gc_full = 0
+
+    def install_gc(self):
+        """Time in Python's cyclic garbage collector (counted in whatever part it interrupts)."""
+        import gc
+
+        meter = self
+        started = []
+
+        def callback(phase, info):
+            if phase == "start":
+                started.append(time.perf_counter())
+            elif started:
+                meter.gc += time.perf_counter() - started.pop()
+                meter.gc_full += info.get("generation") == 2
+
+        gc.callbacks.append(callback)
         self.log = []  # (seconds, SQL) of the last request, for --queries
 
     def execute(self, execute, sql, params, many, context):
@@ -183,6 +217,31 @@ class Meter:
                 meter.depth -= 1
 
         base.Template.render = timed_render
+
+    def install_elasticsearch(self):
+        """Time in the Elasticsearch client (request sent, answer read and decoded) and the
+        node's own `took` (for an msearch: the sum of its searches' `took`)."""
+        from elastic_transport import Transport
+
+        meter = self
+        perform = Transport.perform_request
+
+        def timed_perform(transport, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                response = perform(transport, *args, **kwargs)
+            finally:
+                meter.es += time.perf_counter() - started
+                meter.es_requests += 1
+            body = getattr(response, "body", None)
+            if isinstance(body, dict):
+                if "responses" in body:
+                    meter.took += sum(r.get("took", 0) for r in body["responses"]) / 1000
+                else:
+                    meter.took += body.get("took", 0) / 1000
+            return response
+
+        Transport.perform_request = timed_perform
 
 
 def inner(args) -> None:
@@ -318,6 +377,9 @@ def inner(args) -> None:
 
     meter = Meter()
     meter.install()
+    meter.install_gc()
+    if os.environ.get("ELASTICSEARCH_URL"):
+        meter.install_elasticsearch()
     pages = args.pages.split(",")
     rows = {}
     with connection.execute_wrapper(meter.execute):
@@ -352,8 +414,13 @@ def inner(args) -> None:
                             "total": total * 1000,
                             "sql": meter.sql * 1000,
                             "template": template * 1000,
-                            "python": (total - meter.sql - template) * 1000,
+                            "python": (total - meter.sql - template - meter.es) * 1000,
                             "queries": meter.queries,
+                            "es": meter.es * 1000,
+                            "took": meter.took * 1000,
+                            "es_requests": meter.es_requests,
+                            "gc": meter.gc * 1000,
+                            "gc_full": meter.gc_full,
                         }
                     )
             rows[key] = samples
@@ -388,18 +455,26 @@ def _pdf():
 
 
 def print_shares(rows) -> dict:
-    print(f"{'page':<28}{'total ms':>9}{'templates':>11}{'SQL':>11}{'Python':>11}{'queries':>9}")
+    """Medians per page. With Elasticsearch: `ES` is the time in its client (round trips,
+    decoding), `took` the node's own part of it; Python excludes both."""
+    es = any(s.get("es_requests") for samples in rows.values() for s in samples)
+    extra = f"{'ES':>11}{'took':>7}{'calls':>6}" if es else ""
+    print(
+        f"{'page':<28}{'total ms':>9}{'templates':>11}{'SQL':>11}{'Python':>11}{'queries':>9}"
+        + extra
+    )
     out = {}
     for key, samples in rows.items():
-        median = {name: statistics.median(s[name] for s in samples) for name in samples[0]}
+        median = {name: statistics.median(s.get(name, 0) for s in samples) for name in samples[0]}
         total = median["total"]
         parts = [
             f"{median[name]:5.1f} {100 * median[name] / total:3.0f}%"
-            for name in ("template", "sql", "python")
+            for name in ("template", "sql", "python", "es")
         ]
         print(
             f"{PAGES[key][0]:<28}{total:9.1f}{parts[0]:>11}{parts[1]:>11}{parts[2]:>11}"
             f"{median['queries']:9.0f}"
+            + (f"{parts[3]:>11}{median['took']:7.1f}{median['es_requests']:6.0f}" if es else "")
         )
         out[key] = median
     return out
@@ -436,6 +511,13 @@ def main() -> None:
         help="label=path,label=path: checkouts to compare, interleaved (ratios to the first)",
     )
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--search",
+        default="database",
+        choices=("database", "elasticsearch"),
+        help="the search backend: elasticsearch uses ELASTICSEARCH_URL (else the node of "
+        ".ci/elasticsearch) and the index `bench/run --search elasticsearch` built",
+    )
     parser.add_argument("--samples", default="", help=argparse.SUPPRESS)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -276,6 +276,11 @@ def test_rebuild_swaps_the_index_while_searches_go_on(corpus, backend):
     assert not client.indices.exists(index=",".join(before))  # the old one is gone
     assert found_during and all(found_during)
     assert str(question.pk) in ids(service.search("gezinshereniging", ["question"], superuser).hits)
+    # Merged into one segment before the swap (searches read one, no merging left to do).
+    segments = client.indices.segments(index=",".join(after)).body["indices"]
+    shards = [copy for index in segments.values() for copies in index["shards"].values()
+              for copy in copies]  # fmt: skip
+    assert shards and all(copy["num_search_segments"] == 1 for copy in shards)
 
 
 def primary_alias(kind):

@@ -20,7 +20,11 @@ def test_mapping_follows_the_analysis_the_cluster_offers(settings):
     builtin = elastic.Analysis("builtin", dict.fromkeys(("nl", "fr", "en", "ar"), "builtin"))
     body = elastic.index_body(builtin)
     properties = body["mappings"]["properties"]
-    assert properties["title_nl"] == {"type": "text", "analyzer": "wegwijs_nl"}
+    assert properties["title_nl"] == {
+        "type": "text",
+        "analyzer": "wegwijs_nl",
+        "index_options": "offsets",
+    }
     assert properties["text_fr"]["analyzer"] == "wegwijs_fr"
     assert "title_uk" not in properties  # no built-in Ukrainian stemmer
     assert properties["title_fold"]["analyzer"] == "wegwijs_plain"  # Ukrainian and the rest
@@ -204,3 +208,50 @@ def test_catch_up_waits_without_elasticsearch(corpus, settings):
     settings.ELASTICSEARCH_URL = ""
     assert tasks.catch_up() == "no elasticsearch"
     assert Schedule.objects.filter(func__in=tasks.RETRIED).count() == 3
+
+
+def test_a_page_asks_only_what_it_shows(settings):
+    """Highlights only of the fields shown (as written and in the query's language), with a
+    highlight query without the typo clause; the source cut to what a hit shows."""
+    settings.ELASTICSEARCH_INDEX_PREFIX = "wegwijs"
+    analysis = elastic.Analysis("hunspell", {"nl": "hunspell nl_NL", "fr": "hunspell fr_FR"})
+    visibilities = {"article": Visibility(terms={"audience": ["public"]})}
+    body = elastic.build_search(
+        "verblijfskaart", visibilities, language="nl", analysis=analysis
+    ).to_dict()
+    assert set(body["highlight"]["fields"]) == {"title", "text", "title_nl", "text_nl"}
+    assert "fuzziness" not in str(body["highlight"]["highlight_query"])
+    assert "fuzziness" in str(body["query"])  # the scoring query keeps it
+    assert body["_source"] == elastic.SOURCE_FIELDS and "text_nl" not in body["_source"]
+    everywhere = elastic.build_search("verblijfskaart", visibilities, analysis=analysis)
+    assert {"title_fr", "text_nl"} <= set(everywhere.to_dict()["highlight"]["fields"])
+    listing = elastic.build_search("", visibilities, analysis=analysis).to_dict()
+    assert "highlight" not in listing  # nothing to mark without words
+    ids_only = elastic.build_search(
+        "verblijfskaart", visibilities, analysis=analysis, facets=False, highlight=False
+    ).to_dict()
+    assert "highlight" not in ids_only and "aggs" not in ids_only
+
+
+def test_similar_reads_the_objects_own_language_fields(settings):
+    settings.ELASTICSEARCH_INDEX_PREFIX = "wegwijs"
+    analysis = elastic.Analysis("hunspell", {"nl": "hunspell nl_NL", "fr": "hunspell fr_FR"})
+    visibilities = {"question": Visibility(terms={"region": ["3"]})}
+    body = elastic.build_similar(
+        "question", "12", "Tekst", visibilities, analysis=analysis, language="nl"
+    ).to_dict()
+    more_like_this = body["query"]["bool"]["must"][0]["more_like_this"]
+    assert more_like_this["fields"] == ["title_fold", "text_fold", "title_nl", "text_nl"]
+    unstemmed = elastic.build_similar(
+        "question", "12", "Текст", visibilities, analysis=analysis, language="uk"
+    ).to_dict()["query"]["bool"]["must"][0]["more_like_this"]
+    assert {"text_nl", "text_fr"} <= set(unstemmed["fields"])  # no analyser of its own: all
+    assert body["_source"] == elastic.SOURCE_FIELDS
+
+
+def test_the_mapping_keeps_offsets_for_the_highlighted_fields():
+    analysis = elastic.Analysis("hunspell", {"nl": "hunspell nl_NL"})
+    properties = elastic.index_body(analysis)["mappings"]["properties"]
+    for name in ("title", "text", "title_nl", "text_nl"):
+        assert properties[name]["index_options"] == "offsets"
+    assert "index_options" not in properties["all_fold"]

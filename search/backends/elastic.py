@@ -46,10 +46,12 @@ logger = logging.getLogger(__name__)
 LANGUAGES = ("nl", "fr", "en", "ar", "uk")
 # Hunspell dictionary folder (locale) per language, as `.ci/elasticsearch` lays them out.
 HUNSPELL_LOCALES = {"nl": "nl_NL", "fr": "fr_FR", "en": "en_US", "ar": "ar", "uk": "uk_UA"}
-MAPPING_VERSION = 2
+OUTDATED = "mapping outdated: rebuild"
+MAPPING_VERSION = 3  # 3: offsets in the highlighted fields
 REBUILD_TIMEOUT = 120  # seconds per bulk request of a rebuild
 REBUILD_CHUNK = 500  # documents per bulk request (about 1.3 MB of questions)
 REBUILD_IN_FLIGHT = 2  # bulk requests sent while the next chunk is built
+MERGE_TIMEOUT = 600  # seconds for a rebuilt index's merge into one segment (100,000: ~1 minute)
 
 _APOSTROPHE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 
@@ -192,6 +194,9 @@ def analysis_settings(analysis: Analysis) -> dict:
 
 def index_body(analysis: Analysis) -> dict:
     plain = {"type": "text", "analyzer": "wegwijs_plain"}
+    # The highlighted fields keep their words' offsets in the index: the highlighter reads them
+    # instead of analysing each shown text again (hunspell, per hit and field).
+    shown = {**plain, "index_options": "offsets"}
     properties = {
         "kind": {"type": "keyword"},
         "object_id": {"type": "keyword"},
@@ -199,8 +204,8 @@ def index_body(analysis: Analysis) -> dict:
         "group": {"type": "keyword"},
         "url": {"type": "keyword", "index": False},
         "date": {"type": "date"},
-        "title": plain,
-        "text": plain,
+        "title": shown,
+        "text": shown,
         "title_fold": {**plain, "copy_to": "all_fold"},
         "text_fold": {**plain, "copy_to": "all_fold"},
         "all_fold": plain,
@@ -208,8 +213,12 @@ def index_body(analysis: Analysis) -> dict:
         "facets": {"type": "object", "dynamic": True},
     }
     for code in analysis.languages:
-        properties[f"title_{code}"] = {"type": "text", "analyzer": f"wegwijs_{code}"}
-        properties[f"text_{code}"] = {"type": "text", "analyzer": f"wegwijs_{code}"}
+        for name in ("title", "text"):
+            properties[f"{name}_{code}"] = {
+                "type": "text",
+                "analyzer": f"wegwijs_{code}",
+                "index_options": "offsets",
+            }
     return {
         "settings": {
             "number_of_shards": 1,
@@ -443,6 +452,31 @@ HIGHLIGHT_FIELDS = (
     "text",
     *(f"{f}_{code}" for f in ("title", "text") for code in LANGUAGES),
 )
+# What a hit shows or the service reads (the folded and per-language copies stay on the node).
+SOURCE_FIELDS = ["kind", "object_id", "title", "text", "url", "language", "date", "group"]
+
+
+def highlight_fields(language, analysis: Analysis) -> list[str]:
+    """The fields marked: as written, and stemmed in the query's language (every stemmed
+    language without one)."""
+    codes = [language] if language else list(analysis.languages)
+    codes = [code for code in codes if code in analysis.languages]
+    return ["title", "text", *(f"{f}_{code}" for f in ("title", "text") for code in codes)]
+
+
+def highlight_query(query, synonyms, language, analysis: Analysis) -> Q:
+    """What the highlighter marks: the query's words and its synonyms' phrases, as written and
+    stemmed, without the scoring query's typo (fuzzy) clause, whose expansion against every
+    shown field cost the node most of a page's time; a typo's correction is marked by the
+    service (it highlights the hits without a marked fragment itself)."""
+    phrases = [query_forms(query, language)[0]]
+    phrases += [query_forms(phrase, language)[0] for group in synonyms for phrase in group]
+    text = " ".join(dict.fromkeys(phrase for phrase in phrases if phrase))
+    queries = [Q("multi_match", query=text, fields=["title", "text"])]
+    stemmed = [name for name in highlight_fields(language, analysis) if "_" in name]
+    if stemmed:
+        queries.append(Q("multi_match", query=text, fields=stemmed))
+    return Q("bool", should=queries)
 
 
 def build_search(
@@ -457,6 +491,7 @@ def build_search(
     facets=True,
     extra_filters=(),
     msm="2<75%",
+    highlight=True,
 ) -> Search:
     analysis = analysis or Analysis("standard")
     search = Search(index=[alias_name(kind) for kind in visibilities])
@@ -484,17 +519,25 @@ def build_search(
         search = search.query(Q("bool", filter=conditions)).sort(
             {"date": {"order": "desc", "missing": "_last"}}, {"object_id": "asc"}
         )
-    search = search.highlight_options(
-        encoder="html",
-        pre_tags=["<mark>"],
-        post_tags=["</mark>"],
-        number_of_fragments=1,
-        fragment_size=220,
-        require_field_match=False,
-    ).highlight(*HIGHLIGHT_FIELDS)
+    if highlight and query.strip():
+        search = search.highlight_options(
+            encoder="html",
+            pre_tags=["<mark>"],
+            post_tags=["</mark>"],
+            number_of_fragments=1,
+            fragment_size=220,
+            require_field_match=False,
+            highlight_query=highlight_query(query, synonyms, language, analysis).to_dict(),
+        )
+        for name in highlight_fields(language, analysis):
+            # A title whole (it is short), a body's best fragment.
+            search = search.highlight(
+                name, **({"number_of_fragments": 0} if "title" in name else {})
+            )
     if facets:
         for name in FACETS:
             search.aggs.bucket(name, "terms", field=f"facets.{name}", size=50)
+    search = search.source(SOURCE_FIELDS)
     return search.extra(track_total_hits=True)[offset : offset + limit]
 
 
@@ -519,13 +562,21 @@ def build_suggest(text, language, visibilities, limit=5, synonyms=(), analysis=N
     return search.source(["kind", "object_id", "title", "url", "language", "date"])[:limit]
 
 
-def build_similar(kind, object_id, like_text, visibilities, limit=5, analysis=None) -> Search:
-    """more_like_this on the object's own text (it need not be indexed yet), itself left out."""
+def build_similar(
+    kind, object_id, like_text, visibilities, limit=5, analysis=None, language=None
+) -> Search:
+    """more_like_this on the object's own text (it need not be indexed yet), itself left out.
+    With the object's `language` (stemmed here): its text in the folded fields and that
+    language's stemmed ones only; another language's analyser makes no sense of it (and each
+    field analyses the whole text and adds its terms to the query: a quarter of the node's time
+    on a long thread)."""
     analysis = analysis or Analysis("standard")
+    code = (language or "").split("-")[0]
+    codes = [code] if code in analysis.languages else list(analysis.languages)
     fields = [
         "title_fold",
         "text_fold",
-        *[f"{f}_{code}" for f in ("title", "text") for code in analysis.languages],
+        *[f"{f}_{code}" for f in ("title", "text") for code in codes],
     ]
     like = Q(
         "more_like_this",
@@ -546,7 +597,7 @@ def build_similar(kind, object_id, like_text, visibilities, limit=5, analysis=No
             ],
         )
     )
-    return search[:limit]
+    return search.source(SOURCE_FIELDS)[:limit]
 
 
 # --- the backend
@@ -629,10 +680,11 @@ class ElasticsearchBackend:
         """Fill a fresh index from `items` ((object_id, entry) pairs), then swap the alias.
 
         Built for speed: no refresh and no replica while it fills (both restored before the
-        swap), bulk requests of REBUILD_CHUNK documents, and REBUILD_IN_FLIGHT of them sent by
-        threads while this thread builds the next chunk (the items are read here, in the
-        caller's thread and database connection). Searches use the old index until the swap;
-        a build that fails deletes its half-filled index and leaves the alias as it was."""
+        swap, after a merge into one segment), bulk requests of REBUILD_CHUNK documents, and
+        REBUILD_IN_FLIGHT of them sent by threads while this thread builds the next chunk
+        (the items are read here, in the caller's thread and database connection). Searches
+        use the old index until the swap; a build that fails deletes its half-filled index and
+        leaves the alias as it was."""
 
         def action():
             # Bulk requests analyse hundreds of texts (hunspell on one core: seconds).
@@ -641,6 +693,13 @@ class ElasticsearchBackend:
             name = self._create_index(kind, building=True)
             try:
                 count = _send_bulk(client, name, kind, items, analysis, on_progress)
+                # One segment: searches read one instead of the ten or so the bulk requests
+                # left (the staff search's ids and more_like_this at 100,000 questions: half
+                # to a third of the node's time), and the node is not left merging in the
+                # background while it answers. Before the replicas: merged once, then copied.
+                client.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(
+                    index=name, max_num_segments=1
+                )
                 client.indices.put_settings(
                     index=name,
                     settings={
@@ -709,8 +768,16 @@ class ElasticsearchBackend:
         def action():
             if not self.client.indices.exists_alias(name=alias_name(kind)):
                 return "no index"
-            analysis = Analysis.from_meta(self.index_meta(kind).get("analysis"))
-            return analysis.describe() if analysis else "unknown (built before it was recorded)"
+            meta = self.index_meta(kind)
+            analysis = Analysis.from_meta(meta.get("analysis"))
+            described = (
+                analysis.describe() if analysis else "unknown (built before it was recorded)"
+            )
+            version = meta.get("version")
+            if version != MAPPING_VERSION:
+                # It answers, more slowly or with fewer features: `search_index rebuild` updates it.
+                described += f"; {OUTDATED} (version {version}, this code writes {MAPPING_VERSION})"
+            return described
 
         return self._run(action)
 
@@ -719,10 +786,14 @@ class ElasticsearchBackend:
 
     # --- reading
 
+    # Every search asks the node's shard request cache to keep its query phase (hits, totals,
+    # facet counts) until the index next changes: a repeated query (a popular question, the
+    # next visitor's same words) skips scoring; the fetch phase (source, highlights) still runs.
+    # Without the parameter the node caches only searches without hits (size 0).
+    PARAMS = {"ignore_unavailable": True, "request_cache": True}
+
     def _execute(self, search):
-        return self._run(
-            lambda: search.using(self.client).params(ignore_unavailable=True).execute()
-        )
+        return self._run(lambda: search.using(self.client).params(**self.PARAMS).execute())
 
     def _execute_all(self, searches):
         """Several searches in one round trip (msearch), their responses in the same order."""
@@ -730,7 +801,7 @@ class ElasticsearchBackend:
 
         multi = MultiSearch()
         for search in searches:
-            multi = multi.add(search.params(ignore_unavailable=True))
+            multi = multi.add(search.params(**self.PARAMS))
         return self._run(lambda: multi.using(self.client).execute())
 
     def search(
@@ -860,7 +931,13 @@ class ElasticsearchBackend:
 
     def similar(self, kind, object_id, entry, words, visibilities, limit=5) -> list[RawHit]:
         search = build_similar(
-            kind, object_id, f"{entry.title}\n{entry.text}", visibilities, limit, self.analysis
+            kind,
+            object_id,
+            f"{entry.title}\n{entry.text}",
+            visibilities,
+            limit,
+            self.analysis,
+            language=entry.language,
         )
         return [
             self._hit(hit)
@@ -869,10 +946,30 @@ class ElasticsearchBackend:
         ]
 
     def matching_ids(self, query, kind, visibility, limit=1000) -> list[str]:
-        search = build_search(
-            query, {kind: visibility}, limit=limit, analysis=self.analysis, facets=False
-        ).source(["object_id"])
-        return [str(hit.object_id) for hit in self._execute(search)]
+        """Only the ids (each document's `_id` is its object id): no highlight, no source, no
+        facet counts, no total, and the answer cut to the ids on the node (filter_path)."""
+        body = (
+            build_search(
+                query,
+                {kind: visibility},
+                limit=limit,
+                analysis=self.analysis,
+                facets=False,
+                highlight=False,
+            )
+            .source(False)
+            .extra(track_total_hits=False)
+            .to_dict()
+        )
+        response = self._run(
+            lambda: self.client.search(
+                index=alias_name(kind),
+                body=body,
+                filter_path=["took", "hits.hits._id"],
+                **self.PARAMS,
+            )
+        )
+        return [hit["_id"] for hit in response.body.get("hits", {}).get("hits", [])]
 
     @staticmethod
     def _hit(hit) -> RawHit:
@@ -880,8 +977,9 @@ class ElasticsearchBackend:
         title_html = snippet_html = None
         if highlight is not None:
             # A fragment with a mark; none: the service highlights the text itself (folded).
+            fields = highlight.to_dict()
             for name in HIGHLIGHT_FIELDS:
-                fragments = [f for f in highlight.to_dict().get(name, []) if "<mark>" in f]
+                fragments = [f for f in fields.get(name, []) if "<mark>" in f]
                 if not fragments:
                     continue
                 if name.startswith("title") and title_html is None:

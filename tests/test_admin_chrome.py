@@ -287,7 +287,7 @@ def test_queue_rows_show_each_questions_own_values_and_follow_a_status_change(cl
     assert row_of(after_html, questions[3]) == row_of(html, questions[3])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_generation_moves_on_every_change_the_chrome_shows_and_not_on_sign_in(world):
     region = world["regions"]["antwerpen"]
     sam = world["sam"]

@@ -35,3 +35,14 @@ limit_request_field_size = 8190
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+
+
+def post_worker_init(worker):
+    """Move what loading the app made (about 200,000 objects: modules, URL patterns, templates,
+    translation catalogues) out of the garbage collector's sight. They live as long as the
+    worker, yet every full collection walked them all: about 100 ms of one request now and then,
+    seen as the slowest requests of every page. gc.freeze is Python's tool for this case."""
+    import gc
+
+    gc.freeze()
+    worker.log.info("%d objects of the loaded app frozen (gc.freeze)", gc.get_freeze_count())

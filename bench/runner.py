@@ -491,6 +491,9 @@ def measure(env, manifest, manifest_path, var_dir, args, only) -> tuple[dict, di
         server = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
+                # Production's settings (timeouts, worker replacement, gc.freeze after loading).
+                "-c",
+                "python:backoffice.gunicorn_conf",
                 "backoffice.wsgi:application",
                 "--workers",
                 "2",

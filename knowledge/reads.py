@@ -162,7 +162,11 @@ def connect() -> None:
     )
 
 
-def _article_deleted(sender, **kwargs) -> None:
+def _article_deleted(sender, instance=None, **kwargs) -> None:
+    if instance is not None:
+        with _lock:
+            for key in [key for key in _pending if key[0] == instance.pk]:
+                del _pending[key]
     changed()
 
 

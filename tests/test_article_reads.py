@@ -195,3 +195,19 @@ def test_reads_are_added_up_and_written_together(articles, settings):
     reader().get(PUBLIC_URL)
     assert counted() == {timezone.localdate(): 3}
     assert reads.flush() == 0  # nothing left
+
+
+def test_reads_waiting_for_a_deleted_article_are_dropped_not_written(articles, settings):
+    """An article deleted while its reads wait in the process takes them with it: they are not
+    written at the next flush (where ids are reused they would count for another article, elsewhere
+    the foreign key would fail and keep every other read waiting), and the other articles' are."""
+    settings.ARTICLE_READS_FLUSH_SECONDS = 3600
+    reads.flush()
+    gone, kept = article("test-gezinshereniging"), article("test-gezinshereniging", "ar")
+    today = timezone.localdate()
+    with reads._lock:
+        reads._pending[(gone.pk, today)] += 3
+        reads._pending[(kept.pk, today)] += 2
+    gone.delete()
+    assert reads.flush() == 2
+    assert dict(ArticleRead.objects.values_list("article_id", "reads")) == {kept.pk: 2}

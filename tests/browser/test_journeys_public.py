@@ -127,7 +127,9 @@ def test_newcomer_in_arabic_on_a_phone(browser, site_server, scene, letter, djan
     # The error summary comes first, takes the focus, and names the consent briefly.
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    # The page's script moves the focus once the page is parsed: wait for it (a loaded machine
+    # shows the summary before the script has run), failing after Playwright's timeout.
+    page.wait_for_function("document.activeElement?.hasAttribute('data-error-summary')")
     link = summary.get_by_role("link")
     assert link.count() == 1 and len(link.inner_text()) < 90
     visit(page, "ar-3-ask-error")

@@ -10,31 +10,36 @@ include, tested in tests/test_widgets_html.py) straight from the widget's contex
 
 from django import forms
 from django.utils.html import conditional_escape, escape, escapejs
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from wagtail.admin.filters import DateRangePickerWidget as WagtailDateRangePickerWidget
 
 
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html."""
+def attr_value(value) -> str:
+    """`value|stringformat:'s'` in an autoescaped template (a safe string stays as it is)."""
+    return conditional_escape(value if isinstance(value, SafeData) else str(value))
+
+
+def attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html (also used by tickets.workspace.fields)."""
     out = []
     for name, value in attrs.items():
         if value is False:
             continue
         out.append(f" {conditional_escape(name)}")
         if value is not True:
-            out.append(f'="{escape(str(value))}"')
+            out.append(f'="{attr_value(value)}"')
     return "".join(out)
 
 
 def _select(widget: dict) -> str:
     """django/forms/widgets/select.html with select_option.html per option."""
-    out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
             out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         for option in group_choices:
             out.append(
-                f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                f'\n  <option value="{escape(str(option["value"]))}"{attrs_html(option["attrs"])}>'
                 f"{conditional_escape(option['label'])}</option>\n"
             )
         if group_name:
@@ -49,7 +54,7 @@ def _input(widget: dict) -> str:
     shown = "" if value is None else f' value="{escape(str(value))}"'
     return (
         f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>\n'
+        f'name="{conditional_escape(widget["name"])}"{shown}{attrs_html(widget["attrs"])}>\n'
     )
 
 

@@ -10,7 +10,7 @@ renderer of the workspace's forms: the plain widgets in Python, any other templa
 """
 
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailadmin_tags import (
     fieldtype,
     render_with_errors,
@@ -18,32 +18,16 @@ from wagtail.admin.templatetags.wagtailadmin_tags import (
 )
 
 from backoffice.forms import WegwijsFormRenderer
-
-
-def _value(value) -> str:
-    """`value|stringformat:'s'` in an autoescaped template."""
-    return conditional_escape(value if isinstance(value, SafeData) else str(value))
-
-
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html."""
-    out = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        out.append(f" {conditional_escape(name)}")
-        if value is not True:
-            out.append(f'="{_value(value)}"')
-    return "".join(out)
+from backoffice.widgets import attr_value, attrs_html
 
 
 def _input(widget: dict) -> str:
     """django/forms/widgets/input.html (text.html, date.html, hidden.html... include it)."""
     value = widget["value"]
-    shown = "" if value is None else f' value="{_value(value)}"'
+    shown = "" if value is None else f' value="{attr_value(value)}"'
     return (
         f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+        f'name="{conditional_escape(widget["name"])}"{shown}{attrs_html(widget["attrs"])}>'
     )
 
 
@@ -51,7 +35,7 @@ def _textarea(widget: dict) -> str:
     """django/forms/widgets/textarea.html."""
     value = widget["value"]
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f'<textarea name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
         f"{conditional_escape(value) if value else ''}</textarea>"
     )
 
@@ -63,7 +47,7 @@ def _file_input(widget: dict) -> str | None:
         return None
     return (
         f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+        f'name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>'
     )
 
 

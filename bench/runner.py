@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+import cpu  # noqa: E402
 from endpoints import ENDPOINTS, GROWTH_LIMIT, INTAKE_MIN_RPS, SEARCH_ENDPOINTS  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -520,6 +521,7 @@ def measure(env, manifest, manifest_path, var_dir, args, only) -> tuple[dict, di
             session = sign_in(host, coordinators[0], var_dir / "mfa.json")
             env = dict(env, BENCH_COORDINATOR_SESSION=session)
         log(f"warm-up ({args.warmup} s per endpoint)")
+        meter = cpu.CpuMeter({server.pid: "web", worker.pid: "task worker"}, postgres_database(env))
         results = {}
         for endpoint in ENDPOINTS:
             if only and endpoint.key not in only:
@@ -528,9 +530,12 @@ def measure(env, manifest, manifest_path, var_dir, args, only) -> tuple[dict, di
             if args.warmup:
                 run_locust(env, host, endpoint, manifest_path, 1, args.warmup, f"{prefix}-warm")
             before = count_questions(env) if endpoint.session == "intake" else 0
+            meter.start()
             result = run_locust(
                 env, host, endpoint, manifest_path, args.users, args.duration, prefix
             )
+            if "skipped" not in result:
+                result["cpu"] = meter.stop(result["requests"])
             if endpoint.session == "intake" and "skipped" not in result:
                 stored = count_questions(env) - before
                 succeeded = result["requests"] - result["failures"]
@@ -539,7 +544,9 @@ def measure(env, manifest, manifest_path, var_dir, args, only) -> tuple[dict, di
             result["label"] = endpoint.label
             result["target_p95_ms"] = endpoint.target_p95_ms
             results[endpoint.key] = result
-            shown = result.get("skipped") or f"p95 {result['p95_ms']} ms, {result['rps']} req/s"
+            shown = result.get("skipped") or (
+                f"p95 {result['p95_ms']} ms, {result['rps']} req/s; {cpu.describe(result['cpu'])}"
+            )
             log(f"  {endpoint.label}: {shown}")
         memory = {
             "gunicorn_workers_rss_mib": [
@@ -555,6 +562,14 @@ def measure(env, manifest, manifest_path, var_dir, args, only) -> tuple[dict, di
         stop(server)
         stop(worker)
     return results, memory
+
+
+def postgres_database(env) -> str | None:
+    """The name of the PostgreSQL database served, for counting its backends' CPU."""
+    parts = urlsplit(env.get("DATABASE_URL", ""))
+    if not parts.scheme.startswith("postg"):
+        return None
+    return parts.path.lstrip("/") or None
 
 
 def machine() -> dict:
@@ -586,6 +601,10 @@ def table(report: dict) -> str:
             f"{result['label']:<26}{result['p50_ms']:>8.0f}{result['p95_ms']:>8.0f}"
             f"{result['p99_ms']:>8.0f}{result['rps']:>8.1f}{result['failures']:>6}  {verdict}"
         )
+    lines.append("where the CPU went (bench/cpu.py):")
+    for result in report["endpoints"].values():
+        if "cpu" in result:
+            lines.append(f"  {result['label']:<24}{cpu.describe(result['cpu'])}")
     memory = report["memory"]
     lines.append(
         f"RSS after the run: gunicorn workers {memory['gunicorn_workers_rss_mib']} MiB, "

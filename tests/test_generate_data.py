@@ -1,7 +1,7 @@
 """manage.py generate_data: the benchmark data set (small sizes here; bench/run makes big ones)."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -284,3 +284,27 @@ class TestOneGeneratedDataSet:
         # Fewer questions at weekends, as services are closed.
         weekdays = [q.created_at.weekday() for q in questions]
         assert sum(day >= 5 for day in weekdays) < len(weekdays) * 2 / 7
+
+    def test_overdue_questions_were_escalated_as_the_job_would_have(self, generated, settings):
+        """The 15-minute job finds no backlog in a generated data set: every question it would
+        have escalated in the past carries its escalation moment, after it was asked, on or
+        after the day it became due, never in the future."""
+        from django.utils import timezone
+
+        from tickets.sla.escalation import escalate_due, escalation_due
+
+        escalated = list(Question.objects.exclude(escalated_at=None))
+        assert generated["escalated"] == len(escalated) > 0
+        for question in escalated:
+            assert question.created_at < question.escalated_at <= timezone.now()
+            day = timezone.localdate(question.escalated_at)
+            reasons = [question.answer_due and question.answer_due < day]
+            reasons.append(question.first_response_due and question.first_response_due < day)
+            reasons.append(
+                question.legal_deadline
+                and question.legal_deadline
+                <= day + timedelta(days=settings.SLA_DEADLINE_WARNING_DAYS)
+            )
+            assert any(reasons), question.reference
+        assert not Question.objects.filter(escalation_due(timezone.localdate())).exists()
+        assert escalate_due() == 0

@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 # --- Escalation
 
 
-def _escalation_due(today: date) -> Q:
+def escalation_due(today: date) -> Q:
+    """The open questions the job escalates on `today`, not escalated before."""
     warn_until = today + timedelta(days=settings.SLA_DEADLINE_WARNING_DAYS)
     return Q(status__in=OPEN_STATUSES, escalated_at__isnull=True) & (
         Q(first_response_at__isnull=True, first_response_due__lt=today)
@@ -40,7 +41,7 @@ def escalate_due() -> int:
     """
     today = timezone.localdate()
     candidates = list(
-        Question.objects.filter(_escalation_due(today)).values_list("pk", flat=True)[:500]
+        Question.objects.filter(escalation_due(today)).values_list("pk", flat=True)[:500]
     )
     escalated = 0
     for pk in candidates:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 FACETS = ("legal_domain", "status", "region", "audience", "language")
 
@@ -44,11 +44,16 @@ class Visibility:
     `terms`: the same rule as facet values, for backends outside the database
     (None: no restriction; {"region": []} matches nothing).
     `nothing`: the user may read none.
+    `condition`: the same rule as a condition on the kind's own rows (a Q of its model), when
+    the owner can say it without a sub-query (e.g. "region in (3, 5)"): a listing of the kind
+    filtered by `search.service.matching_q` then tests it on the rows it reads anyway, instead
+    of joining every match to the owner's queryset once more. None: the queryset is used.
     """
 
     queryset: QuerySet | None = None
     terms: dict[str, list[str]] | None = None
     nothing: bool = False
+    condition: Q | None = None
 
     @classmethod
     def everything(cls) -> Visibility:

@@ -86,6 +86,29 @@ class CappedPaginator(WagtailPaginator):
         return super().items_count_label
 
 
+class MatchesPaginator(CappedPaginator):
+    """The staff search's pages when the keys of every match are known, in the listing's order
+    (QuestionIndexView.search_queryset): the count is their number and a page reads only its
+    own rows, by key, from `rows` (the listing in its order), instead of counting the matches
+    again and sorting them all once more for each page."""
+
+    def __init__(self, object_list, per_page, *, keys, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.keys, self.rows = keys, rows
+
+    @cached_property
+    def count(self):
+        return len(self.keys)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.rows.filter(pk__in=self.keys[bottom:top]), number, self)
+
+
 class QuestionFilterSet(WagtailFilterSet):
     view = django_filters.ChoiceFilter(
         label=_("Quick view"),
@@ -316,13 +339,22 @@ class QuestionIndexView(generic.IndexView):
         if exact:
             matching |= Q(pk=exact[0][0])
         found = queryset.filter(matching)
-        # The full-text match runs once: the keys of every row the listing shows, then the
-        # paginator's count and the page are key look-ups (instead of two more matches). Past
-        # the paginator's cap the listing keeps the sub-query (its order decides the pages).
-        keys = list(found.order_by().values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
+        # The full-text match runs once, in the listing's order (`queryset` is ordered): the
+        # keys of every row the listing shows. The paginator counts them and reads the 50 rows
+        # of its page by key (MatchesPaginator); an export reads them all. Past the
+        # paginator's cap the listing keeps the sub-query (its order decides the pages).
+        keys = list(found.values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
         if len(keys) <= CappedPaginator.CAP:
+            self.matched = (keys, queryset)
             return queryset.filter(pk__in=keys)
         return found
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        matched = getattr(self, "matched", None)
+        if matched is None:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        keys, rows = matched
+        return MatchesPaginator(queryset, per_page, keys=keys, rows=rows, **kwargs)
 
 
 class VisibleQuestionMixin:

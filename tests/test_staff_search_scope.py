@@ -223,3 +223,9 @@ def test_every_page_of_a_search_keeps_the_listings_order_and_count(client, corpu
     second, _count = shown(client, specialist, {**params, "p": 2})
     assert count == 58
     assert first + second == by_reference
+
+    # The export of a search holds every match, in the listing's order.
+    client.force_login(specialist)
+    response = client.get("/admin/questions/", {"q": "gezinshereniging", "export": "csv"})
+    exported = b"".join(response.streaming_content).decode()
+    assert re.findall(r"WW-\d{4}-\d{6}", exported) == in_queue_order

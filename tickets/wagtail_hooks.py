@@ -2,6 +2,7 @@
 and answer templates."""
 
 import functools
+import re
 
 import django_filters
 from django import forms
@@ -31,6 +32,7 @@ from search import service as search_service
 from tickets import access, languages, queue_views
 from tickets.models import (
     QUICK_VIEWS,
+    REFERENCE_PATTERN,
     AnswerTemplate,
     Priority,
     Question,
@@ -63,6 +65,8 @@ class QuestionPermissionPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(Question, QuestionPermissionPolicy(Question))
+
+REFERENCE = re.compile(REFERENCE_PATTERN)
 
 
 class CappedPaginator(WagtailPaginator):
@@ -333,11 +337,13 @@ class QuestionIndexView(generic.IndexView):
         # listing's order, count and pages hold for all of them.
         matching = search_service.matching_q(self.search_query, "question", self.request.user)
         # References are upper case ("WW-2026-000123"): an exact match can use the unique index.
-        # Looked up first: an OR in the listing's query would test every row of the region.
+        # Looked up first (and only for what can be a reference): an OR in the listing's query
+        # would test every row of the region.
         reference = self.search_query.strip().upper()
-        exact = list(queryset.filter(reference=reference).order_by().values_list("pk")[:1])
-        if exact:
-            matching |= Q(pk=exact[0][0])
+        if REFERENCE.fullmatch(reference):
+            exact = list(queryset.filter(reference=reference).order_by().values_list("pk")[:1])
+            if exact:
+                matching |= Q(pk=exact[0][0])
         found = queryset.filter(matching)
         # The full-text match runs once, in the listing's order (`queryset` is ordered): the
         # keys of every row the listing shows. The paginator counts them and reads the 50 rows
@@ -346,7 +352,8 @@ class QuestionIndexView(generic.IndexView):
         keys = list(found.values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
         if len(keys) <= CappedPaginator.CAP:
             self.matched = (keys, queryset)
-            return queryset.filter(pk__in=keys)
+            if self.is_export:
+                return queryset.filter(pk__in=keys)
         return found
 
     def get_paginator(self, queryset, per_page, **kwargs):

@@ -4,7 +4,8 @@
 subclass in its own module (e.g. `tickets/search_index.py`) and calls `register()` from its
 AppConfig.ready(). The kind turns an object into a neutral `Entry` (title, text, language, facet
 values) and states who may read what as a `Visibility`, which every backend applies inside its
-query: the database backend as a sub-query on the owner's queryset (the owner's own rule), the
+query: the database backend as a sub-query on the owner's queryset (the owner's own rule), or as
+the owner's condition on the rows of a listing that filters itself (`matching_q`), the
 Elasticsearch backend as terms filters on facet values the owner computes from the user.
 """
 

@@ -21,6 +21,7 @@ from tests.elastic_node import ES_URL, SKIP_REASON
 from tests.search_corpus import fake_articles, make_questions
 from tickets import lifecycle
 from tickets.models import Question
+from tickets.wagtail_hooks import CappedPaginator
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
@@ -350,7 +351,9 @@ def shown(client, user, params):
     return rows, response.context["paginator"].count
 
 
-def test_every_page_of_a_staff_search_keeps_the_listings_order_and_count(client, corpus, backend):
+def test_every_page_of_a_staff_search_keeps_the_listings_order_and_count(
+    client, corpus, backend, monkeypatch
+):
     """The queue's search box with more matches than one page (50): the count is every match
     of the scope, and the pages show them in the queue's order (legal deadline, then answer
     due date), or in the order of the column the user sorts by, each match once; closed
@@ -396,7 +399,16 @@ def test_every_page_of_a_staff_search_keeps_the_listings_order_and_count(client,
     assert first + second == by_reference
 
     # The export of a search holds every match, in the listing's order.
-    client.force_login(specialist)
-    response = client.get("/admin/questions/", {"q": "gezinshereniging", "export": "csv"})
-    exported = b"".join(response.streaming_content).decode()
-    assert re.findall(r"WW-\d{4}-\d{6}", exported) == in_queue_order
+    def exported():
+        client.force_login(specialist)
+        response = client.get("/admin/questions/", {"q": "gezinshereniging", "export": "csv"})
+        return re.findall(r"WW-\d{4}-\d{6}", b"".join(response.streaming_content).decode())
+
+    assert exported() == in_queue_order
+
+    # Past the paginator's cap: "more than CAP", the first rows in order, the export whole.
+    monkeypatch.setattr(CappedPaginator, "CAP", 20)
+    first, count = shown(client, specialist, {"q": "gezinshereniging"})
+    assert count == 21
+    assert first == in_queue_order[:21]
+    assert exported() == in_queue_order

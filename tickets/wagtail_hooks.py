@@ -91,10 +91,10 @@ class CappedPaginator(WagtailPaginator):
 
 
 class MatchesPaginator(CappedPaginator):
-    """The staff search's pages when the keys of every match are known, in the listing's order
-    (QuestionIndexView.search_queryset): the count is their number and a page reads only its
-    own rows, by key, from `rows` (the listing in its order), instead of counting the matches
-    again and sorting them all once more for each page."""
+    """The staff search's pages when the keys of the matches are known, in the listing's order
+    (QuestionIndexView.search_queryset, at most CAP + 1 of them): the count is their number
+    and a page reads only its own rows, by key, from `rows` (the listing in its order), instead
+    of counting the matches again and sorting them all once more for each page."""
 
     def __init__(self, object_list, per_page, *, keys, rows, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -346,14 +346,14 @@ class QuestionIndexView(generic.IndexView):
                 matching |= Q(pk=exact[0][0])
         found = queryset.filter(matching)
         # The full-text match runs once, in the listing's order (`queryset` is ordered): the
-        # keys of every row the listing shows. The paginator counts them and reads the 50 rows
-        # of its page by key (MatchesPaginator); an export reads them all. Past the
-        # paginator's cap the listing keeps the sub-query (its order decides the pages).
+        # keys of every row the listing shows, up to one past the paginator's cap. The
+        # paginator counts them (past the cap: "more than CAP", as CappedPaginator counts) and
+        # reads the 50 rows of its page by key (MatchesPaginator). An export reads every
+        # match: by key, or past the cap through the sub-query.
         keys = list(found.values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
-        if len(keys) <= CappedPaginator.CAP:
-            self.matched = (keys, queryset)
-            if self.is_export:
-                return queryset.filter(pk__in=keys)
+        self.matched = (keys, queryset)
+        if self.is_export and len(keys) <= CappedPaginator.CAP:
+            return queryset.filter(pk__in=keys)
         return found
 
     def get_paginator(self, queryset, per_page, **kwargs):

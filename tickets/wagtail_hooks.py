@@ -345,15 +345,14 @@ class QuestionIndexView(generic.IndexView):
             if exact:
                 matching |= Q(pk=exact[0][0])
         found = queryset.filter(matching)
+        if self.is_export:
+            return found  # every match, in the listing's order, streamed (stream_csv)
         # The full-text match runs once, in the listing's order (`queryset` is ordered): the
         # keys of every row the listing shows, up to one past the paginator's cap. The
         # paginator counts them (past the cap: "more than CAP", as CappedPaginator counts) and
-        # reads the 50 rows of its page by key (MatchesPaginator). An export reads every
-        # match: by key, or past the cap through the sub-query.
+        # reads the 50 rows of its page by key (MatchesPaginator).
         keys = list(found.values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
         self.matched = (keys, queryset)
-        if self.is_export and len(keys) <= CappedPaginator.CAP:
-            return queryset.filter(pk__in=keys)
         return found
 
     def get_paginator(self, queryset, per_page, **kwargs):

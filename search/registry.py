@@ -4,7 +4,8 @@
 subclass in its own module (e.g. `tickets/search_index.py`) and calls `register()` from its
 AppConfig.ready(). The kind turns an object into a neutral `Entry` (title, text, language, facet
 values) and states who may read what as a `Visibility`, which every backend applies inside its
-query: the database backend as a sub-query on the owner's queryset (the owner's own rule), the
+query: the database backend as a sub-query on the owner's queryset (the owner's own rule), or as
+the owner's condition on the rows of a listing that filters itself (`matching_q`), the
 Elasticsearch backend as terms filters on facet values the owner computes from the user.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 FACETS = ("legal_domain", "status", "region", "audience", "language")
 
@@ -44,11 +45,16 @@ class Visibility:
     `terms`: the same rule as facet values, for backends outside the database
     (None: no restriction; {"region": []} matches nothing).
     `nothing`: the user may read none.
+    `condition`: the same rule as a condition on the kind's own rows (a Q of its model), when
+    the owner can say it without a sub-query (e.g. "region in (3, 5)"): a listing of the kind
+    filtered by `search.service.matching_q` then tests it on the rows it reads anyway, instead
+    of joining every match to the owner's queryset once more. None: the queryset is used.
     """
 
     queryset: QuerySet | None = None
     terms: dict[str, list[str]] | None = None
     nothing: bool = False
+    condition: Q | None = None
 
     @classmethod
     def everything(cls) -> Visibility:

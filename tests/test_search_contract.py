@@ -4,18 +4,24 @@ The database half always runs (SQLite here, PostgreSQL in CI). The Elasticsearch
 against a real node when ELASTICSEARCH_URL is set and is skipped with that reason otherwise.
 """
 
+import re
 import uuid
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from backoffice import roles
 from search import service
+from tests import factories
 from tests.conftest import make_user
 from tests.elastic_node import ES_URL, SKIP_REASON
 from tests.search_corpus import fake_articles, make_questions
+from tickets import lifecycle
 from tickets.models import Question
+from tickets.wagtail_hooks import CappedPaginator
 
 
 @pytest.fixture(params=["database", "elasticsearch"])
@@ -333,3 +339,76 @@ def test_other_forms_of_words_where_the_backend_stems(corpus, backend, language)
     refresh(backend)
     found = service.search(query, kinds=["article"], language=language)
     assert "70" in ids(found.hits)
+
+
+def shown(client, user, params):
+    """The references of the rows of one page of the listing, top to bottom, and its count."""
+    client.force_login(user)
+    response = client.get("/admin/questions/", params)
+    assert response.status_code == 200
+    tbody = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = list(dict.fromkeys(re.findall(r"WW-\d{4}-\d{6}", tbody)))  # named twice a row
+    return rows, response.context["paginator"].count
+
+
+def test_every_page_of_a_staff_search_keeps_the_listings_order_and_count(
+    client, corpus, backend, monkeypatch
+):
+    """The queue's search box with more matches than one page (50): the count is every match
+    of the scope, and the pages show them in the queue's order (legal deadline, then answer
+    due date), or in the order of the column the user sorts by, each match once; closed
+    questions are found too; the export holds them all."""
+    users, regions = corpus["users"], corpus["regions"]
+    antwerp = regions["antw"].municipalities.get()
+    today = timezone.localdate()
+    made = [
+        factories.question(
+            municipality=antwerp,
+            subject=f"Gezinshereniging, vraag {index}",
+            body="Wanneer mag mijn familie komen?",
+            deadline=today + timedelta(days=index % 9) if index % 3 else None,
+        )
+        for index in range(56)
+    ]
+    for question in made[::7]:
+        lifecycle.close(question, actor=users["superuser"], outcome="answered")
+    factories.question(
+        municipality=regions["gnt"].municipalities.get(), subject="Gezinshereniging in Gent"
+    )
+    service.rebuild("question")
+    refresh(backend)
+    specialist = users["specialist_antw"]
+    expected = Question.objects.filter(
+        pk__in=[question.pk for question in made]
+        + [corpus["questions"][name].pk for name in ("reunion", "reunion_kids")]
+    )
+    in_queue_order = list(expected.queue_order().values_list("reference", flat=True))
+    assert len(in_queue_order) == 58
+
+    first, count = shown(client, specialist, {"q": "gezinshereniging"})
+    second, count_again = shown(client, specialist, {"q": "gezinshereniging", "p": 2})
+    assert count == count_again == 58
+    assert first == in_queue_order[:50]
+    assert second == in_queue_order[50:]
+
+    by_reference = list(expected.order_by("-reference").values_list("reference", flat=True))
+    params = {"q": "gezinshereniging", "ordering": "-reference"}
+    first, count = shown(client, specialist, params)
+    second, _count = shown(client, specialist, {**params, "p": 2})
+    assert count == 58
+    assert first + second == by_reference
+
+    # The export of a search holds every match, in the listing's order.
+    def exported():
+        client.force_login(specialist)
+        response = client.get("/admin/questions/", {"q": "gezinshereniging", "export": "csv"})
+        return re.findall(r"WW-\d{4}-\d{6}", b"".join(response.streaming_content).decode())
+
+    assert exported() == in_queue_order
+
+    # Past the paginator's cap: "more than CAP", the first rows in order, the export whole.
+    monkeypatch.setattr(CappedPaginator, "CAP", 20)
+    first, count = shown(client, specialist, {"q": "gezinshereniging"})
+    assert count == 21
+    assert first == in_queue_order[:21]
+    assert exported() == in_queue_order

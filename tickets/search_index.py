@@ -53,7 +53,9 @@ class QuestionKind(Kind):
             return Visibility.none()
         if scope.everything:
             return Visibility.everything()
-        return Visibility(queryset=scope.questions(), terms=scope.search_terms())
+        return Visibility(
+            queryset=scope.questions(), terms=scope.search_terms(), condition=scope.q()
+        )
 
     def facet_label(self, facet, value):
         if facet == "legal_domain":

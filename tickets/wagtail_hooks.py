@@ -2,6 +2,7 @@
 and answer templates."""
 
 import functools
+import re
 
 import django_filters
 from django import forms
@@ -31,6 +32,7 @@ from search import service as search_service
 from tickets import access, languages, queue_views
 from tickets.models import (
     QUICK_VIEWS,
+    REFERENCE_PATTERN,
     AnswerTemplate,
     Priority,
     Question,
@@ -64,6 +66,8 @@ class QuestionPermissionPolicy(ModelPermissionPolicy):
 
 register_permission_policy(Question, QuestionPermissionPolicy(Question))
 
+REFERENCE = re.compile(REFERENCE_PATTERN)
+
 
 class CappedPaginator(WagtailPaginator):
     """Counts at most CAP rows (COUNT over a LIMIT subquery): a page view never counts a
@@ -84,6 +88,29 @@ class CappedPaginator(WagtailPaginator):
         if self.capped:
             return _("more than %(count)d questions") % {"count": self.CAP}
         return super().items_count_label
+
+
+class MatchesPaginator(CappedPaginator):
+    """The staff search's pages when the keys of the matches are known, in the listing's order
+    (QuestionIndexView.search_queryset, at most CAP + 1 of them): the count is their number
+    and a page reads only its own rows, by key, from `rows` (the listing in its order), instead
+    of counting the matches again and sorting them all once more for each page."""
+
+    def __init__(self, object_list, per_page, *, keys, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.keys, self.rows = keys, rows
+
+    @cached_property
+    def count(self):
+        return len(self.keys)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.rows.filter(pk__in=self.keys[bottom:top]), number, self)
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -310,19 +337,30 @@ class QuestionIndexView(generic.IndexView):
         # listing's order, count and pages hold for all of them.
         matching = search_service.matching_q(self.search_query, "question", self.request.user)
         # References are upper case ("WW-2026-000123"): an exact match can use the unique index.
-        # Looked up first: an OR in the listing's query would test every row of the region.
+        # Looked up first (and only for what can be a reference): an OR in the listing's query
+        # would test every row of the region.
         reference = self.search_query.strip().upper()
-        exact = list(queryset.filter(reference=reference).order_by().values_list("pk")[:1])
-        if exact:
-            matching |= Q(pk=exact[0][0])
+        if REFERENCE.fullmatch(reference):
+            exact = list(queryset.filter(reference=reference).order_by().values_list("pk")[:1])
+            if exact:
+                matching |= Q(pk=exact[0][0])
         found = queryset.filter(matching)
-        # The full-text match runs once: the keys of every row the listing shows, then the
-        # paginator's count and the page are key look-ups (instead of two more matches). Past
-        # the paginator's cap the listing keeps the sub-query (its order decides the pages).
-        keys = list(found.order_by().values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
-        if len(keys) <= CappedPaginator.CAP:
-            return queryset.filter(pk__in=keys)
+        if self.is_export:
+            return found  # every match, in the listing's order, streamed (stream_csv)
+        # The full-text match runs once, in the listing's order (`queryset` is ordered): the
+        # keys of every row the listing shows, up to one past the paginator's cap. The
+        # paginator counts them (past the cap: "more than CAP", as CappedPaginator counts) and
+        # reads the 50 rows of its page by key (MatchesPaginator).
+        keys = list(found.values_list("pk", flat=True)[: CappedPaginator.CAP + 1])
+        self.matched = (keys, queryset)
         return found
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        matched = getattr(self, "matched", None)
+        if matched is None:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        keys, rows = matched
+        return MatchesPaginator(queryset, per_page, keys=keys, rows=rows, **kwargs)
 
 
 class VisibleQuestionMixin:

@@ -473,8 +473,9 @@ class DatabaseBackend:
         The scope's facet values (`visibility.terms`: regions, legal domains) are words of the
         full-text match itself (SearchDocument.facet_terms), so FTS5 or PostgreSQL's GIN index
         intersects the word and the scope, and only the scope's matches go further: there the
-        owner's rule (`visibility.queryset`) is checked on each of them, so an index that lags
-        behind a change of region never shows more than the rule allows."""
+        owner's rule is checked on each of them, so an index that lags behind a change of region
+        never shows more than the rule allows. The rule as a condition on the listing's rows
+        (`visibility.condition`) when the owner gives one, else as a sub-query on its queryset."""
         if visibility.nothing:
             return Q(pk__in=[])
         scope = visibility.terms or {}
@@ -497,6 +498,9 @@ class DatabaseBackend:
         else:
             documents = SearchDocument.objects.filter(kind=kind)
         matched = documents.values(_object_pk=Cast("object_id", model._meta.pk))
+        if visibility.condition is not None:
+            # The owner's rule on the listing's own rows: no second join of every match.
+            return Q(pk__in=matched) & visibility.condition
         if visibility.queryset is None:
             return Q(pk__in=matched)
         return Q(pk__in=visibility.queryset.filter(pk__in=matched).order_by().values("pk"))

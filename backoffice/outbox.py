@@ -8,7 +8,9 @@ the change that causes it, and run by the django-q2 worker once that transaction
 - **Once per transaction**: adding the same handler with the same arguments twice in one
   transaction (a staff reply saves the question three times) writes one row.
 - **After the commit** the row is handed to django-q2 (`run`); a rolled-back change leaves
-  neither a row nor a task. The row is marked done when its handler returned.
+  neither a row nor a task. With the database broker the task's row is written in the
+  change's own transaction instead (no hand-over transaction after it; the worker sees it
+  once it committed). The row is marked done when its handler returned.
 - **Nothing lost**: a row not done in time (the task was lost with Redis, the worker was killed,
   the broker was down, the handler failed) is handed over again by `sweep`, a django-q2
   schedule, until it succeeds or OUTBOX_MAX_ATTEMPTS runs failed.
@@ -120,11 +122,14 @@ def inline(*, skip=()):
 class _Dispatch:
     """The on-commit callback of one row; remembers whether it ran, for deduplication."""
 
-    def __init__(self, pk: int, in_process: bool, pending: dict | None = None, key=None):
+    def __init__(
+        self, pk: int, in_process: bool, pending: dict | None = None, key=None, queued=False
+    ):
         self.pk = pk
         self.in_process = in_process
         self.fired = False
         self.pending, self.key = pending, key
+        self.queued = queued  # its task row was written in the transaction (database broker)
 
     def __call__(self):
         if self.fired:  # registered again by a deduplicated add: the row goes once
@@ -132,6 +137,8 @@ class _Dispatch:
         self.fired = True
         if self.pending is not None and self.pending.get(self.key) is self:
             del self.pending[self.key]
+        if self.queued:
+            return
         if self.in_process:
             run(self.pk)
         else:
@@ -191,12 +198,39 @@ def add(func, *args, **kwargs):
         due_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
     )
     in_process = mode is not None
+    # With the database broker in this very database, the task's row is written in the
+    # change's own transaction: it commits (or rolls back) with the outbox row, and the
+    # worker sees it only after the commit. No hand-over transaction of its own after the
+    # commit (on SQLite one more wait for the single writer, on PostgreSQL one more commit).
+    handed_over = (
+        not in_process and connection.in_atomic_block and _broker_in_transaction(connection)
+    )
+    if handed_over:
+        _dispatch_in_transaction(row.pk)
     if connection.in_atomic_block:
-        callback = pending[key] = _Dispatch(row.pk, in_process, pending, key)
+        callback = pending[key] = _Dispatch(row.pk, in_process, pending, key, handed_over)
     else:
         callback = _Dispatch(row.pk, in_process)
     transaction.on_commit(callback)
     return row
+
+
+def _broker_in_transaction(connection) -> bool:
+    """True when django-q2's broker is the database of this connection and tasks are queued,
+    not run at once (TASKS_SYNC): its task row can then join the current transaction."""
+    from django_q.conf import Conf
+
+    return Conf.ORM == connection.alias and not Conf.SYNC
+
+
+def _dispatch_in_transaction(pk: int) -> None:
+    """Queue the row's run inside the current transaction (a savepoint of its own: a broker
+    insert that fails is logged and leaves the change intact; the sweep hands the row over)."""
+    try:
+        with transaction.atomic():
+            _enqueue(pk)
+    except Exception:
+        logger.warning("Outbox: could not queue row %s; the sweep will", pk, exc_info=True)
 
 
 # --- Handing rows to the worker -------------------------------------------------------------
@@ -205,15 +239,23 @@ def add(func, *args, **kwargs):
 def dispatch(pk: int) -> bool:
     """Queue the row's run on django-q2. A broker that cannot be reached is logged, not raised:
     the row waits in the database and the sweep hands it over again."""
-    from django_q.tasks import async_task
-
     try:
         with _broker_transaction():
-            async_task(RUNNER, pk, group="outbox")
+            _enqueue(pk)
     except Exception:
         logger.warning("Outbox: could not queue row %s; the sweep will", pk, exc_info=True)
         return False
     return True
+
+
+def _enqueue(pk: int) -> None:
+    """The task that runs the row. Its result is not kept by django-q2 (`save=False`): the
+    row itself records when it was done and what the handler returned, and keeping it would
+    cost every run django-q2's pruning of its result table (all SAVE_LIMIT kept results read,
+    and on PostgreSQL locked, once per task). A failed run is still kept by django-q2."""
+    from django_q.tasks import async_task
+
+    async_task(RUNNER, pk, group="outbox", save=False)
 
 
 def _broker_transaction():

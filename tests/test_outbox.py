@@ -73,6 +73,44 @@ def test_a_new_question_writes_its_mails_and_its_index_update_in_its_transaction
 
 
 @pytest.mark.django_db
+def test_with_the_database_broker_the_tasks_are_queued_in_the_changes_transaction(
+    region, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With the database broker (no TASKS_SYNC, as production without Redis runs) the task of
+    each row is written in the question's own transaction: queued once, before the commit
+    and not again after it, gone with a rollback. django-q2 is asked to keep no result."""
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    OrmQ.objects.all().delete()
+    before = _last_pk()
+
+    class Refused(Exception):
+        pass
+
+    with pytest.raises(Refused), transaction.atomic():
+        _ask(region)
+        assert OrmQ.objects.count() == 3  # written with the rows, inside the transaction
+        raise Refused
+    assert not OrmQ.objects.exists() and not _rows(before).exists()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _ask(region)
+        queued_before_commit = OrmQ.objects.count()
+    rows = _rows(before)
+    tasks = [SignedPackage.loads(task.payload) for task in OrmQ.objects.all()]
+    assert queued_before_commit == 3 and callbacks  # the callbacks ran and queued nothing more
+    assert sorted(task["args"][0] for task in tasks) == sorted(rows.values_list("pk", flat=True))
+    assert {task["func"] for task in tasks} == {outbox.RUNNER}
+    assert all(task["save"] is False for task in tasks)
+    # The worker's run of one of them: the row is done, django-q2 keeps no result of it.
+    ran = outbox.run(tasks[0]["args"][0])
+    assert ran == "done" and OutboxTask.objects.get(pk=tasks[0]["args"][0]).done_at
+
+
+@pytest.mark.django_db
 def test_one_staff_reply_queues_one_index_update_and_one_mail(
     region, django_capture_on_commit_callbacks
 ):

@@ -157,6 +157,41 @@ def test_an_effect_added_again_after_a_rolled_back_savepoint_is_kept(region):
 
 
 @pytest.mark.django_db
+def test_the_mails_of_one_occasion_are_claimed_and_marked_together(region):
+    """A new question's notice to a region's specialists: claimed in one statement, marked sent
+    in one (not two writes per specialist); a mail that fails is unclaimed and reported while
+    the others go, and the next run sends that one only."""
+    from django.core.mail import EmailMessage
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    key = "question:1:staff:new"
+    addresses = [f"specialist-{n}@example.org" for n in range(6)]
+    broken = "broken\n@example.org"  # a header that cannot be written: this mail fails
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as queries:
+        sent, failure = outbox.send_each_once(
+            key, [EmailMessage("Nieuw", "Link", None, [to]) for to in [*addresses, broken]]
+        )
+    writes = [
+        q["sql"].split()[0]
+        for q in queries
+        if "backoffice_sentmail" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert writes == ["INSERT", "UPDATE", "DELETE"]  # claims, sent, the failed one's claim
+    assert sent == 6 and failure is not None
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(addresses)
+    assert SentMail.objects.filter(key=key, sent_at__isnull=False).count() == 6
+    assert SentMail.objects.filter(key=key).count() == 6  # the failed one is not claimed
+    # A replay (the run failed, the sweep runs it again) sends nothing that left.
+    mail.outbox.clear()
+    again = [EmailMessage("Nieuw", "Link", None, [to]) for to in [*addresses, "late@example.org"]]
+    assert outbox.send_each_once(key, again) == (1, None)
+    assert [m.to for m in mail.outbox] == [["late@example.org"]]
+    assert outbox.send_each_once(key, []) == (0, None)
+
+
+@pytest.mark.django_db
 def test_a_replay_sends_nothing_twice(region, django_capture_on_commit_callbacks):
     make_user(roles.SPECIALIST, "sam", regions=[region])
     make_user(roles.SPECIALIST, "noor", regions=[region])

@@ -204,10 +204,11 @@ def add(func, *args, **kwargs):
     # worker sees it only after the commit. No hand-over transaction of its own after the
     # commit (on SQLite one more wait for the single writer, on PostgreSQL one more commit).
     handed_over = (
-        not in_process and connection.in_atomic_block and _broker_in_transaction(connection)
+        not in_process
+        and connection.in_atomic_block
+        and _broker_in_transaction(connection)
+        and _dispatch_in_transaction(row.pk)
     )
-    if handed_over:
-        _dispatch_in_transaction(row.pk)
     if connection.in_atomic_block:
         callback = pending[key] = _Dispatch(row.pk, in_process, pending, key, handed_over)
     else:
@@ -224,14 +225,17 @@ def _broker_in_transaction(connection) -> bool:
     return Conf.ORM == connection.alias and not Conf.SYNC
 
 
-def _dispatch_in_transaction(pk: int) -> None:
+def _dispatch_in_transaction(pk: int) -> bool:
     """Queue the row's run inside the current transaction (a savepoint of its own: a broker
-    insert that fails is logged and leaves the change intact; the sweep hands the row over)."""
+    insert that fails leaves the change intact, and the row is handed over after the commit
+    as without this, or by the sweep)."""
     try:
         with transaction.atomic():
             _enqueue(pk)
     except Exception:
-        logger.warning("Outbox: could not queue row %s; the sweep will", pk, exc_info=True)
+        logger.warning("Outbox: could not queue row %s in its transaction", pk, exc_info=True)
+        return False
+    return True
 
 
 # --- Handing rows to the worker -------------------------------------------------------------

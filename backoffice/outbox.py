@@ -447,17 +447,17 @@ def send_once(key: str, message) -> str:
 
 def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
     """`send_once` for the mails of one occasion to many people (one recipient each): claimed
-    together in one transaction, sent over one connection to the mail server, marked sent in
-    one statement. Returns (how many were sent now, the first failure or None); a failed mail
-    is unclaimed and left for the next run, the others still go.
+    together in one transaction, sent over one connection to the mail server, each marked sent
+    as soon as it left. Returns (how many were sent now, the first failure or None); a failed
+    mail is unclaimed and left for the next run, the others still go.
 
-    One at a time, each mail was two writes of its own (its claim, then "sent"): for a new
-    question's notice to a region's 23 specialists, 46 waits for SQLite's single writer in the
-    worker while intakes come in. A recipient already claimed (a replay) goes through
-    `send_once`, which skips a mail that left and takes over a claim that ran out. The price:
-    a worker killed while sending the batch sends the mails of this batch that had left again
-    once the claims run out (OUTBOX_MAIL_CLAIM_SECONDS), where one at a time it was the one
-    mail in flight; a killed worker is rare, a batch takes milliseconds."""
+    One at a time, each mail was a claim transaction, a connection and a "sent" write: for a
+    new question's notice to a region's 23 specialists, 46 waits for SQLite's single writer in
+    the worker while intakes come in; the claims are now one. "Sent" stays one write per mail,
+    right after it left, so a worker killed while sending sends again at most the one mail in
+    flight (as one at a time), not the ones of the batch that had left (a real mail server
+    takes a second or more for 23 mails). A recipient already claimed (a replay) goes through
+    `send_once`, which skips a mail that left and takes over a claim that ran out."""
     from django.core.mail import get_connection
     from django.db import IntegrityError
 
@@ -505,14 +505,13 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
                 failure = failure or error
             else:
                 done.append(recipient)
+                SentMail.objects.filter(key=key, recipient=recipient).update(sent_at=timezone.now())
     except Exception as error:  # the connection could not be opened
         failure = failure or error
         failed = [recipient for recipient in claimed if recipient not in done]
     finally:
         with contextlib.suppress(Exception):
             connection.close()
-        if done:
-            SentMail.objects.filter(key=key, recipient__in=done).update(sent_at=timezone.now())
         if failed:
             SentMail.objects.filter(key=key, recipient__in=failed, sent_at=None).delete()
     return sent + len(done), failure

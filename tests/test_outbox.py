@@ -157,10 +157,10 @@ def test_an_effect_added_again_after_a_rolled_back_savepoint_is_kept(region):
 
 
 @pytest.mark.django_db
-def test_the_mails_of_one_occasion_are_claimed_and_marked_together(region):
-    """A new question's notice to a region's specialists: claimed in one statement, marked sent
-    in one (not two writes per specialist); a mail that fails is unclaimed and reported while
-    the others go, and the next run sends that one only."""
+def test_the_mails_of_one_occasion_are_claimed_together_and_marked_as_they_leave(region):
+    """A new question's notice to a region's specialists: claimed in one statement (not one
+    transaction per specialist), each marked sent as it left; a mail that fails is unclaimed and
+    reported while the others go, and the next run sends that one only."""
     from django.core.mail import EmailMessage
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -178,7 +178,8 @@ def test_the_mails_of_one_occasion_are_claimed_and_marked_together(region):
         for q in queries
         if "backoffice_sentmail" in q["sql"] and not q["sql"].startswith("SELECT")
     ]
-    assert writes == ["INSERT", "UPDATE", "DELETE"]  # claims, sent, the failed one's claim
+    # The claims, each "sent", the failed one's claim.
+    assert writes == ["INSERT", *["UPDATE"] * len(addresses), "DELETE"]
     assert sent == 6 and failure is not None
     assert sorted(m.to[0] for m in mail.outbox) == sorted(addresses)
     assert SentMail.objects.filter(key=key, sent_at__isnull=False).count() == 6
@@ -189,6 +190,34 @@ def test_the_mails_of_one_occasion_are_claimed_and_marked_together(region):
     assert outbox.send_each_once(key, again) == (1, None)
     assert [m.to for m in mail.outbox] == [["late@example.org"]]
     assert outbox.send_each_once(key, []) == (0, None)
+
+
+class WorkerKilled(BaseException):
+    """What a worker killed in the middle of a send looks like from inside: nothing after it
+    runs, no `except Exception` catches it."""
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_in_a_batch_sends_again_only_the_mail_in_flight(region):
+    from django.core.mail import EmailMessage
+
+    class DiesWhileSending(EmailMessage):
+        def send(self, fail_silently=False):
+            raise WorkerKilled
+
+    key = "question:2:staff:new"
+    addresses = [f"specialist-{n}@example.org" for n in range(4)]
+    messages = [EmailMessage("Nieuw", "Link", None, [to]) for to in addresses[:3]]
+    messages.append(DiesWhileSending("Nieuw", "Link", None, [addresses[3]]))
+    mail.outbox.clear()
+    with pytest.raises(WorkerKilled):
+        outbox.send_each_once(key, messages)
+    assert len(mail.outbox) == 3
+    # The three that left are known as sent: a replay after the claims run out skips them.
+    left = SentMail.objects.filter(key=key, sent_at__isnull=False)
+    assert sorted(left.values_list("recipient", flat=True)) == sorted(
+        outbox._recipient_digest(to) for to in addresses[:3]
+    )
 
 
 @pytest.mark.django_db

@@ -8,7 +8,9 @@ the change that causes it, and run by the django-q2 worker once that transaction
 - **Once per transaction**: adding the same handler with the same arguments twice in one
   transaction (a staff reply saves the question three times) writes one row.
 - **After the commit** the row is handed to django-q2 (`run`); a rolled-back change leaves
-  neither a row nor a task. The row is marked done when its handler returned.
+  neither a row nor a task. With the database broker the task's row is written in the
+  change's own transaction instead (no hand-over transaction after it; the worker sees it
+  once it committed). The row is marked done when its handler returned.
 - **Nothing lost**: a row not done in time (the task was lost with Redis, the worker was killed,
   the broker was down, the handler failed) is handed over again by `sweep`, a django-q2
   schedule, until it succeeds or OUTBOX_MAX_ATTEMPTS runs failed.
@@ -20,6 +22,7 @@ The broker only ever carries a row's number: a task signed with another key and 
 the worker (BadSignature) loses nothing either, the sweep hands the row over again.
 """
 
+import contextlib
 import hashlib
 import hmac
 import importlib
@@ -120,11 +123,14 @@ def inline(*, skip=()):
 class _Dispatch:
     """The on-commit callback of one row; remembers whether it ran, for deduplication."""
 
-    def __init__(self, pk: int, in_process: bool, pending: dict | None = None, key=None):
+    def __init__(
+        self, pk: int, in_process: bool, pending: dict | None = None, key=None, queued=False
+    ):
         self.pk = pk
         self.in_process = in_process
         self.fired = False
         self.pending, self.key = pending, key
+        self.queued = queued  # its task row was written in the transaction (database broker)
 
     def __call__(self):
         if self.fired:  # registered again by a deduplicated add: the row goes once
@@ -132,6 +138,8 @@ class _Dispatch:
         self.fired = True
         if self.pending is not None and self.pending.get(self.key) is self:
             del self.pending[self.key]
+        if self.queued:
+            return
         if self.in_process:
             run(self.pk)
         else:
@@ -191,12 +199,43 @@ def add(func, *args, **kwargs):
         due_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
     )
     in_process = mode is not None
+    # With the database broker in this very database, the task's row is written in the
+    # change's own transaction: it commits (or rolls back) with the outbox row, and the
+    # worker sees it only after the commit. No hand-over transaction of its own after the
+    # commit (on SQLite one more wait for the single writer, on PostgreSQL one more commit).
+    handed_over = (
+        not in_process
+        and connection.in_atomic_block
+        and _broker_in_transaction(connection)
+        and _dispatch_in_transaction(row.pk)
+    )
     if connection.in_atomic_block:
-        callback = pending[key] = _Dispatch(row.pk, in_process, pending, key)
+        callback = pending[key] = _Dispatch(row.pk, in_process, pending, key, handed_over)
     else:
         callback = _Dispatch(row.pk, in_process)
     transaction.on_commit(callback)
     return row
+
+
+def _broker_in_transaction(connection) -> bool:
+    """True when django-q2's broker is the database of this connection and tasks are queued,
+    not run at once (TASKS_SYNC): its task row can then join the current transaction."""
+    from django_q.conf import Conf
+
+    return Conf.ORM == connection.alias and not Conf.SYNC
+
+
+def _dispatch_in_transaction(pk: int) -> bool:
+    """Queue the row's run inside the current transaction (a savepoint of its own: a broker
+    insert that fails leaves the change intact, and the row is handed over after the commit
+    as without this, or by the sweep)."""
+    try:
+        with transaction.atomic():
+            _enqueue(pk)
+    except Exception:
+        logger.warning("Outbox: could not queue row %s in its transaction", pk, exc_info=True)
+        return False
+    return True
 
 
 # --- Handing rows to the worker -------------------------------------------------------------
@@ -205,15 +244,23 @@ def add(func, *args, **kwargs):
 def dispatch(pk: int) -> bool:
     """Queue the row's run on django-q2. A broker that cannot be reached is logged, not raised:
     the row waits in the database and the sweep hands it over again."""
-    from django_q.tasks import async_task
-
     try:
         with _broker_transaction():
-            async_task(RUNNER, pk, group="outbox")
+            _enqueue(pk)
     except Exception:
         logger.warning("Outbox: could not queue row %s; the sweep will", pk, exc_info=True)
         return False
     return True
+
+
+def _enqueue(pk: int) -> None:
+    """The task that runs the row. Its result is not kept by django-q2 (`save=False`): the
+    row itself records when it was done and what the handler returned, and keeping it would
+    cost every run django-q2's pruning of its result table (all SAVE_LIMIT kept results read,
+    and on PostgreSQL locked, once per task). A failed run is still kept by django-q2."""
+    from django_q.tasks import async_task
+
+    async_task(RUNNER, pk, group="outbox", save=False)
 
 
 def _broker_transaction():
@@ -388,9 +435,7 @@ def send_once(key: str, message) -> str:
         ).update(claimed_at=now)
         if not taken:
             raise MailBusy(key) from None
-    message.extra_headers.setdefault(
-        "Message-ID", f"<{hashlib.sha256(f'{key}|{recipient}'.encode()).hexdigest()[:40]}@wegwijs>"
-    )
+    message.extra_headers.setdefault("Message-ID", _message_id(key, recipient))
     try:
         message.send()
     except Exception:
@@ -398,6 +443,82 @@ def send_once(key: str, message) -> str:
         raise
     SentMail.objects.filter(pk=row.pk).update(sent_at=timezone.now())
     return "sent"
+
+
+def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
+    """`send_once` for the mails of one occasion to many people (one recipient each): claimed
+    together in one transaction, sent over one connection to the mail server, each marked sent
+    as soon as it left. Returns (how many were sent now, the first failure or None); a failed
+    mail is unclaimed and left for the next run, the others still go.
+
+    One at a time, each mail was a claim transaction, a connection and a "sent" write: for a
+    new question's notice to a region's 23 specialists, 46 waits for SQLite's single writer in
+    the worker while intakes come in; the claims are now one. "Sent" stays one write per mail,
+    right after it left, so a worker killed while sending sends again at most the one mail in
+    flight (as one at a time), not the ones of the batch that had left (a real mail server
+    takes a second or more for 23 mails). A recipient already claimed (a replay) goes through
+    `send_once`, which skips a mail that left and takes over a claim that ran out."""
+    from django.core.mail import get_connection
+    from django.db import IntegrityError
+
+    from backoffice.models import SentMail
+
+    messages = {_recipient_digest(message.to[0]): message for message in messages}
+    if not messages:
+        return 0, None
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            known = dict(
+                SentMail.objects.filter(key=key, recipient__in=list(messages)).values_list(
+                    "recipient", "sent_at"
+                )
+            )
+            claimed = [recipient for recipient in messages if recipient not in known]
+            SentMail.objects.bulk_create(
+                [SentMail(key=key, recipient=recipient, claimed_at=now) for recipient in claimed]
+            )
+    except IntegrityError:  # another run claimed some meanwhile: one at a time, then
+        known, claimed = dict.fromkeys(messages), []
+    sent, failure = 0, None
+    for recipient, sent_at in known.items():
+        if sent_at is not None:
+            continue
+        try:
+            sent += send_once(key, messages[recipient]) == "sent"
+        except Exception as error:
+            failure = failure or error
+    if not claimed:
+        return sent, failure
+    connection = get_connection()
+    done, failed = [], []
+    try:
+        connection.open()
+        for recipient in claimed:
+            message = messages[recipient]
+            message.connection = connection
+            message.extra_headers.setdefault("Message-ID", _message_id(key, recipient))
+            try:
+                message.send()
+            except Exception as error:
+                failed.append(recipient)
+                failure = failure or error
+            else:
+                done.append(recipient)
+                SentMail.objects.filter(key=key, recipient=recipient).update(sent_at=timezone.now())
+    except Exception as error:  # the connection could not be opened
+        failure = failure or error
+        failed = [recipient for recipient in claimed if recipient not in done]
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+        if failed:
+            SentMail.objects.filter(key=key, recipient__in=failed, sent_at=None).delete()
+    return sent + len(done), failure
+
+
+def _message_id(key: str, recipient: str) -> str:
+    return f"<{hashlib.sha256(f'{key}|{recipient}'.encode()).hexdigest()[:40]}@wegwijs>"
 
 
 # --- The search app's index work ------------------------------------------------------------

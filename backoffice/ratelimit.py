@@ -7,13 +7,17 @@ alias counts in that database table (backoffice.cache_backends): limits hold, ne
 The client is named by backoffice.client_address (TRUSTED_PROXIES), stored only as a keyed hash.
 """
 
+import base64
+import pickle
 import time
 from contextlib import nullcontext
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import router, transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from backoffice.audit import hash_client_address
 from backoffice.client_address import client_address
@@ -48,6 +52,10 @@ def _count(cache_key: str, timeout: int) -> int:
 
 
 def _count_in(cache, cache_key: str, timeout: int) -> int:
+    if isinstance(cache, DatabaseCache):
+        connection = connections[router.db_for_write(cache.cache_model_class)]
+        if connection.vendor in ("sqlite", "postgresql"):
+            return _count_in_table(cache, connection, cache_key, timeout)
     if cache.add(cache_key, 1, timeout=timeout):
         return 1
     try:
@@ -59,6 +67,56 @@ def _count_in(cache, cache_key: str, timeout: int) -> int:
     # default timeout: put the window's end back.
     cache.touch(cache_key, timeout)
     return count
+
+
+def _count_in_table(cache, connection, cache_key: str, timeout: int) -> int:
+    """The count in the cache's database table, read and written in two statements (three for
+    a new key) where the cache's add, incr and touch took sixteen, each with a count of the
+    whole table (its check for culling). The row is the cache's own (the value pickled as
+    DatabaseCache writes it), so `attempts()` and `forget_attempts()` read and delete it as
+    before. The caller's transaction holds SQLite's write lock; on PostgreSQL the row is
+    locked (FOR UPDATE), so two workers never both write the same next count."""
+    ops = connection.ops
+    key = cache.make_and_validate_key(cache_key)
+    table = ops.quote_name(cache._table)
+    now = timezone.now().replace(microsecond=0)
+    expires = ops.adapt_datetimefield_value(
+        (now + timedelta(seconds=timeout)) if settings.USE_TZ else timezone.make_naive(now)
+    )
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    # The table's name is the cache alias's LOCATION (settings), quoted; values are parameters.
+    select = f"SELECT value, expires > %s FROM {table} WHERE cache_key = %s{lock}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(select, [ops.adapt_datetimefield_value(now), key])
+        row = cursor.fetchone()
+        if row is None:
+            # A new key (a new client or window): the one place the table grows, so the
+            # place to keep it within MAX_ENTRIES as the cache's own writes do.
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            entries = cursor.fetchone()[0]
+            if entries > cache._max_entries:
+                cache._cull(connection.alias, cursor, now, entries)
+            cursor.execute(
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608
+                "ON CONFLICT (cache_key) DO NOTHING",
+                [key, _pickled(cache, 1), expires],
+            )
+            if cursor.rowcount == 1:
+                return 1
+            cursor.execute(select, [ops.adapt_datetimefield_value(now), key])  # a race: taken
+            row = cursor.fetchone()
+        value, alive = row
+        # Written only by the cache (as DatabaseCache.get reads it, with pickle too).
+        count = pickle.loads(base64.b64decode(value.encode())) + 1 if alive else 1  # noqa: S301
+        cursor.execute(
+            f"UPDATE {table} SET value = %s, expires = %s WHERE cache_key = %s",  # noqa: S608
+            [_pickled(cache, count), expires, key],
+        )
+    return count
+
+
+def _pickled(cache, value) -> str:
+    return base64.b64encode(pickle.dumps(value, cache.pickle_protocol)).decode("latin1")
 
 
 def count_attempt(scope: str, key: str, window_seconds: int) -> int:

@@ -68,3 +68,38 @@ def test_a_first_session_is_written_once(opened, django_assert_max_num_queries):
     assert len(writes) == 1, writes
     assert Session.objects.filter(session_key=key).exists()
     assert visitor.get(f"/en/follow-up/{question.reference}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_stored_session_is_renamed_in_one_save(opened):
+    """A visitor who already has a session (a second question, a question opened again) gets
+    a new key too; the new row and the old one's removal are one transaction, not three."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    question, code = opened
+    visitor = Client()
+    first = open_with_code(visitor, question, code)
+    with CaptureQueriesContext(connection) as queries:
+        second = open_with_code(visitor, question, code)
+    sql = [q["sql"] for q in queries]
+    writes = [i for i, s in enumerate(sql) if "django_session" in s and not s.startswith("SELECT")]
+    assert [sql[i].split()[0] for i in writes] == ["INSERT", "DELETE"], [sql[i] for i in writes]
+
+    # Both inside one savepoint (in a request: one transaction of their own).
+    def released_after(i):
+        name = sql[i].split()[1]
+        return next(j for j, s in enumerate(sql) if j > i and s == f"RELEASE SAVEPOINT {name}")
+
+    enclosing = [
+        i
+        for i, s in enumerate(sql[: writes[0]])
+        if s.startswith("SAVEPOINT") and released_after(i) > writes[1]
+    ]
+    assert enclosing, sql
+    assert second != first
+    assert not Session.objects.filter(session_key=first).exists()
+    assert visitor.get(f"/en/follow-up/{question.reference}/").status_code == 200
+    attacker = Client()
+    attacker.cookies["sessionid"] = first
+    assert attacker.get(f"/en/follow-up/{question.reference}/").status_code == 302

@@ -116,6 +116,21 @@ def test_honeypot_and_rate_limit(client, place, settings):
 
 
 @pytest.mark.django_db
+def test_a_question_the_service_refused_still_counts_towards_the_limit(client, place, settings):
+    """The limit counts attempts, also those refused afterwards (here an upload that is not
+    what its name says): the count is its own transaction, kept when the question's rolls
+    back. An abuser sending forms that are refused is limited like one whose forms pass."""
+    settings.INTAKE_LIMIT_PER_HOUR = 1
+    fake = SimpleUploadedFile("brief.pdf", b"MZ\x90\x00not a pdf")
+    refused = client.post("/nl/ask/", form_data(place, files=[fake]))
+    assert refused.status_code == 400 and "brief.pdf" in refused.content.decode()
+    response = client.post("/en/ask/", form_data(place))
+    assert response.status_code == 400
+    assert "Many questions were sent from this connection" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
 def test_follow_up_with_code_reply_and_generic_errors(client, place):
     html = ask(client, place).content.decode()
     reference, code = REFERENCE.search(html).group(1), CODE.search(html).group(1)

@@ -73,6 +73,44 @@ def test_a_new_question_writes_its_mails_and_its_index_update_in_its_transaction
 
 
 @pytest.mark.django_db
+def test_with_the_database_broker_the_tasks_are_queued_in_the_changes_transaction(
+    region, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With the database broker (no TASKS_SYNC, as production without Redis runs) the task of
+    each row is written in the question's own transaction: queued once, before the commit
+    and not again after it, gone with a rollback. django-q2 is asked to keep no result."""
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    OrmQ.objects.all().delete()
+    before = _last_pk()
+
+    class Refused(Exception):
+        pass
+
+    with pytest.raises(Refused), transaction.atomic():
+        _ask(region)
+        assert OrmQ.objects.count() == 3  # written with the rows, inside the transaction
+        raise Refused
+    assert not OrmQ.objects.exists() and not _rows(before).exists()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _ask(region)
+        queued_before_commit = OrmQ.objects.count()
+    rows = _rows(before)
+    tasks = [SignedPackage.loads(task.payload) for task in OrmQ.objects.all()]
+    assert queued_before_commit == 3 and callbacks  # the callbacks ran and queued nothing more
+    assert sorted(task["args"][0] for task in tasks) == sorted(rows.values_list("pk", flat=True))
+    assert {task["func"] for task in tasks} == {outbox.RUNNER}
+    assert all(task["save"] is False for task in tasks)
+    # The worker's run of one of them: the row is done, django-q2 keeps no result of it.
+    ran = outbox.run(tasks[0]["args"][0])
+    assert ran == "done" and OutboxTask.objects.get(pk=tasks[0]["args"][0]).done_at
+
+
+@pytest.mark.django_db
 def test_one_staff_reply_queues_one_index_update_and_one_mail(
     region, django_capture_on_commit_callbacks
 ):
@@ -116,6 +154,65 @@ def test_an_effect_added_again_after_a_rolled_back_savepoint_is_kept(region):
         twice = outbox.add(notifications.send_sign_in_link, question.pk, "answer", 1)
     assert added[0] is not None and again is not None and twice is None
     assert list(_rows(handler=SIGN_IN, args=[question.pk, "answer", 1])) == [again]
+
+
+@pytest.mark.django_db
+def test_the_mails_of_one_occasion_are_claimed_together_and_marked_as_they_leave(region):
+    """A new question's notice to a region's specialists: claimed in one statement (not one
+    transaction per specialist), each marked sent as it left; a mail that fails is unclaimed and
+    reported while the others go, and the next run sends that one only."""
+    from django.core.mail import EmailMessage
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    key = "question:1:staff:new"
+    addresses = [f"specialist-{n}@example.org" for n in range(6)]
+    broken = "broken\n@example.org"  # a header that cannot be written: this mail fails
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as queries:
+        sent, failure = outbox.send_each_once(
+            key, [EmailMessage("Nieuw", "Link", None, [to]) for to in [*addresses, broken]]
+        )
+    writes = [
+        q["sql"].split()[0]
+        for q in queries
+        if "backoffice_sentmail" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    # The claims, each "sent", the failed one's claim.
+    assert writes == ["INSERT", *["UPDATE"] * len(addresses), "DELETE"]
+    assert sent == 6 and failure is not None
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(addresses)
+    assert SentMail.objects.filter(key=key, sent_at__isnull=False).count() == 6
+    assert SentMail.objects.filter(key=key).count() == 6  # the failed one is not claimed
+    # A replay (the run failed, the sweep runs it again) sends nothing that left.
+    mail.outbox.clear()
+    again = [EmailMessage("Nieuw", "Link", None, [to]) for to in [*addresses, "late@example.org"]]
+    assert outbox.send_each_once(key, again) == (1, None)
+    assert [m.to for m in mail.outbox] == [["late@example.org"]]
+    assert outbox.send_each_once(key, []) == (0, None)
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_in_a_batch_sends_again_only_the_mail_in_flight(region):
+    """A killed worker runs no `finally`: what it had not written is lost. So each mail is known
+    as sent before the next one leaves, and a replay after the claims ran out repeats at most
+    the one that was in flight."""
+    from django.core.mail import EmailMessage
+
+    key = "question:2:staff:new"
+    marked_before_each_send = []
+
+    class Watched(EmailMessage):
+        def send(self, fail_silently=False):
+            marked = SentMail.objects.filter(key=key, sent_at__isnull=False).count()
+            marked_before_each_send.append(marked)
+            return super().send(fail_silently)
+
+    addresses = [f"specialist-{n}@example.org" for n in range(4)]
+    mail.outbox.clear()
+    outbox.send_each_once(key, [Watched("Nieuw", "Link", None, [to]) for to in addresses])
+    assert len(mail.outbox) == 4
+    assert marked_before_each_send == [0, 1, 2, 3]
 
 
 @pytest.mark.django_db

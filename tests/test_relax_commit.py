@@ -58,5 +58,13 @@ def test_sessions_are_saved_and_deleted_through_the_store(unwrapped):
     session.cycle_key()
     assert session.session_key != key
     assert not Session.objects.filter(session_key=key).exists()
+    # rotate_key: the new key and the old row's removal come with the next save.
+    key = session.session_key
+    session.rotate_key()
+    assert Session.objects.filter(session_key=key).exists()
+    session.save()
+    assert session.session_key not in (None, key)
+    assert not Session.objects.filter(session_key=key).exists()
+    assert SessionStore(session_key=session.session_key)["question"] == 8
     session.delete()
     assert not Session.objects.filter(session_key=session.session_key or "").exists()

@@ -254,10 +254,11 @@ def open_in_session(request, question: Question) -> None:
     # A new session key at every "sign-in" with a code, against session fixation. A session
     # without a key yet (a visitor's first one, or a cookie naming no stored session: reading
     # it first drops such a key) gets a new random key when it is saved: cycling it would
-    # write it twice, one more wait for SQLite's single writer on the intake.
+    # write it twice, one more wait for SQLite's single writer on the intake. A stored one is
+    # renamed in the response's one save (backoffice.session_store.SessionStore.rotate_key).
     opened = request.session.get(FOLLOW_UP_SESSION_KEY, [])
     if request.session.session_key is not None:
-        request.session.cycle_key()
+        getattr(request.session, "rotate_key", request.session.cycle_key)()
     if question.pk not in opened:
         request.session[FOLLOW_UP_SESSION_KEY] = [*opened, question.pk][-20:]
     request.session[FOLLOW_UP_ACTIVITY_KEY] = int(time.time())

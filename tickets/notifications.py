@@ -146,13 +146,10 @@ def notify_staff_of_new_question(question_id: int, occasion="new") -> int:
             "link": link,
         }
     key = _mail_key(question_id, "staff", occasion)
-    sent, failure = 0, None
-    for address in staff_to_tell(question):
-        try:
-            if outbox.send_once(key, EmailMessage(subject, body, None, [address])) == "sent":
-                sent += 1
-        except Exception as error:  # the others are still told; this one again later
-            failure = failure or error
+    # The others are still told when one mail fails; that one again later.
+    sent, failure = outbox.send_each_once(
+        key, [EmailMessage(subject, body, None, [address]) for address in staff_to_tell(question)]
+    )
     if failure is not None:
         raise failure
     return sent

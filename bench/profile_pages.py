@@ -148,6 +148,8 @@ class Meter:
         self.open_names = []
         self.es = self.took = 0.0  # Elasticsearch: round trips (client side) and node's `took`
         self.es_requests = 0
+        self.gc = 0.0  # the collector may run before the first reset()
+        self.gc_full = 0
 
     def reset(self):
         self.sql = self.template = self.sql_in_template = 0.0
@@ -155,6 +157,7 @@ class Meter:
         self.queries = self.es_requests = 0
         self.gc = 0.0
         self.gc_full = 0
+        self.log = []  # (seconds, SQL) of this request only, for --queries
 
     def install_gc(self):
         """Time in Python's cyclic garbage collector (counted in whatever part it interrupts)."""
@@ -171,7 +174,6 @@ class Meter:
                 meter.gc_full += info.get("generation") == 2
 
         gc.callbacks.append(callback)
-        self.log = []  # (seconds, SQL) of the last request, for --queries
 
     def execute(self, execute, sql, params, many, context):
         started = time.perf_counter()

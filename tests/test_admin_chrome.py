@@ -23,6 +23,7 @@ from tests.conftest import make_user
 from tickets import lifecycle
 from tickets.models import Priority, Question, Status
 
+CONFIG = re.compile(r'<script id="wagtail-config" type="application/json">(.*?)</script>')
 SIDEBAR = re.compile(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>')
 DIALOG = re.compile(r'(<template[^>]*id="keyboard-shortcuts-dialog.*?</template>|'
                     r'<div[^>]*id="keyboard-shortcuts-dialog".*?</table>)', re.S)  # fmt: skip
@@ -287,8 +288,58 @@ def test_queue_rows_show_each_questions_own_values_and_follow_a_status_change(cl
     assert row_of(after_html, questions[3]) == row_of(html, questions[3])
 
 
+def config(client, user, url="/admin/", **headers) -> dict:
+    return json.loads(part(CONFIG, page(client, user, url, **headers)))
+
+
+@pytest.mark.django_db
+def test_wagtails_configuration_is_kept_per_language_with_the_requests_own_parts(
+    client, settings, world
+):
+    """Wagtail's configuration for its scripts: the same as Wagtail's own tag gives, in the
+    reader's language, with this request's CSRF token and this user's shortcuts setting."""
+    from wagtail.models import Locale
+
+    def fresh_config(user, url="/admin/"):
+        return json.loads(part(CONFIG, fresh(client, settings, user, url)))
+
+    def same_apart_from_token(kept, made):
+        assert kept.pop("CSRF_TOKEN") and made.pop("CSRF_TOKEN")
+        assert kept == made
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    from tests.mfa import MfaClient
+
+    sam = config(client, world["sam"], "/admin/questions/")
+    # The token is this client's (the secret in its cookie), not one kept from another request.
+    other_client = MfaClient()
+    other = config(other_client, world["sam"], "/admin/questions/")
+    for who, seen in ((client, sam), (other_client, other)):
+        assert _unmask_cipher_token(seen["CSRF_TOKEN"]) == who.cookies["csrftoken"].value
+    same_apart_from_token(sam, fresh_config(world["sam"], "/admin/questions/"))
+    # Kept for another user in the same language, with their own parts.
+    profile = WagtailProfile.get_for_user(world["piet"])
+    profile.keyboard_shortcuts = False
+    profile.save()
+    piet = config(client, world["piet"])
+    assert piet["KEYBOARD_SHORTCUTS_ENABLED"] is False and sam["KEYBOARD_SHORTCUTS_ENABLED"]
+    same_apart_from_token(piet, fresh_config(world["piet"]))
+    # In the reader's language.
+    prefer(world["sam"], "en")
+    english = config(client, world["sam"])
+    assert english["STRINGS"] != sam["STRINGS"]
+    same_apart_from_token(english, fresh_config(world["sam"]))
+    # A locale added is in the next page's configuration.
+    assert "de" not in [locale["code"] for locale in config(client, world["coco"])["LOCALES"]]
+    Locale.objects.create(language_code="de")
+    assert "de" in [locale["code"] for locale in config(client, world["coco"])["LOCALES"]]
+
+
 @pytest.mark.django_db
 def test_the_generation_moves_on_every_change_the_chrome_shows_and_not_on_sign_in(world):
+    from wagtail.models import Locale
+
     region = world["regions"]["antwerpen"]
     sam = world["sam"]
     specialist = Group.objects.get(name=roles.SPECIALIST)
@@ -312,6 +363,8 @@ def test_the_generation_moves_on_every_change_the_chrome_shows_and_not_on_sign_i
         ),
         "region renamed": lambda: (setattr(region, "name", "Antwerpen-Noord"), region.save()),
         "legal domain saved": lambda: LegalDomain.objects.first().save(),
+        "locale added": lambda: Locale.objects.create(language_code="de"),
+        "locale removed": lambda: Locale.objects.filter(language_code="de").delete(),
     }
     for what, change in changes.items():
         before = admin_chrome.generation()

@@ -288,6 +288,54 @@ def test_queue_rows_show_each_questions_own_values_and_follow_a_status_change(cl
     assert row_of(after_html, questions[3]) == row_of(html, questions[3])
 
 
+@pytest.mark.django_db
+def test_queue_rows_follow_renamed_places_domains_and_people_and_new_assignments(
+    client, settings, world
+):
+    """What a row names besides the question (its legal domain, region, municipality and
+    assignee) is kept between pages (tickets.queue_views.kept_rows): a rename, a new place or a
+    new assignee shows on the next page, the same as a page made with the copies off."""
+    region = world["regions"]["antwerpen"]
+    municipality = region.municipalities.first()
+    question = factories.question(subject="Vraag", municipality=municipality)
+    other = factories.question(subject="Andere", municipality=municipality)
+    lifecycle.assign(question, world["sam"], actor=world["coco"])
+    before = row_of(page(client, world["sam"], "/admin/questions/"), question)
+    assert "Sam-first" in before and municipality.name in before
+
+    def rows():
+        html = page(client, world["sam"], "/admin/questions/")
+        fresh_html = fresh(client, settings, world["sam"], "/admin/questions/")
+        for shown in (question, other):
+            assert row_of(html, shown) == row_of(fresh_html, shown)
+        return row_of(html, question), row_of(html, other)
+
+    world["sam"].first_name = "Samira"
+    world["sam"].save()
+    region.name = "Antwerpen-Noord"
+    region.save()
+    municipality.name = "Berchem-Zuid"
+    municipality.save()
+    domain = question.legal_domain
+    domain.name_nl = "Hernoemd domein"
+    domain.save()
+    row, _ = rows()
+    for new in ("Samira", "Antwerpen-Noord", "Berchem-Zuid", "Hernoemd domein"):
+        assert new in row, (new, row)
+    assert "Sam-first" not in row
+    # A new specialist, a new municipality: read when a row first names them.
+    nieuw = make_user(roles.SPECIALIST, "nieuw", regions=[region])
+    elsewhere = Municipality.objects.create(region=region, name="Zoersel", postcode="2980")
+    Question.objects.filter(pk=other.pk).update(municipality=elsewhere)  # no signal: a new key
+    lifecycle.assign(other, nieuw, actor=world["coco"])
+    _, other_row = rows()
+    assert "Zoersel" in other_row and "nieuw" in other_row
+    # Unassigned again: the row names nobody.
+    lifecycle.assign(other, None, actor=world["coco"])
+    _, other_row = rows()
+    assert "nieuw" not in other_row
+
+
 def config(client, user, url="/admin/", **headers) -> dict:
     return json.loads(part(CONFIG, page(client, user, url, **headers)))
 

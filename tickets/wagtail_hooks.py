@@ -200,13 +200,12 @@ class QuestionIndexView(generic.IndexView):
         "legal_deadline", "first_response_due", "answer_due", "assignee", "contact_language",
         "created_at",
     )  # fmt: skip
-    ROW_RELATIONS = ("legal_domain", "region", "municipality", "assignee")
 
     def get_base_queryset(self):
         # The visibility rule lives in tickets.access; the admin listing only applies it.
         return (
             access.staff_questions(self.request.user)
-            .select_related(*self.ROW_RELATIONS)
+            .select_related(*queue_views.ROW_RELATIONS)
             .with_effective_due()
         )
 
@@ -223,13 +222,19 @@ class QuestionIndexView(generic.IndexView):
         then those questions with what the table shows. The outer step repeats no filter (a
         search's match runs once), so it may only ever read the keys the inner step chose."""
         keys = page.values("pk")
-        return (
+        rows = (
             Question.objects.filter(pk__in=keys)
-            .select_related(*self.ROW_RELATIONS)
             .only(*self.ROW_FIELDS)
             .with_effective_due()
             .order_by(*page.query.order_by)
         )
+        # What the rows name (domains, regions, places, assignees): kept between requests.
+        kept = queue_views.kept_rows(self.request)
+        if kept is None:
+            return rows.select_related(*queue_views.ROW_RELATIONS)
+        rows = list(rows)
+        queue_views.attach_rows(rows, kept)
+        return rows
 
     @cached_property
     def listing_choice(self) -> tuple[list[str], str, str]:

@@ -266,6 +266,13 @@ class Question(models.Model):
                 name="question_open_queue_idx",
                 condition=models.Q(status__in=OPEN_STATUSES),
             ),
+            # The same within one legal domain (the queue filtered by domain): its keys and its
+            # count without reading the region's other open questions.
+            models.Index(
+                fields=["region", "legal_domain", "legal_deadline", "answer_due", "id"],
+                name="question_open_domain_queue_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
             models.Index(fields=["legal_deadline"], name="question_deadline_idx"),
             models.Index(fields=["professional", "-created_at"], name="question_pro_idx"),
             models.Index(fields=["organisation", "-created_at"], name="question_org_idx"),

@@ -53,6 +53,12 @@ def generation(request=None) -> int:
     return value
 
 
+def version(request=None) -> tuple[int, int]:
+    """The settings epoch and the chrome generation: what a kept copy that is the same for
+    every user and language (e.g. tickets.queue_views.kept_rows) depends on."""
+    return (_settings_epoch, generation(request))
+
+
 def bump(**_signal_kwargs) -> None:
     """Every kept chrome fragment is stale from now on."""
     from backoffice.models import ContentGeneration

@@ -334,6 +334,13 @@ def test_queue_rows_follow_renamed_places_domains_and_people_and_new_assignments
     lifecycle.assign(other, None, actor=world["coco"])
     _, other_row = rows()
     assert "nieuw" not in other_row
+    # The kept objects are the same in every language; each reader sees their language's names.
+    domain.name_en = "Renamed domain"
+    domain.save()
+    dutch, _ = rows()
+    prefer(world["sam"], "en")
+    english, _ = rows()
+    assert "Hernoemd domein" in dutch and "Renamed domain" in english
 
 
 def config(client, user, url="/admin/", **headers) -> dict:

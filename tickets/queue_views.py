@@ -79,7 +79,7 @@ def kept_rows(request) -> dict | None:
     chrome's copies are off (then a page reads its rows with its questions)."""
     if not admin_chrome.enabled():
         return None
-    key = admin_chrome.key(request, "queue-rows", admin_chrome.generation(request), per_user=False)
+    key = admin_chrome.version(request)  # the same objects in every language
     now = time.monotonic()
     if _kept["key"] != key or now - _kept["since"] > settings.ADMIN_CHROME_CACHE_SECONDS:
         _kept.update(key=key, since=now, rows={name: {} for name in ROW_RELATIONS})

@@ -1,17 +1,19 @@
 """The Wagtail admin's chrome, kept: what every staff page draws the same way for the same user
-(the sidebar's menu and account, the keyboard-shortcuts dialog) and the fragments a page names
-with `{% chrome_fragment %}` (backoffice.templatetags.admin_chrome: the queue's header with its
-filters, the bulk form's fields). Drawing them was most of a staff page's template time.
+(the sidebar's menu and account, the keyboard-shortcuts dialog, Wagtail's configuration for its
+scripts) and the fragments a page names with `{% chrome_fragment %}`
+(backoffice.templatetags.admin_chrome: the queue's header with its filters, the bulk form's
+fields). Drawing them was most of a staff page's template time.
 
 Correct invalidation. A key holds:
 - the chrome generation: a random token in the database (ContentGeneration row CHROME) that any
   change to what the chrome shows replaces (`bump`): accounts (names, active, superuser), their
   Wagtail preferences (avatar, dismissed tips), groups and group membership, permissions of
   users and groups (model, page and collection permissions), staff scopes (profiles' regions
-  and legal domains), regions, municipalities, legal domains, collections, page moves and page
-  deletions. Every web worker reads it once per request, so a change is seen by every worker at
-  its next request, with a shared cache or a cache per process. A random token (not a counter)
-  is never used twice: a rolled-back change cannot bring back copies made while it was seen;
+  and legal domains), regions, municipalities, legal domains, collections, locales, page moves
+  and page deletions. Every web worker reads it once per request, so a change is seen by every
+  worker at its next request, with a shared cache or a cache per process. A random token (not a
+  counter) is never used twice: a rolled-back change cannot bring back copies made while it was
+  seen;
 - the user (a menu, a scope and a name are the user's own), the active language, Wagtail's
   version, the settings a test changed (`setting_changed`), and what else the fragment depends
   on (e.g. the query string for a listing's header).
@@ -49,6 +51,12 @@ def generation(request=None) -> int:
     if request is not None:
         request._admin_chrome_generation = value
     return value
+
+
+def version(request=None) -> tuple[int, int]:
+    """The settings epoch and the chrome generation: what a kept copy that is the same for
+    every user and language (e.g. tickets.queue_views.kept_rows) depends on."""
+    return (_settings_epoch, generation(request))
 
 
 def bump(**_signal_kwargs) -> None:
@@ -134,6 +142,43 @@ def keyboard_shortcuts_dialog(context):
     return kept(cache_key, make)
 
 
+# What wagtail_config takes from the request, not from the language and the chrome generation.
+_REQUEST_CONFIG = ("CSRF_TOKEN", "KEYBOARD_SHORTCUTS_ENABLED", "ACTIVE_CONTENT_LOCALE")
+
+
+def wagtail_config(context):
+    """Wagtail's `{% wagtail_config %}` (the admin's URLs, the locales, the JavaScript's
+    strings: a query and some forty translations on every admin page), kept per language and
+    chrome generation (a locale added or removed moves it on); what is the request's own (its
+    CSRF token, the user's keyboard shortcuts, the page's content locale) is added each time as
+    Wagtail does."""
+    from django.middleware.csrf import get_token
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    request = context.get("request")
+    cache_key = (
+        key(request, "wagtail-config", generation(request), per_user=False) if request else None
+    )
+    kept_config = cache.get(cache_key) if cache_key else None
+    if kept_config is None:
+        config = wagtailadmin_tags.wagtail_config(context)
+        if cache_key:
+            shared = {k: v for k, v in config.items() if k not in _REQUEST_CONFIG}
+            cache.set(cache_key, shared, settings.ADMIN_CHROME_CACHE_SECONDS)
+        return config
+    config = dict(kept_config)
+    config["CSRF_TOKEN"] = get_token(request)
+    if locale := context.get("locale"):
+        config["ACTIVE_CONTENT_LOCALE"] = locale.language_code
+    user = getattr(request, "user", None)
+    config["KEYBOARD_SHORTCUTS_ENABLED"] = (
+        user.wagtail_userprofile.keyboard_shortcuts
+        if hasattr(user, "wagtail_userprofile")
+        else True
+    )
+    return config
+
+
 def install() -> None:
     """Put the kept versions in place of Wagtail's tags (called from BackofficeConfig.ready,
     before any template is compiled): every admin page's base template uses them."""
@@ -144,6 +189,7 @@ def install() -> None:
     library.simple_tag(takes_context=True, name="keyboard_shortcuts_dialog")(
         keyboard_shortcuts_dialog
     )
+    library.simple_tag(takes_context=True, name="wagtail_config")(wagtail_config)
 
 
 # --- What makes kept copies stale ---------------------------------------------------------------
@@ -179,7 +225,7 @@ def connect() -> None:
     from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from django.test.signals import setting_changed
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale
     from wagtail.signals import post_page_move
     from wagtail.users.models import UserProfile as WagtailUserProfile
 
@@ -199,6 +245,7 @@ def connect() -> None:
         Collection,
         GroupPagePermission,
         GroupCollectionPermission,
+        Locale,
     ):
         name = f"{model._meta.app_label}_{model.__name__}"
         post_save.connect(bump, sender=model, dispatch_uid=f"admin_chrome_saved_{name}")

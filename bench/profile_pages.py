@@ -36,6 +36,7 @@ PAGES = {
         "/admin/questions/?status=open&legal_domain={domain_pk}",
         "staff",
     ),
+    "queue_page_50": ("staff queue, page 50", "/admin/questions/?status=closed&p=50", "staff"),
     "staff_search": ("staff search", "/admin/questions/?q=gezinshereniging", "staff"),
     "public_search": ("public search", "/nl/search/?q=verblijfskaart", None),
     "intake_suggestions": (

@@ -23,6 +23,7 @@ from tests.conftest import make_user
 from tickets import lifecycle
 from tickets.models import Priority, Question, Status
 
+CONFIG = re.compile(r'<script id="wagtail-config" type="application/json">(.*?)</script>')
 SIDEBAR = re.compile(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>')
 DIALOG = re.compile(r'(<template[^>]*id="keyboard-shortcuts-dialog.*?</template>|'
                     r'<div[^>]*id="keyboard-shortcuts-dialog".*?</table>)', re.S)  # fmt: skip
@@ -288,7 +289,112 @@ def test_queue_rows_show_each_questions_own_values_and_follow_a_status_change(cl
 
 
 @pytest.mark.django_db
+def test_queue_rows_follow_renamed_places_domains_and_people_and_new_assignments(
+    client, settings, world
+):
+    """What a row names besides the question (its legal domain, region, municipality and
+    assignee) is kept between pages (tickets.queue_views.kept_rows): a rename, a new place or a
+    new assignee shows on the next page, the same as a page made with the copies off."""
+    region = world["regions"]["antwerpen"]
+    municipality = region.municipalities.first()
+    question = factories.question(subject="Vraag", municipality=municipality)
+    other = factories.question(subject="Andere", municipality=municipality)
+    lifecycle.assign(question, world["sam"], actor=world["coco"])
+    before = row_of(page(client, world["sam"], "/admin/questions/"), question)
+    assert "Sam-first" in before and municipality.name in before
+
+    def rows():
+        html = page(client, world["sam"], "/admin/questions/")
+        fresh_html = fresh(client, settings, world["sam"], "/admin/questions/")
+        for shown in (question, other):
+            assert row_of(html, shown) == row_of(fresh_html, shown)
+        return row_of(html, question), row_of(html, other)
+
+    world["sam"].first_name = "Samira"
+    world["sam"].save()
+    region.name = "Antwerpen-Noord"
+    region.save()
+    municipality.name = "Berchem-Zuid"
+    municipality.save()
+    domain = question.legal_domain
+    domain.name_nl = "Hernoemd domein"
+    domain.save()
+    row, _ = rows()
+    for new in ("Samira", "Antwerpen-Noord", "Berchem-Zuid", "Hernoemd domein"):
+        assert new in row, (new, row)
+    assert "Sam-first" not in row
+    # A new specialist, a new municipality: read when a row first names them.
+    nieuw = make_user(roles.SPECIALIST, "nieuw", regions=[region])
+    elsewhere = Municipality.objects.create(region=region, name="Zoersel", postcode="2980")
+    Question.objects.filter(pk=other.pk).update(municipality=elsewhere)  # no signal: a new key
+    lifecycle.assign(other, nieuw, actor=world["coco"])
+    _, other_row = rows()
+    assert "Zoersel" in other_row and "nieuw" in other_row
+    # Unassigned again: the row names nobody.
+    lifecycle.assign(other, None, actor=world["coco"])
+    _, other_row = rows()
+    assert "nieuw" not in other_row
+    # The kept objects are the same in every language; each reader sees their language's names.
+    domain.name_en = "Renamed domain"
+    domain.save()
+    dutch, _ = rows()
+    prefer(world["sam"], "en")
+    english, _ = rows()
+    assert "Hernoemd domein" in dutch and "Renamed domain" in english
+
+
+def config(client, user, url="/admin/", **headers) -> dict:
+    return json.loads(part(CONFIG, page(client, user, url, **headers)))
+
+
+@pytest.mark.django_db
+def test_wagtails_configuration_is_kept_per_language_with_the_requests_own_parts(
+    client, settings, world
+):
+    """Wagtail's configuration for its scripts: the same as Wagtail's own tag gives, in the
+    reader's language, with this request's CSRF token and this user's shortcuts setting."""
+    from wagtail.models import Locale
+
+    def fresh_config(user, url="/admin/"):
+        return json.loads(part(CONFIG, fresh(client, settings, user, url)))
+
+    def same_apart_from_token(kept, made):
+        assert kept.pop("CSRF_TOKEN") and made.pop("CSRF_TOKEN")
+        assert kept == made
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    from tests.mfa import MfaClient
+
+    sam = config(client, world["sam"], "/admin/questions/")
+    # The token is this client's (the secret in its cookie), not one kept from another request.
+    other_client = MfaClient()
+    other = config(other_client, world["sam"], "/admin/questions/")
+    for who, seen in ((client, sam), (other_client, other)):
+        assert _unmask_cipher_token(seen["CSRF_TOKEN"]) == who.cookies["csrftoken"].value
+    same_apart_from_token(sam, fresh_config(world["sam"], "/admin/questions/"))
+    # Kept for another user in the same language, with their own parts.
+    profile = WagtailProfile.get_for_user(world["piet"])
+    profile.keyboard_shortcuts = False
+    profile.save()
+    piet = config(client, world["piet"])
+    assert piet["KEYBOARD_SHORTCUTS_ENABLED"] is False and sam["KEYBOARD_SHORTCUTS_ENABLED"]
+    same_apart_from_token(piet, fresh_config(world["piet"]))
+    # In the reader's language.
+    prefer(world["sam"], "en")
+    english = config(client, world["sam"])
+    assert english["STRINGS"] != sam["STRINGS"]
+    same_apart_from_token(english, fresh_config(world["sam"]))
+    # A locale added is in the next page's configuration.
+    assert "de" not in [locale["code"] for locale in config(client, world["coco"])["LOCALES"]]
+    Locale.objects.create(language_code="de")
+    assert "de" in [locale["code"] for locale in config(client, world["coco"])["LOCALES"]]
+
+
+@pytest.mark.django_db
 def test_the_generation_moves_on_every_change_the_chrome_shows_and_not_on_sign_in(world):
+    from wagtail.models import Locale
+
     region = world["regions"]["antwerpen"]
     sam = world["sam"]
     specialist = Group.objects.get(name=roles.SPECIALIST)
@@ -312,6 +418,8 @@ def test_the_generation_moves_on_every_change_the_chrome_shows_and_not_on_sign_i
         ),
         "region renamed": lambda: (setattr(region, "name", "Antwerpen-Noord"), region.save()),
         "legal domain saved": lambda: LegalDomain.objects.first().save(),
+        "locale added": lambda: Locale.objects.create(language_code="de"),
+        "locale removed": lambda: Locale.objects.filter(language_code="de").delete(),
     }
     for what, change in changes.items():
         before = admin_chrome.generation()

@@ -138,6 +138,62 @@ def test_listing_query_count_does_not_grow_with_the_page(client, world, monkeypa
     assert many <= few
 
 
+def shown_in_order(response) -> list[str]:
+    """The references of the table's rows, top to bottom."""
+    import re
+
+    return re.findall(
+        r'<td class="title"><div class="title-wrapper"><a href="[^"]+">([^<]+)</a>',
+        response.content.decode(),
+    )
+
+
+@pytest.mark.django_db
+def test_every_page_lists_the_next_questions_of_the_listing_order(client, world, monkeypatch):
+    """A page's questions are read in two steps (the page's keys, then those questions): the
+    pages together are the listing, in its order, with nothing from another region."""
+    from tickets.wagtail_hooks import QuestionIndexView
+
+    monkeypatch.setattr(QuestionIndexView, "get_paginate_by", lambda view, qs: 3)
+    today = timezone.localdate()
+    mine = [
+        ask(world, subject=f"Vraag {index}", deadline=today + timedelta(days=index % 3 or 30))
+        for index in range(7)
+    ]
+    for question in mine[:2]:
+        lifecycle.assign(question, world["noor"], actor=world["sam"])
+    for question in mine[4:]:  # closed as staff close them
+        lifecycle.close(question, Outcome.ANSWERED, actor=world["sam"])
+    for index, question in enumerate(mine):  # same times too: the key decides between them
+        Question.objects.filter(pk=question.pk).update(
+            created_at=timezone.now() - timedelta(hours=index // 2)
+        )
+    ask(world, "gent", subject="Gent", deadline=today)
+    client.force_login(world["sam"])
+
+    def pages(**params):
+        shown = []
+        for number in (1, 2, 3):  # 3 a page: 4 open questions, 7 in all
+            response = client.get("/admin/questions/", {**params, "p": number})
+            assert response.status_code == 200
+            shown += shown_in_order(response)
+            if not response.context["page_obj"].has_next():
+                return shown  # (a page past the last shows the last again)
+        return shown
+
+    visible = Question.objects.filter(region=world["regions"]["antwerpen"]).with_effective_due()
+    open_work = visible.open().queue_order()
+    assert pages() == [q.reference for q in open_work]
+    archive = visible.order_by("-created_at", "-pk")
+    assert pages(status=[Status.CLOSED, Status.OPEN, Status.NEW]) == [q.reference for q in archive]
+    by_due = visible.open().order_by("-effective_due", "pk")
+    assert pages(ordering="-effective_due") == [q.reference for q in by_due]
+    # What the cells show comes with the page's questions: the assignee's name, the place.
+    first_page = client.get("/admin/questions/", {"ordering": "subject"}).content.decode()
+    assert "noor" in first_page and mine[0].municipality.name in first_page
+    assert "Gent" not in shown_in_order(client.get("/admin/questions/", {"q": "Gent"}))
+
+
 @pytest.mark.django_db
 def test_the_count_is_capped(client, world, monkeypatch):
     from tickets.wagtail_hooks import CappedPaginator

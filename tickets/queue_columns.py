@@ -8,17 +8,27 @@ of a page share a handful of statuses, domains, regions and days, and the transl
 localised date and escaping were most of the body's time. The cells are forgotten when the
 body is written again (QuestionTable.body_html), so nothing outlives one page and its language."""
 
+from html import escape as _escape
+
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from wagtail.admin.ui.tables import BaseColumn, Column, Table
 
 from tickets import queue_views
+
+
+def text_html(value) -> str:
+    """conditional_escape(value) as a plain str: the same HTML, without a SafeString made for
+    each of a page's 700 cells."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape(str(value))
 
 
 class PlainColumn(Column):
@@ -49,20 +59,18 @@ class PlainColumn(Column):
         if value is None or not str(value).strip():
             value = self.empty_value_display
         if self.classname:
-            return (
-                f'<td class="{conditional_escape(self.classname)}">{conditional_escape(value)}</td>'
-            )
-        return f"<td>{conditional_escape(value)}</td>"
+            return f'<td class="{conditional_escape(self.classname)}">{text_html(value)}</td>'
+        return f"<td>{text_html(value)}</td>"
 
 
 class ReferenceColumn(PlainColumn):
     """The reference, linked to the question's workspace."""
 
     def render_cell_html(self, instance, parent_context):
-        return format_html(
-            '<td class="title"><div class="title-wrapper"><a href="{}">{}</a></div></td>',
-            self.workspace_url.replace(self.STAND_IN, str(instance.pk)),
-            instance.reference,
+        url = text_html(self.workspace_url.replace(self.STAND_IN, str(instance.pk)))
+        return (
+            f'<td class="title"><div class="title-wrapper"><a href="{url}">'
+            f"{text_html(instance.reference)}</a></div></td>"
         )
 
     STAND_IN = "987654321"
@@ -79,11 +87,10 @@ class CheckboxColumn(BaseColumn):
     header_template_name = "tickets/admin/checkbox_header.html"
 
     def render_cell_html(self, instance, parent_context):
-        return format_html(
-            '<td><input type="checkbox" name="question" value="{}" form="question-bulk"'
-            ' aria-label="{}"></td>',
-            instance.pk,
-            self.select_label % {"reference": instance.reference},
+        label = text_html(self.select_label % {"reference": instance.reference})
+        return (
+            f'<td><input type="checkbox" name="question" value="{text_html(instance.pk)}"'
+            f' form="question-bulk" aria-label="{label}"></td>'
         )
 
     @property

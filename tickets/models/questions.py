@@ -254,7 +254,25 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         indexes = [
-            models.Index(fields=["region", "status", "-created_at"], name="question_queue_idx"),
+            # The queue's archive (chosen statuses, newest first): a page's keys are read from
+            # this index alone, in the listing's order (the key breaks ties between equal times).
+            models.Index(
+                fields=["region", "status", "-created_at", "-id"], name="question_archive_order_idx"
+            ),
+            # The queue's open work in its default order (queue_order): a page's keys are the
+            # first entries of a region's part of this small index, nothing sorted.
+            models.Index(
+                fields=["region", "legal_deadline", "answer_due", "id"],
+                name="question_open_queue_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # The same within one legal domain (the queue filtered by domain): its keys and its
+            # count without reading the region's other open questions.
+            models.Index(
+                fields=["region", "legal_domain", "legal_deadline", "answer_due", "id"],
+                name="question_open_domain_queue_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
             models.Index(fields=["legal_deadline"], name="question_deadline_idx"),
             models.Index(fields=["professional", "-created_at"], name="question_pro_idx"),
             models.Index(fields=["organisation", "-created_at"], name="question_org_idx"),

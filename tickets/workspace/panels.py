@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
@@ -20,13 +20,14 @@ from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from backoffice import page_cache
-from backoffice.models import AuditEvent
+from backoffice import admin_chrome, page_cache
+from backoffice.models import AuditEvent, ContentGeneration
 from search import registry as search_registry
 from search import service as search_service
 from tickets import access, lifecycle, promotion
 from tickets.documents import handover
-from tickets.models import AnswerTemplate, Message, MessageDraft, Question, Status
+from tickets.models import AnswerTemplate, Consent, Message, MessageDraft, Question, Status
+from tickets.workspace import kept_fields
 from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
 
 RELATED_ITEMS_SECONDS = 600
@@ -145,24 +146,46 @@ def fill_placeholders(text: str, question: Question) -> str:
     return text
 
 
-def answer_templates(question: Question) -> list[dict]:
+ANSWER_TEMPLATES_SECONDS = 3600
+
+
+def answer_template_rows(legal_domain_id, generation=None) -> list[tuple]:
+    """(id, title, language, body) of the templates for a domain and those for every domain,
+    kept per domain under the content generation, which every saved or deleted template moves
+    on (tickets.workspace.kept_fields.connect)."""
+    if generation is None:
+        generation = page_cache.generation()
+    key = f"workspace-answer-templates:{generation}:{legal_domain_id}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            AnswerTemplate.objects.filter(
+                Q(legal_domain=legal_domain_id) | Q(legal_domain__isnull=True)
+            ).values_list("pk", "title", "language", "body")
+        )
+        cache.set(key, rows, ANSWER_TEMPLATES_SECONDS)
+    return rows
+
+
+def answer_templates(question: Question, generation=None) -> list[dict]:
     """The templates for the question's domain, those in the requester's contact language first
     (`own_language`: the list's default is one of them, never a template in another language),
     then the others by language name; each labelled with its language by name."""
-    found = AnswerTemplate.objects.filter(
-        Q(legal_domain=question.legal_domain_id) | Q(legal_domain__isnull=True)
-    )
-    templates = [
-        {
-            "id": t.pk,
-            "label": f"{t.title} ({t.language_name})",
-            "text": fill_placeholders(t.body, question),
-            "own_language": t.language == question.contact_language,
-            "language_name": t.language_name,
-            "title": t.title,
-        }
-        for t in found
-    ]
+    from tickets.languages import language_name
+
+    templates = []
+    for pk, title, language, body in answer_template_rows(question.legal_domain_id, generation):
+        name = language_name(language, own_name=False)  # AnswerTemplate.language_name
+        templates.append(
+            {
+                "id": pk,
+                "label": f"{title} ({name})",
+                "text": fill_placeholders(body, question),
+                "own_language": language == question.contact_language,
+                "language_name": name,
+                "title": title,
+            }
+        )
     templates.sort(key=lambda t: (not t["own_language"], t["language_name"].casefold(), t["title"]))
     return templates
 
@@ -292,10 +315,7 @@ def changed_by_message(request, before: Question, after: Question, message) -> l
     names = ["thread", "facts"]
     if before.assignee_id != after.assignee_id:
         names.append("triage")
-    if (
-        closing_context(request, before)["can_close"]
-        != closing_context(request, after)["can_close"]
-    ):
+    if can_close(before) != can_close(after):
         names.append("closing")  # a closed question answered again can be closed again
     if message.kind == Message.Kind.PUBLIC:
         names += ["promotion", "documents"]
@@ -318,9 +338,25 @@ def action_urls(question) -> dict:
     }
 
 
-def facts_context(request, question, **given) -> dict:
+def question_consents(question) -> list:
+    """The question's consents (in their order), each with `handover_pk`: the handover that
+    used it, if any. Read once for the facts (all of them) and for the documents and referrals
+    panels (`unused_consents`)."""
+    return list(question.consents.annotate(handover_pk=F("handover__pk")))
+
+
+def unused_consents(consents) -> list:
+    """tickets.documents.handover.unused_consents, of consents read by `question_consents`."""
+    return [
+        consent
+        for consent in consents
+        if consent.purpose == Consent.Purpose.HANDOVER and consent.handover_pk is None
+    ]
+
+
+def facts_context(request, question, consents=None, **given) -> dict:
     return {
-        "consents": question.consents.all(),
+        "consents": question.consents.all() if consents is None else consents,
         "told_by_email": lifecycle.requester_told_of_answers(question),
         "statuses": [
             (value, label)
@@ -413,7 +449,7 @@ def composer_context(
         "draft": draft,
         "preview_html": preview_html,
         "concurrent": concurrent,
-        "templates": answer_templates(question),
+        "templates": answer_templates(question, generation),
         # Without a search, the list as kept rendered; a search is read and rendered now.
         "article_links": article_links(question, query) if query else None,
         "article_links_html": "" if query else cached_article_links_html(question, generation),
@@ -421,7 +457,7 @@ def composer_context(
     }
 
 
-def triage_context(request, question, triage_form=None, **given) -> dict:
+def triage_context(request, question, triage_form=None, generation=None, **given) -> dict:
     if triage_form is not None:  # bound to what was posted, with the service's refusal
         return {
             "triage_form": triage_form,
@@ -430,25 +466,44 @@ def triage_context(request, question, triage_form=None, **given) -> dict:
         }
     # The eligible assignees (lifecycle.eligible_assignees) read once: the select's options
     # and "Take this question" (lifecycle.can_be_assigned: the user is one of them).
-    triage_form = TriageForm(instance=question)
-    field = triage_form.fields["assignee"]
-    assignees = list(field.queryset)
-    field.choices = [
-        ("", field.empty_label),
-        *((user.pk, field.label_from_instance(user)) for user in assignees),
-    ]
+    assignees = list(lifecycle.eligible_assignees(question))
+
+    def form():
+        triage_form = TriageForm(instance=question)
+        field = triage_form.fields["assignee"]
+        field.choices = [
+            ("", field.empty_label),
+            *((user.pk, field.label_from_instance(user)) for user in assignees),
+        ]
+        return triage_form
+
+    if generation is None:
+        generation = page_cache.generation()
     return {
-        "triage_form": triage_form,
+        "triage_form": SimpleLazyObject(form),
+        # The fields as kept for these values and assignees (tickets.workspace.kept_fields).
+        "triage_fields_html": kept_fields.triage_fields(question, form, assignees, generation),
         "can_take": question.assignee_id != request.user.pk
         and any(user.pk == request.user.pk for user in assignees),
     }
 
 
-def closing_context(request, question, close_form=None, **given) -> dict:
+def can_close(question) -> bool:
+    return Status.CLOSED in lifecycle.TRANSITIONS[question.status]
+
+
+def closing_context(request, question, close_form=None, generation=None, **given) -> dict:
+    closable = can_close(question)
+    fields_html = ""
+    if close_form is None and closable:  # the empty form, as kept (kept_fields)
+        if generation is None:
+            generation = page_cache.generation()
+        fields_html = kept_fields.close_fields(generation)
     return {
         # Lazy: the directory's services are read only when the form is rendered.
         "close_form": close_form or SimpleLazyObject(CloseForm),
-        "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
+        "close_fields_html": fields_html,
+        "can_close": closable,
     }
 
 
@@ -485,22 +540,25 @@ def panels_context(request, question, names, **given) -> dict:
     return context
 
 
-def side_panels(request, question) -> dict:
+def side_panels(request, question, generation=None, consents=None) -> dict:
     """What the documents, referrals, support network and privacy panels show, gathered once
     for the page (their template tags use it instead of reading it again): the unused handover
     consents are read once for documents and referrals."""
     from tickets.templatetags import documents, privacy, referral_tags
 
     user = request.user
-    consents = (
-        list(handover.unused_consents(question)) if access.can_hand_over(user, question) else None
-    )
+    if not access.can_hand_over(user, question):
+        consents = None
+    elif consents is None:
+        consents = list(handover.unused_consents(question))
+    else:  # the question's consents as the page read them (question_consents)
+        consents = unused_consents(consents)
     absent = absent_relations(question)
     return {
         "question_pk": question.pk,
         "documents": documents.documents_data(user, question, consents, absent),
         "referrals": referral_tags.referral_rows(user, question, consents, absent),
-        "network": referral_tags.network_data(user, question, absent),
+        "network": referral_tags.network_data(user, question, absent, generation),
         "privacy": privacy.privacy_data(user, question, absent),
     }
 
@@ -556,14 +614,32 @@ def absent_relations(question) -> frozenset:
     return frozenset(name for name, present in flags.items() if not present)
 
 
+def generations(request) -> int:
+    """The content generation (backoffice.page_cache.generation), and the admin chrome's
+    (backoffice.admin_chrome.generation, kept on the request as it keeps it) read with it in
+    one query."""
+    if not admin_chrome.enabled() or hasattr(request, "_admin_chrome_generation"):
+        return page_cache.generation()
+    rows = dict(
+        ContentGeneration.objects.filter(
+            pk__in=(page_cache.CONTENT, admin_chrome.CHROME)
+        ).values_list("pk", "value")
+    )
+    request._admin_chrome_generation = rows.get(admin_chrome.CHROME) or 0
+    return rows.get(page_cache.CONTENT) or 0
+
+
 def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
     # The content generation read once for the suggestions and the composer's article list.
-    generation = page_cache.generation()
+    generation = generations(request)
     related = related_items(question, request.user, generation)
+    consents = question_consents(question)  # for the facts, documents and referrals
     return {
-        **panels_context(request, question, PANEL_CONTEXTS, generation=generation, **given),
-        "side_panels": side_panels(request, question),
+        **panels_context(
+            request, question, PANEL_CONTEXTS, generation=generation, consents=consents, **given
+        ),
+        "side_panels": side_panels(request, question, generation, consents),
         "header_title": question.reference,
         **related,
     }

@@ -186,3 +186,85 @@ def test_answer_templates_show_at_once(client, world):  # noqa: F811
     assert "Beroep binnen 15 dagen." in open_page(client, question)
     template.delete()
     assert "Termijn beroep" not in open_page(client, question)
+
+
+def test_answer_options_read_with_the_thread_are_the_options_read_alone(rf, world):  # noqa: F811
+    """The documents panel's answers come from the thread's query (the start of each body):
+    the same options, labels and order as reading the answers whole, for short and long
+    bodies, markup, and a body whose start is mostly combining marks (then read whole)."""
+    from tickets.templatetags.documents import answer_options
+
+    question, sam = world["question"], world["sam"]
+    bodies = [
+        "Kort.",
+        "<b>Let op</b> & lees dit: " + "uw termijn van dertig dagen loopt af. " * 20,
+        "a" + "\u0301" * 190 + " en daarna een gewone zin die langer is dan vijftig tekens.",
+        "مرحبا، هذا جوابنا " * 30,
+    ]
+    for body in bodies:
+        lifecycle.add_message(question, body=body, author_kind="staff", author=sam)
+    lifecycle.add_message(question, body="Intern", author_kind="staff", author=sam, internal=True)
+    factories.requester_message(question, "Dank u")
+    request = rf.get("/")
+    request.user = sam
+    question = panels.visible_question(request, question.pk)
+    panels.thread_key(question)
+    from_thread = answer_options(question, question._ws_answer_rows)
+    alone = answer_options(question)
+    assert [(a.pk, a.option_label) for a in from_thread] == [(a.pk, a.option_label) for a in alone]
+    assert len(alone) == len(bodies) + 1  # and the world's first answer
+
+
+def test_a_draft_shows_for_its_author_only(client, world):  # noqa: F811
+    from tickets.models import MessageDraft
+
+    question, sam = world["question"], world["sam"]
+    colleague = factories.staff(roles.SPECIALIST, "kim", regions=[world["antwerpen"]])
+    client.force_login(sam)
+    assert "Half af" not in panel(open_page(client, question), "composer")
+    MessageDraft.objects.create(question=question, author=sam, body="Half af")
+    assert "Half af" in panel(open_page(client, question), "composer")
+    client.force_login(colleague)
+    assert "Half af" not in panel(open_page(client, question), "composer")
+
+
+def test_kept_assignees_follow_every_change_of_who_may_handle(client, rf, world):  # noqa: F811
+    """The eligible assignees are kept under the admin chrome's generation: a colleague added
+    to the region, renamed, given the domains that keep them away (with the setting on),
+    deactivated or moved to another region shows at the next opening; with nothing changed the
+    page does not read them."""
+    question, sam = world["question"], world["sam"]
+    client.force_login(sam)
+
+    def assignees():
+        return options(panel(open_page(client, question), "triage"), "assignee")
+
+    assert "kim" not in assignees()
+    request = rf.get("/")
+    request.user = sam
+    with CaptureQueriesContext(connection) as captured:
+        panels.triage_context(request, question)
+    assert not any("auth_user_groups" in q["sql"] for q in captured.captured_queries)
+    kim = factories.staff(roles.SPECIALIST, "kim", regions=[world["antwerpen"]])
+    assert "kim" in assignees()
+    kim.first_name, kim.last_name = "Kim", "Peeters"
+    kim.save()
+    assert "Kim Peeters" in assignees()
+    kim.profile.legal_domains.set([LegalDomain.objects.get(slug="housing")])
+    with override_domains(True):
+        assert "Kim Peeters" not in assignees()  # only housing questions for kim
+    assert "Kim Peeters" in assignees()  # the setting off: every domain of the region
+    kim.is_active = False
+    kim.save()
+    assert "Kim Peeters" not in assignees()
+    kim.is_active = True
+    kim.save()
+    assert "Kim Peeters" in assignees()
+    kim.profile.regions.set([world["gent"]])
+    assert "Kim Peeters" not in assignees()
+
+
+def override_domains(on: bool):
+    from django.test import override_settings
+
+    return override_settings(SPECIALISTS_SEE_ONLY_THEIR_DOMAINS=on)

@@ -23,9 +23,10 @@ def documents_panel(context, question) -> dict:
     return documents_data(context["request"].user, question)
 
 
-def documents_data(user, question, consents=None, absent=frozenset()) -> dict:
+def documents_data(user, question, consents=None, absent=frozenset(), answer_rows=None) -> dict:
     """`consents`: the unused handover consents when the caller read them already; `absent`:
-    the question's relations the caller knows to be empty, not read again."""
+    the question's relations the caller knows to be empty, not read again; `answer_rows`: the
+    messages as `answer_options` takes them, when the caller read them already."""
     can_export = access.can_export(user, question)
     can_hand_over = access.can_hand_over(user, question)
     if consents is None and can_hand_over:
@@ -33,7 +34,7 @@ def documents_data(user, question, consents=None, absent=frozenset()) -> dict:
     return {
         "can_export": can_export,
         "can_hand_over": can_hand_over,
-        "answers": answer_options(question) if can_export else [],
+        "answers": answer_options(question, answer_rows) if can_export else [],
         "documents": GeneratedDocument.objects.filter(question=question, requested_by=user)[:5]
         if can_export and "documents" not in absent
         else [],
@@ -47,18 +48,61 @@ def documents_data(user, question, consents=None, absent=frozenset()) -> dict:
     }
 
 
-def answer_options(question) -> list:
+def answer_options(question, rows=None) -> list:
     """The public answers, newest first, each with the label of its <option> written here as
     the template wrote it (`created_at|date:"SHORT_DATETIME_FORMAT" · body|truncatechars:50`):
-    a long thread made two filters per answer the panel's largest cost."""
+    a long thread made two filters per answer the panel's largest cost. `rows`: the messages
+    as the caller read them already (`answer_rows`), else they are read here."""
+    if rows is not None:
+        return _answers_from_rows(question, rows)
     answers = list(
         question.messages.filter(
             kind=Message.Kind.PUBLIC, author_kind=Message.AuthorKind.STAFF
         ).order_by("-created_at", "-pk")
     )
     for answer in answers:
-        shown = date_format(template_localtime(answer.created_at), "SHORT_DATETIME_FORMAT")
-        answer.option_label = f"{shown} · {Truncator(answer.body).chars(50)}"
+        answer.option_label = _option_label(answer.created_at, answer.body)
+    return answers
+
+
+def _option_label(created_at, body: str) -> str:
+    shown = date_format(template_localtime(created_at), "SHORT_DATETIME_FORMAT")
+    return f"{shown} · {Truncator(body).chars(50)}"
+
+
+# What a caller reads of each message for `answer_options` (e.g. with the columns of a query
+# it makes anyway): the start of the body is enough for a label of 50 characters.
+ANSWER_PREFIX = 200
+
+
+def answer_columns() -> tuple:
+    """The columns of Message to read, in `answer_options`' `rows` order."""
+    from django.db.models.functions import Length, Substr
+
+    return ("pk", "kind", "author_kind", "created_at", Substr("body", 1, ANSWER_PREFIX),
+            Length("body"))  # fmt: skip
+
+
+def _answers_from_rows(question, rows) -> list:
+    """(pk, kind, author_kind, created_at, start of the body, length of the body) per message.
+    A label needs the body's first 51 characters that are not combining marks: a body whose
+    start read has fewer (combining marks, or shorter than its length) is read whole."""
+    from types import SimpleNamespace
+    from unicodedata import combining
+
+    answers = []
+    for pk, kind, author_kind, created_at, start, length in rows:
+        if kind != Message.Kind.PUBLIC or author_kind != Message.AuthorKind.STAFF:
+            continue
+        body = start or ""
+        if len(body) < (length or 0) and sum(not combining(c) for c in body) < 60:
+            body = question.messages.values_list("body", flat=True).get(pk=pk)
+        answers.append(
+            SimpleNamespace(
+                pk=pk, created_at=created_at, option_label=_option_label(created_at, body)
+            )
+        )
+    answers.sort(key=lambda answer: (answer.created_at, answer.pk), reverse=True)
     return answers
 
 

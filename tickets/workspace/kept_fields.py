@@ -88,15 +88,15 @@ def network_fields(generation: int) -> str:
 
 def triage_fields(question, form_factory, assignees, generation: int) -> str:
     """The fields of the unbound TriageForm of `question` whose assignee select lists
-    `assignees` (as the page read them); `form_factory()` makes that form on a miss."""
+    `assignees` ((id, name shown), as the page read them); `form_factory()` makes that form on
+    a miss."""
     from tickets import lifecycle
     from tickets.workspace.fields import field_html
 
     values = tuple(question.serializable_value(name) for name in lifecycle.TRIAGE_FIELDS)
-    shown = tuple((user.pk, user.get_full_name() or user.get_username()) for user in assignees)
     return kept(
         "triage",
-        (generation, values, shown),
+        (generation, values, tuple(assignees)),
         lambda: "".join(field_html(field) for field in form_factory()),
     )
 

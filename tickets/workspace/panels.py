@@ -7,6 +7,7 @@ import functools
 import hashlib
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
@@ -27,6 +28,7 @@ from search import service as search_service
 from tickets import access, lifecycle, promotion
 from tickets.documents import handover
 from tickets.models import AnswerTemplate, Consent, Message, MessageDraft, Question, Status
+from tickets.templatetags import documents
 from tickets.workspace import kept_fields
 from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
 
@@ -120,7 +122,7 @@ def scoped_question(request, pk) -> Question | None:
             "legal_domain", "region", "municipality", "organisation", "assignee",
             "article_proposal",  # the promotion panel (None when there is none)
         )
-        .annotate(**side_relations_present())
+        .annotate(**side_relations_present(), **own_draft_present(request.user))
         .first()
     )  # fmt: skip
 
@@ -386,8 +388,8 @@ def thread_key(question) -> str:
     thread is never stale; nothing in it depends on the reader (the view has checked access
     before), so one copy serves every specialist who may open the question."""
     messages = question.messages.order_by("pk").values_list(
-        "pk", "kind", "author_kind", "author_id", "author__username", "created_at",
-        Length("body_html"),
+        "author_id", "author__username", Length("body_html"),
+        *documents.answer_columns(),  # pk, kind, author kind, time, start and length of the body
     )  # fmt: skip
     files = question.attachments.order_by("pk").values_list(
         "pk", "message_id", "original_name", "size", "sha256"
@@ -401,8 +403,10 @@ def thread_key(question) -> str:
         (messages := list(messages)),
         list(files),
     )
-    # The newest message's id, for the composer (last_message_id), read here already.
-    question._ws_last_message_id = max((row[0] for row in messages), default=0)
+    # The newest message's id, for the composer (last_message_id), and the answers of the
+    # documents panel (side_panels), read here already.
+    question._ws_answer_rows = [row[3:] for row in messages]
+    question._ws_last_message_id = max((row[3] for row in messages), default=0)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"workspace-thread:{template_version(THREAD_TEMPLATE)}:{question.pk}:{digest}"
 
@@ -434,7 +438,9 @@ def thread_context(request, question, **given) -> dict:
 def composer_context(
     request, question, form=None, preview_html="", concurrent=False, generation=None, **given
 ) -> dict:
-    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
+    draft = None
+    if getattr(question, "has_own_draft", None) is not False:  # scoped_question found one
+        draft = MessageDraft.objects.filter(question=question, author=request.user).first()
     if form is None:
         form = StaffMessageForm(
             initial={
@@ -457,6 +463,41 @@ def composer_context(
     }
 
 
+ASSIGNEES_SECONDS = 600
+
+
+def eligible_assignees(request, question) -> list[tuple[int, str]]:
+    """(id, name shown) of lifecycle.eligible_assignees, in its order. Kept per region and
+    domain under the admin chrome's generation (backoffice.admin_chrome), which every change
+    to who may handle a question replaces: accounts (active, names, superuser), groups and
+    membership, profiles' regions and legal domains; and under the domains setting. Read
+    when the chrome's copies are off."""
+
+    def read():
+        return [
+            (user.pk, user.get_full_name() or user.get_username())
+            for user in lifecycle.eligible_assignees(question)
+        ]
+
+    if not admin_chrome.enabled():
+        return read()
+    key = ":".join(
+        str(part)
+        for part in (
+            "workspace-assignees",
+            admin_chrome.generation(request),
+            int(settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS),
+            question.region_id,
+            question.legal_domain_id,
+        )
+    )
+    found = cache.get(key)
+    if found is None:
+        found = read()
+        cache.set(key, found, ASSIGNEES_SECONDS)
+    return found
+
+
 def triage_context(request, question, triage_form=None, generation=None, **given) -> dict:
     if triage_form is not None:  # bound to what was posted, with the service's refusal
         return {
@@ -466,15 +507,12 @@ def triage_context(request, question, triage_form=None, generation=None, **given
         }
     # The eligible assignees (lifecycle.eligible_assignees) read once: the select's options
     # and "Take this question" (lifecycle.can_be_assigned: the user is one of them).
-    assignees = list(lifecycle.eligible_assignees(question))
+    assignees = eligible_assignees(request, question)
 
     def form():
         triage_form = TriageForm(instance=question)
         field = triage_form.fields["assignee"]
-        field.choices = [
-            ("", field.empty_label),
-            *((user.pk, field.label_from_instance(user)) for user in assignees),
-        ]
+        field.choices = [("", field.empty_label), *assignees]
         return triage_form
 
     if generation is None:
@@ -484,7 +522,7 @@ def triage_context(request, question, triage_form=None, generation=None, **given
         # The fields as kept for these values and assignees (tickets.workspace.kept_fields).
         "triage_fields_html": kept_fields.triage_fields(question, form, assignees, generation),
         "can_take": question.assignee_id != request.user.pk
-        and any(user.pk == request.user.pk for user in assignees),
+        and any(pk == request.user.pk for pk, _name in assignees),
     }
 
 
@@ -544,7 +582,7 @@ def side_panels(request, question, generation=None, consents=None) -> dict:
     """What the documents, referrals, support network and privacy panels show, gathered once
     for the page (their template tags use it instead of reading it again): the unused handover
     consents are read once for documents and referrals."""
-    from tickets.templatetags import documents, privacy, referral_tags
+    from tickets.templatetags import privacy, referral_tags
 
     user = request.user
     if not access.can_hand_over(user, question):
@@ -556,7 +594,9 @@ def side_panels(request, question, generation=None, consents=None) -> dict:
     absent = absent_relations(question)
     return {
         "question_pk": question.pk,
-        "documents": documents.documents_data(user, question, consents, absent),
+        "documents": documents.documents_data(
+            user, question, consents, absent, getattr(question, "_ws_answer_rows", None)
+        ),
         "referrals": referral_tags.referral_rows(user, question, consents, absent),
         "network": referral_tags.network_data(user, question, absent, generation),
         "privacy": privacy.privacy_data(user, question, absent),
@@ -600,6 +640,27 @@ def side_relations_present() -> dict:
     return {
         f"has_{name}": RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 - as above
         for name, sql in zip(SIDE_RELATIONS, _side_relations_sql(), strict=True)
+    }
+
+
+@functools.cache
+def _own_draft_sql() -> str:
+    question_id = (
+        f"{connection.ops.quote_name(Question._meta.db_table)}."
+        f"{connection.ops.quote_name(Question._meta.pk.column)}"
+    )
+    table = connection.ops.quote_name(MessageDraft._meta.db_table)
+    question = connection.ops.quote_name(MessageDraft._meta.get_field("question").column)
+    author = connection.ops.quote_name(MessageDraft._meta.get_field("author").column)
+    # Names from the models' metadata, quoted; the user's id is a parameter.
+    return f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{question} = {question_id} AND {table}.{author} = %s)"  # noqa: S608, E501
+
+
+def own_draft_present(user) -> dict:
+    """An annotation for the question's query (`scoped_question`): whether the user has a draft
+    of it; most openings have none, and the composer then does not look for it."""
+    return {
+        "has_own_draft": RawSQL(_own_draft_sql(), (user.pk,), output_field=BooleanField())  # noqa: S611
     }
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, F, Q
+from django.db.models import BigIntegerField, BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
@@ -114,17 +114,21 @@ def find_related_items(question, user) -> dict:
 
 
 def scoped_question(request, pk) -> Question | None:
-    """The question in the user's staff scope, with what the page shows of its relations."""
-    return (
+    """The question in the user's staff scope, with what the page shows of its relations, and
+    the content and chrome generations (`generations`) read with it."""
+    found = list(
         access.staff_questions(request.user)
         .filter(pk=pk)
         .select_related(
             "legal_domain", "region", "municipality", "organisation", "assignee",
             "article_proposal",  # the promotion panel (None when there is none)
         )
-        .annotate(**side_relations_present(), **own_draft_present(request.user))
-        .first()
+        .annotate(
+            **side_relations_present(), **own_draft_present(request.user), **generations_read()
+        )
+        .order_by()[:1]  # one row by its key: no sorting
     )  # fmt: skip
+    return found[0] if found else None
 
 
 def visible_question(request, pk) -> Question:
@@ -570,6 +574,8 @@ def panels_context(request, question, names, **given) -> dict:
     """The context of the panels `names`; `given` are forms bound to what was posted
     (form, triage_form, close_form...), passed to the panel that shows them."""
     context = {"question": question, "urls": action_urls(question), "request": request}
+    if given.get("generation") is None:  # read with the question (scoped_question)
+        given["generation"] = generations(request, question)
     for name in names:
         build = PANEL_CONTEXTS.get(name)
         if build is None:
@@ -675,10 +681,35 @@ def absent_relations(question) -> frozenset:
     return frozenset(name for name, present in flags.items() if not present)
 
 
-def generations(request) -> int:
+@functools.cache
+def _generation_sql() -> str:
+    table = connection.ops.quote_name(ContentGeneration._meta.db_table)
+    value = connection.ops.quote_name(ContentGeneration._meta.get_field("value").column)
+    key = connection.ops.quote_name(ContentGeneration._meta.pk.column)
+    # Names from the model's metadata, quoted; the row's id is a parameter.
+    return f"(SELECT {table}.{value} FROM {table} WHERE {table}.{key} = %s)"  # noqa: S608
+
+
+def generations_read() -> dict:
+    """Annotations for the question's query (`scoped_question`): the content generation and
+    the admin chrome's, read with the question instead of in a query of their own."""
+    return {
+        f"_ws_{name}_generation": RawSQL(_generation_sql(), (row,), output_field=BigIntegerField())  # noqa: S611
+        for name, row in (("content", page_cache.CONTENT), ("chrome", admin_chrome.CHROME))
+    }
+
+
+def generations(request, question=None) -> int:
     """The content generation (backoffice.page_cache.generation), and the admin chrome's
-    (backoffice.admin_chrome.generation, kept on the request as it keeps it) read with it in
-    one query."""
+    (backoffice.admin_chrome.generation, kept on the request as it keeps it), read with the
+    question (`scoped_question`) or else in one query. Read at the start of the request, as
+    the chrome reads its own."""
+    content = getattr(question, "_ws_content_generation", False)
+    if content is not False:
+        chrome = question._ws_chrome_generation
+        if admin_chrome.enabled() and not hasattr(request, "_admin_chrome_generation"):
+            request._admin_chrome_generation = chrome or 0
+        return content or 0
     if not admin_chrome.enabled() or hasattr(request, "_admin_chrome_generation"):
         return page_cache.generation()
     rows = dict(
@@ -693,7 +724,7 @@ def generations(request) -> int:
 def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
     # The content generation read once for the suggestions and the composer's article list.
-    generation = generations(request)
+    generation = generations(request, question)
     related = related_items(question, request.user, generation)
     consents = question_consents(question)  # for the facts, documents and referrals
     return {

@@ -268,3 +268,24 @@ def override_domains(on: bool):
     from django.test import override_settings
 
     return override_settings(SPECIALISTS_SEE_ONLY_THEIR_DOMAINS=on)
+
+
+def test_the_kept_header_shows_a_changed_subject_at_once(client, world):  # noqa: F811
+    """The page header (Wagtail's, kept per reference and subject): anonymisation or an edit
+    of the subject is seen at the next opening; it is the header Wagtail writes."""
+    from django.template.loader import render_to_string
+
+    question = world["question"]
+    client.force_login(world["sam"])
+    html = open_page(client, question)
+    assert "Bevel om het grondgebied te verlaten" in html[: html.index('data-ws-panel="facts"')]
+    question.subject = "Bijlage 13quinquies"
+    question.save(update_fields=["subject"])
+    html = open_page(client, question)
+    header = html[html.index('<header class="w-header') : html.index("</header>") + 9]
+    assert "Bijlage 13quinquies" in header and "Bevel om" not in header
+    expected = render_to_string(
+        "wagtailadmin/shared/header.html",
+        {"title": question.reference, "subtitle": "Bijlage 13quinquies", "icon": "help"},
+    )
+    assert parse_html(header) == parse_html(expected)

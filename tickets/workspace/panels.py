@@ -721,6 +721,22 @@ def generations(request, question=None) -> int:
     return rows.get(page_cache.CONTENT) or 0
 
 
+HEADER_TEMPLATE = "wagtailadmin/shared/header.html"
+
+
+def header_html(question) -> str:
+    """Wagtail's page header (the reference, the subject, the icon), kept under what it shows
+    and the template's version (tickets.workspace.kept_fields.kept adds the language)."""
+    return kept_fields.kept(
+        "header",
+        (template_version(HEADER_TEMPLATE), question.reference, question.subject),
+        lambda: render_to_string(
+            HEADER_TEMPLATE,
+            {"title": question.reference, "subtitle": question.subject, "icon": "help"},
+        ),
+    )
+
+
 def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
     # The content generation read once for the suggestions and the composer's article list.
@@ -733,6 +749,7 @@ def page_context(request, question, **given) -> dict:
         ),
         "side_panels": side_panels(request, question, generation, consents),
         "header_title": question.reference,
+        "header_html": header_html(question),
         **related,
     }
 

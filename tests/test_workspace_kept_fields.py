@@ -289,3 +289,26 @@ def test_the_kept_header_shows_a_changed_subject_at_once(client, world):  # noqa
         {"title": question.reference, "subtitle": "Bijlage 13quinquies", "icon": "help"},
     )
     assert parse_html(header) == parse_html(expected)
+
+
+def test_proposal_and_consult_organisation_read_when_there_are_some(client, world):  # noqa: F811
+    """The question's query no longer joins the article proposal and the organisation: a
+    proposal made from the question and a consult's organisation still show."""
+    from tickets.models import ArticleProposal
+
+    question, sam = world["question"], world["sam"]
+    client.force_login(sam)
+    propose = f"/admin/questions/{question.pk}/propose-article/"
+    promotion_panel = panel(open_page(client, question), "promotion")
+    assert 'data-ws-panel="promotion"' in promotion_panel and propose in promotion_panel
+    ArticleProposal.objects.create(question=question, proposed_by=sam, redactions=3)
+    promotion_panel = panel(open_page(client, question), "promotion")
+    assert propose not in promotion_panel and "3" in promotion_panel
+    pro = factories.staff(roles.PROFESSIONAL, "olga")
+    pro.profile.organisation = factories.organisation(
+        world["antwerpen"].municipalities.get(), "OCMW Borgerhout"
+    )
+    pro.profile.save()
+    consult = world["ask"](professional=pro).question
+    facts = panel(open_page(client, consult), "facts")
+    assert "OCMW Borgerhout" in facts and "cliënt A" in facts

@@ -119,16 +119,21 @@ def scoped_question(request, pk) -> Question | None:
     found = list(
         access.staff_questions(request.user)
         .filter(pk=pk)
-        .select_related(
-            "legal_domain", "region", "municipality", "organisation", "assignee",
-            "article_proposal",  # the promotion panel (None when there is none)
-        )
+        # Joined: what every page shows. Not joined (PostgreSQL's planning time grows fast with
+        # each join): a consult's organisation (read when there is one) and the article
+        # proposal (whether there is one is read below).
+        .select_related("legal_domain", "region", "municipality", "assignee")
         .annotate(
             **side_relations_present(), **own_draft_present(request.user), **generations_read()
         )
         .order_by()[:1]  # one row by its key: no sorting
     )  # fmt: skip
-    return found[0] if found else None
+    if not found:
+        return None
+    question = found[0]
+    if not question.has_article_proposal:  # the promotion panel: none, as select_related says
+        Question._meta.get_field("article_proposal").set_cached_value(question, None)
+    return question
 
 
 def visible_question(request, pk) -> Question:
@@ -611,6 +616,7 @@ def side_panels(request, question, generation=None, consents=None) -> dict:
 
 # What the side panels list of a question; most questions have none of them.
 SIDE_RELATIONS = (
+    "article_proposal",
     "documents",
     "handovers",
     "referrals",

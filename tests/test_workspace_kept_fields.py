@@ -312,3 +312,45 @@ def test_proposal_and_consult_organisation_read_when_there_are_some(client, worl
     consult = world["ask"](professional=pro).question
     facts = panel(open_page(client, consult), "facts")
     assert "OCMW Borgerhout" in facts and "cliënt A" in facts
+
+
+def test_the_suggestions_are_kept_rendered_no_longer_than_their_items(rf, world):  # noqa: F811
+    """The suggestions panel is kept rendered under the key of the suggestions it shows: the
+    same HTML as rendering them, per language, and never kept beyond the items' own life."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    question, sam = world["question"], world["sam"]
+    with translation.override("en"):
+        html = str(panels.related_html(question, sam))
+        items = panels.related_items(question, sam)
+        assert parse_html(html) == parse_html(render_to_string(panels.RELATED_TEMPLATE, items))
+        assert "Similar questions" in html
+    with translation.override("nl"):
+        assert str(panels.related_html(question, sam)) != html
+    # Kept: rendered once for two pages; items whose life is over (as the cache would drop
+    # them): rendered for every page, the HTML is not kept either.
+    from django.test.signals import template_rendered
+
+    rendered = []
+
+    def count(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        cache.clear()
+        with translation.override("en"):
+            panels.related_html(question, sam)
+            panels.related_html(question, sam)
+        assert rendered.count(panels.RELATED_TEMPLATE) == 1
+        cache.clear()
+        key = panels.related_key(question, sam)
+        cache.set(key, {"suggested_articles": [], "similar_questions": [], "expires": 0}, 600)
+        with translation.override("en"):
+            panels.related_html(question, sam)
+            panels.related_html(question, sam)
+        assert rendered.count(panels.RELATED_TEMPLATE) == 3
+    finally:
+        template_rendered.disconnect(count)

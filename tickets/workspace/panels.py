@@ -5,6 +5,7 @@ only, then show the page or, with JavaScript, the panels that changed (`fragment
 
 import functools
 import hashlib
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -35,7 +36,7 @@ from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
 RELATED_ITEMS_SECONDS = 600
 
 
-def related_items(question, user, generation=None) -> dict:
+def related_items(question, user, generation=None, key=None) -> dict:
     """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
     again after every reply, and finding similar texts among 100,000 questions is the slowest
     part of the page. The key holds what decides what the user may read (account, roles,
@@ -43,6 +44,49 @@ def related_items(question, user, generation=None) -> dict:
     so a change of either is seen at once; a reply or a status change does not change what is
     similar, so the page shown right after "Send" reuses the list. A newly indexed question or
     article shows up within the timeout."""
+    key = key or related_key(question, user, generation)
+    items = cache.get(key)
+    if items is None:
+        items = find_related_items(question, user)
+        # The links to insert are kept with the suggestions: they depend on the same content
+        # (the generation in the key) and on the question's language and reader.
+        links = suggested_links(question, items.get("suggested_articles"))
+        for hit in items.get("suggested_articles") or []:
+            hit.insert_link = links.get(str(hit.object_id))
+        items["expires"] = time.time() + RELATED_ITEMS_SECONDS
+        cache.set(key, items, RELATED_ITEMS_SECONDS)
+    return items
+
+
+RELATED_TEMPLATE = "tickets/admin/_related.html"
+
+
+def related_html(question, user, generation=None) -> str:
+    """The suggestions (_related.html) as rendered from `related_items`, kept under the same
+    key, the page's language and time zone and the template's version, and never longer than
+    the items they were rendered from."""
+    key = related_key(question, user, generation)
+    html_key = ":".join(
+        (
+            key,
+            "html",
+            template_version(RELATED_TEMPLATE),
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+        )
+    )
+    html = cache.get(html_key)
+    if html is None:
+        items = related_items(question, user, generation, key)
+        html = render_to_string(RELATED_TEMPLATE, items)
+        left = int(items.get("expires", 0) - time.time())
+        if left > 0:
+            cache.set(html_key, html, left)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
+
+
+def related_key(question, user, generation=None) -> str:
+    """What decides the suggestions of `question` for `user` (see `related_items`)."""
 
     def ids(queryset):
         return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
@@ -79,16 +123,7 @@ def related_items(question, user, generation=None) -> dict:
             scope_key(access.staff_scope(user)),
         )
     )
-    items = cache.get(key)
-    if items is None:
-        items = find_related_items(question, user)
-        # The links to insert are kept with the suggestions: they depend on the same content
-        # (the generation in the key) and on the question's language and reader.
-        links = suggested_links(question, items.get("suggested_articles"))
-        for hit in items.get("suggested_articles") or []:
-            hit.insert_link = links.get(str(hit.object_id))
-        cache.set(key, items, RELATED_ITEMS_SECONDS)
-    return items
+    return key
 
 
 def find_related_items(question, user) -> dict:
@@ -747,7 +782,6 @@ def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
     # The content generation read once for the suggestions and the composer's article list.
     generation = generations(request, question)
-    related = related_items(question, request.user, generation)
     consents = question_consents(question)  # for the facts, documents and referrals
     return {
         **panels_context(
@@ -756,7 +790,8 @@ def page_context(request, question, **given) -> dict:
         "side_panels": side_panels(request, question, generation, consents),
         "header_title": question.reference,
         "header_html": header_html(question),
-        **related,
+        # The suggestions, rendered as kept (related_html).
+        "related_html": related_html(question, request.user, generation),
     }
 
 

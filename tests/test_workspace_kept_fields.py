@@ -354,3 +354,35 @@ def test_the_suggestions_are_kept_rendered_no_longer_than_their_items(rf, world)
         assert rendered.count(panels.RELATED_TEMPLATE) == 3
     finally:
         template_rendered.disconnect(count)
+
+
+def test_files_and_groups_read_with_the_question_give_the_same_keys(rf, world):  # noqa: F811
+    """The thread's key and the suggestions' key read the question's files and the user's
+    groups with the question's query: the same keys as reading them alone, and a new file or
+    a new group gives another key."""
+    from django.contrib.auth.models import Group
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.test_tickets_model import PDF_BYTES
+
+    question, sam = world["question"], world["sam"]
+    request = rf.get("/")
+    request.user = sam
+
+    def keys():
+        read_with = panels.visible_question(request, question.pk)
+        assert read_with._ws_files is not None and read_with._ws_groups is not None
+        alone = panels.Question.objects.get(pk=question.pk)  # nothing read with it
+        with_keys = (panels.thread_key(read_with), panels.related_key(read_with, sam, 1))
+        assert with_keys == (panels.thread_key(alone), panels.related_key(alone, sam, 1))
+        return with_keys
+
+    thread, related = keys()
+    lifecycle.add_message(
+        question, body="Met bijlage", author_kind="staff", author=sam,
+        files=[SimpleUploadedFile("tweede brief.pdf", PDF_BYTES)],
+    )  # fmt: skip
+    thread_after, related_after = keys()
+    assert thread_after != thread and related_after == related
+    sam.groups.add(Group.objects.create(name="werkgroep IPR"))
+    assert keys()[1] != related

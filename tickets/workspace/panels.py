@@ -5,14 +5,16 @@ only, then show the page or, with JavaScript, the panels that changed (`fragment
 
 import functools
 import hashlib
+import json
 import time
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, F, Q
+from django.db.models import BigIntegerField, BooleanField, F, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
@@ -88,8 +90,11 @@ def related_html(question, user, generation=None) -> str:
 def related_key(question, user, generation=None) -> str:
     """What decides the suggestions of `question` for `user` (see `related_items`)."""
 
-    def ids(queryset):
-        return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
+    def ids(user):
+        read = getattr(question, "_ws_groups", None)  # with the question, for this user?
+        if read is not None and getattr(question, "_ws_lists_of", None) == user.pk:
+            return ",".join(str(row[0]) for row in json_rows(read))
+        return ",".join(str(pk) for pk in sorted(user.groups.values_list("pk", flat=True)))
 
     def scope_key(scope):
         # What the user may read of the questions (the kept scope: no query).
@@ -119,7 +124,7 @@ def related_key(question, user, generation=None) -> str:
             searched,
             user.pk,
             int(user.is_superuser),
-            ids(user.groups),
+            ids(user),
             scope_key(access.staff_scope(user)),
         )
     )
@@ -159,13 +164,15 @@ def scoped_question(request, pk) -> Question | None:
         # proposal (whether there is one is read below).
         .select_related("legal_domain", "region", "municipality", "assignee")
         .annotate(
-            **side_relations_present(), **own_draft_present(request.user), **generations_read()
+            **side_relations_present(), **own_draft_present(request.user), **generations_read(),
+            **lists_read(request.user),
         )
         .order_by()[:1]  # one row by its key: no sorting
     )  # fmt: skip
     if not found:
         return None
     question = found[0]
+    question._ws_lists_of = request.user.pk  # whose groups lists_read read
     if not question.has_article_proposal:  # the promotion panel: none, as select_related says
         Question._meta.get_field("article_proposal").set_cached_value(question, None)
     return question
@@ -413,6 +420,7 @@ def facts_context(request, question, consents=None, **given) -> dict:
 
 
 THREAD_SECONDS = 3600
+THREAD_FILE_FIELDS = ("id", "message", "original_name", "size", "sha256")
 THREAD_TEMPLATE = "tickets/admin/workspace/_thread_rendered.html"
 
 
@@ -435,9 +443,9 @@ def thread_key(question) -> str:
         "author_id", "author__username", Length("body_html"),
         *documents.answer_columns(),  # pk, kind, author kind, time, start and length of the body
     )  # fmt: skip
-    files = question.attachments.order_by("pk").values_list(
-        "pk", "message_id", "original_name", "size", "sha256"
-    )
+    files = json_rows(getattr(question, "_ws_files", None))  # read with the question
+    if files is None:
+        files = question.attachments.order_by("pk").values_list(*THREAD_FILE_FIELDS)
     parts = (
         question.subject,
         question.body,
@@ -445,7 +453,7 @@ def thread_key(question) -> str:
         translation.get_language(),
         timezone.get_current_timezone_name(),
         (messages := list(messages)),
-        list(files),
+        [tuple(row) for row in files],
     )
     # The newest message's id, for the composer (last_message_id), and the answers of the
     # documents panel (side_panels), read here already.
@@ -720,6 +728,65 @@ def absent_relations(question) -> frozenset:
     if any(flag is None for flag in flags.values()):
         return frozenset()
     return frozenset(name for name, present in flags.items() if not present)
+
+
+def _json_rows_sql(table: str, columns: tuple, where: str) -> str | None:
+    """A scalar sub-query: the rows of `table` matching `where`, each as a JSON array of
+    `columns`, in one JSON array (as text; in no particular order). None on a database without
+    JSON aggregation (then the rows are read in a query of their own)."""
+    quote = connection.ops.quote_name
+    cols = ", ".join(f"{quote(table)}.{quote(column)}" for column in columns)
+    # Names from the models' metadata, quoted; values are parameters.
+    if connection.vendor == "postgresql":
+        return (
+            f"(SELECT COALESCE(json_agg(json_build_array({cols})), '[]'::json)::text "  # noqa: S608
+            f"FROM {quote(table)} WHERE {where})"
+        )
+    if connection.vendor == "sqlite":
+        return f"(SELECT json_group_array(json_array({cols})) FROM {quote(table)} WHERE {where})"  # noqa: S608
+    return None
+
+
+@functools.cache
+def _lists_sql() -> dict:
+    quote = connection.ops.quote_name
+    question_id = f"{quote(Question._meta.db_table)}.{quote(Question._meta.pk.column)}"
+    files = Question._meta.get_field("attachments").related_model
+    memberships = get_user_model().groups.through
+    return {
+        "_ws_files": _json_rows_sql(
+            files._meta.db_table,
+            tuple(files._meta.get_field(name).column for name in THREAD_FILE_FIELDS),
+            f"{quote(files._meta.db_table)}.{quote(files._meta.get_field('question').column)}"
+            f" = {question_id}",
+        ),
+        "_ws_groups": _json_rows_sql(
+            memberships._meta.db_table,
+            (memberships._meta.get_field("group").column,),
+            f"{quote(memberships._meta.db_table)}."
+            f"{quote(memberships._meta.get_field('user').column)} = %s",
+        ),
+    }
+
+
+def lists_read(user) -> dict:
+    """Annotations for the question's query (`scoped_question`): the question's files (for the
+    thread's key) and the ids of the user's groups (for the suggestions' key), read with the
+    question instead of in two queries (`json_rows` reads them back)."""
+    sql = _lists_sql()
+    if sql["_ws_files"] is None:
+        return {}
+    return {
+        "_ws_files": RawSQL(sql["_ws_files"], (), output_field=TextField()),  # noqa: S611
+        "_ws_groups": RawSQL(sql["_ws_groups"], (user.pk,), output_field=TextField()),  # noqa: S611
+    }
+
+
+def json_rows(text) -> list[tuple] | None:
+    """What `lists_read` read: the rows as tuples, in order (None: not read)."""
+    if text is None:
+        return None
+    return sorted(tuple(row) for row in json.loads(text))
 
 
 @functools.cache

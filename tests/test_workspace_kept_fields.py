@@ -386,3 +386,35 @@ def test_files_and_groups_read_with_the_question_give_the_same_keys(rf, world): 
     assert thread_after != thread and related_after == related
     sam.groups.add(Group.objects.create(name="werkgroep IPR"))
     assert keys()[1] != related
+
+
+def test_the_documents_lists_are_what_the_template_loops_wrote(rf, world, settings):  # noqa: F811
+    """The answers and documents of the documents panel are written in Python: the same HTML
+    as the loops the template had, in every language."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from tickets.models import GeneratedDocument
+    from tickets.templatetags.documents import documents_data
+
+    settings.TIME_ZONE = "Europe/Brussels"
+    question, sam = world["question"], world["sam"]
+    lifecycle.add_message(
+        question, body="<b>Tweede</b> & antwoord", author_kind="staff", author=sam
+    )
+    for kind in (GeneratedDocument.Kind.ANSWER_LETTER, GeneratedDocument.Kind.CASE_FILE):
+        GeneratedDocument.objects.create(question=question, kind=kind, requested_by=sam)
+    loops = Template(
+        '{% for answer in panel.answers %}<option value="{{ answer.pk }}">'
+        "{{ answer.option_label }}</option>{% endfor %}|"
+        "{% for document in panel.documents %}<li><a href=\"{% url 'tickets_document' "
+        'document.pk %}">{{ document.get_kind_display }}</a> · {{ document.created_at|date:'
+        '"SHORT_DATETIME_FORMAT" }} · {{ document.get_state_display }}</li>{% endfor %}'
+    )
+    for language in ("nl", "ar", "en"):
+        with translation.override(language):
+            panel = documents_data(sam, question)
+            assert len(panel["answers"]) == 2 and len(panel["documents"]) == 2
+            written = f"{panel['answer_options_html']}|{panel['documents_html']}"
+            assert written == loops.render(Context({"panel": panel}))
+            assert "&lt;b&gt;Tweede&lt;/b&gt; &amp; antwoord" in written

@@ -1,7 +1,9 @@
 """What the documents and handover panels need, so the views that include them pass nothing."""
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 
@@ -31,13 +33,35 @@ def documents_data(user, question, consents=None, absent=frozenset(), answer_row
     can_hand_over = access.can_hand_over(user, question)
     if consents is None and can_hand_over:
         consents = handover.unused_consents(question)
+    answers = answer_options(question, answer_rows) if can_export else []
+    documents = (
+        list(GeneratedDocument.objects.filter(question=question, requested_by=user)[:5])
+        if can_export and "documents" not in absent
+        else []
+    )
     return {
         "can_export": can_export,
         "can_hand_over": can_hand_over,
-        "answers": answer_options(question, answer_rows) if can_export else [],
-        "documents": GeneratedDocument.objects.filter(question=question, requested_by=user)[:5]
-        if can_export and "documents" not in absent
-        else [],
+        "answers": answers,
+        # The lists written here rather than by template loops (two thirds of the panel's
+        # time): the same HTML as `{% for %}` wrote (tests/test_workspace_kept_fields.py).
+        "answer_options_html": format_html_join(
+            "", '<option value="{}">{}</option>', ((a.pk, a.option_label) for a in answers)
+        ),
+        "documents": documents,
+        "documents_html": format_html_join(
+            "",
+            '<li><a href="{}">{}</a> · {} · {}</li>',
+            (
+                (
+                    reverse("tickets_document", args=[document.pk]),
+                    document.get_kind_display(),
+                    date_format(template_localtime(document.created_at), "SHORT_DATETIME_FORMAT"),
+                    document.get_state_display(),
+                )
+                for document in documents
+            ),
+        ),
         "consents": consents if can_hand_over else [],
         "regions": Region.objects.filter(is_active=True).exclude(pk=question.region_id)
         if can_hand_over

@@ -411,8 +411,11 @@ def test_the_documents_lists_are_what_the_template_loops_wrote(rf, world, settin
         'document.pk %}">{{ document.get_kind_display }}</a> · {{ document.created_at|date:'
         '"SHORT_DATETIME_FORMAT" }} · {{ document.get_state_display }}</li>{% endfor %}'
     )
-    for language in ("nl", "ar", "en"):
-        with translation.override(language):
+    from django.utils import timezone
+
+    for language, zone in (("nl", "Europe/Brussels"), ("ar", "Asia/Baghdad"), ("en", "UTC")):
+        # The dates are remembered per zone and language (documents.short_datetime).
+        with translation.override(language), timezone.override(zone):
             panel = documents_data(sam, question)
             assert len(panel["answers"]) == 2 and len(panel["documents"]) == 2
             written = f"{panel['answer_options_html']}|{panel['documents_html']}"

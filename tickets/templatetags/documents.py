@@ -1,7 +1,11 @@
 """What the documents and handover panels need, so the views that include them pass nothing."""
 
+import functools
+
 from django import template
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.text import Truncator
@@ -56,7 +60,7 @@ def documents_data(user, question, consents=None, absent=frozenset(), answer_row
                 (
                     reverse("tickets_document", args=[document.pk]),
                     document.get_kind_display(),
-                    date_format(template_localtime(document.created_at), "SHORT_DATETIME_FORMAT"),
+                    short_datetime(document.created_at),
                     document.get_state_display(),
                 )
                 for document in documents
@@ -90,8 +94,24 @@ def answer_options(question, rows=None) -> list:
 
 
 def _option_label(created_at, body: str) -> str:
-    shown = date_format(template_localtime(created_at), "SHORT_DATETIME_FORMAT")
-    return f"{shown} · {Truncator(body).chars(50)}"
+    return f"{short_datetime(created_at)} · {Truncator(body).chars(50)}"
+
+
+def short_datetime(value) -> str:
+    """`value|date:"SHORT_DATETIME_FORMAT"` as a template writes it (in the current time zone
+    and language), remembered per process for the same time, zone, language and format: the
+    panel shows the same answers and documents on every opening."""
+    return _short_datetime(
+        value,
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        settings.SHORT_DATETIME_FORMAT,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_datetime(value, _zone, _language, _format) -> str:
+    return date_format(template_localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 # What a caller reads of each message for `answer_options` (e.g. with the columns of a query

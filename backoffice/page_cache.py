@@ -57,10 +57,13 @@ def tag(response, *tags: str):
     return response
 
 
+CONTENT = 1  # the ContentGeneration row of the content generation
+
+
 def generation() -> int:
     from backoffice.models import ContentGeneration
 
-    value = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    value = ContentGeneration.objects.filter(pk=CONTENT).values_list("value", flat=True).first()
     return value or 0
 
 
@@ -68,8 +71,8 @@ def bump(**_signal_kwargs) -> None:
     """Move the content generation on: every cached page is stale from now on."""
     from backoffice.models import ContentGeneration
 
-    if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
-        ContentGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+    if not ContentGeneration.objects.filter(pk=CONTENT).update(value=F("value") + 1):
+        ContentGeneration.objects.get_or_create(pk=CONTENT, defaults={"value": 1})
 
 
 def _eligible(request) -> bool:

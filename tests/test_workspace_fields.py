@@ -123,6 +123,7 @@ def test_triage_reads_the_assignees_once_and_shows_what_the_form_shows(question,
     """The triage panel reads the eligible assignees once for its select and for "Take this
     question": the select is the one TriageForm writes from lifecycle.eligible_assignees, and
     "Take" is offered exactly when lifecycle.can_be_assigned says so."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -136,6 +137,7 @@ def test_triage_reads_the_assignees_once_and_shows_what_the_form_shows(question,
     for user in (question.assignee, colleague, outsider, coordinator):
         request = rf.get("/")
         request.user = user
+        cache.clear()  # the assignees as read for the page (kept: test_workspace_kept_fields)
         with CaptureQueriesContext(connection) as captured:
             context = panels.triage_context(request, question)
             shown = fields.field_html(context["triage_form"]["assignee"])

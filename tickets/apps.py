@@ -24,6 +24,10 @@ class TicketsConfig(AppConfig):
 
         search_index.register_kinds()
 
+        from tickets.workspace import kept_fields
+
+        kept_fields.connect()
+
 
 def _ensure_schedules(sender, **kwargs):
     from django_q.models import Schedule

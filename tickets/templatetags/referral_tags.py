@@ -3,6 +3,7 @@
 import functools
 
 from django import template
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
 
 from tickets import access, referrals
@@ -50,14 +51,23 @@ def support_network(context, question):
     return network_data(getattr(request, "user", None), question)
 
 
-def network_data(user, question, absent=frozenset()):
+def network_data(user, question, absent=frozenset(), generation=None):
+    """`generation`: the content generation the caller read (the workspace): the empty form's
+    fields are then shown as kept (tickets.workspace.kept_fields)."""
     from tickets.referrals import network
+    from tickets.workspace import kept_fields
 
     can_edit = user is not None and network.may_edit(user, question)
+    kept = can_edit and generation is not None
+
+    def form():
+        return network.SupportContactForm(auto_id=kept_fields.NETWORK_AUTO_ID)
+
     return {
         "contacts": [] if "support_contacts" in absent else network.contacts(question),
         "can_edit": can_edit,
-        "form": network.SupportContactForm(auto_id="network_%s") if can_edit else None,
+        "form": (SimpleLazyObject(form) if kept else form()) if can_edit else None,
+        "form_html": kept_fields.network_fields(generation) if kept else "",
     }
 
 

@@ -5,12 +5,16 @@ only, then show the page or, with JavaScript, the panels that changed (`fragment
 
 import functools
 import hashlib
+import json
+import time
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BigIntegerField, BooleanField, F, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
@@ -20,19 +24,21 @@ from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from backoffice import page_cache
-from backoffice.models import AuditEvent
+from backoffice import admin_chrome, page_cache
+from backoffice.models import AuditEvent, ContentGeneration
 from search import registry as search_registry
 from search import service as search_service
 from tickets import access, lifecycle, promotion
 from tickets.documents import handover
-from tickets.models import AnswerTemplate, Message, MessageDraft, Question, Status
+from tickets.models import AnswerTemplate, Consent, Message, MessageDraft, Question, Status
+from tickets.templatetags import documents
+from tickets.workspace import kept_fields
 from tickets.workspace.forms import CloseForm, StaffMessageForm, TriageForm
 
 RELATED_ITEMS_SECONDS = 600
 
 
-def related_items(question, user, generation=None) -> dict:
+def related_items(question, user, generation=None, key=None) -> dict:
     """`find_related_items`, kept for RELATED_ITEMS_SECONDS: a specialist opens the same workspace
     again after every reply, and finding similar texts among 100,000 questions is the slowest
     part of the page. The key holds what decides what the user may read (account, roles,
@@ -40,9 +46,55 @@ def related_items(question, user, generation=None) -> dict:
     so a change of either is seen at once; a reply or a status change does not change what is
     similar, so the page shown right after "Send" reuses the list. A newly indexed question or
     article shows up within the timeout."""
+    key = key or related_key(question, user, generation)
+    items = cache.get(key)
+    if items is None:
+        items = find_related_items(question, user)
+        # The links to insert are kept with the suggestions: they depend on the same content
+        # (the generation in the key) and on the question's language and reader.
+        links = suggested_links(question, items.get("suggested_articles"))
+        for hit in items.get("suggested_articles") or []:
+            hit.insert_link = links.get(str(hit.object_id))
+        items["expires"] = time.time() + RELATED_ITEMS_SECONDS
+        cache.set(key, items, RELATED_ITEMS_SECONDS)
+    return items
 
-    def ids(queryset):
-        return ",".join(str(pk) for pk in sorted(queryset.values_list("pk", flat=True)))
+
+RELATED_TEMPLATE = "tickets/admin/_related.html"
+
+
+def related_html(question, user, generation=None) -> str:
+    """The suggestions (_related.html) as rendered from `related_items`, kept under the same
+    key, the page's language and time zone and the template's version, and never longer than
+    the items they were rendered from."""
+    key = related_key(question, user, generation)
+    html_key = ":".join(
+        (
+            key,
+            "html",
+            template_version(RELATED_TEMPLATE),
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+        )
+    )
+    html = cache.get(html_key)
+    if html is None:
+        items = related_items(question, user, generation, key)
+        html = render_to_string(RELATED_TEMPLATE, items)
+        left = int(items.get("expires", 0) - time.time())
+        if left > 0:
+            cache.set(html_key, html, left)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
+
+
+def related_key(question, user, generation=None) -> str:
+    """What decides the suggestions of `question` for `user` (see `related_items`)."""
+
+    def ids(user):
+        read = getattr(question, "_ws_groups", None)  # with the question, for this user?
+        if read is not None and getattr(question, "_ws_lists_of", None) == user.pk:
+            return ",".join(str(row[0]) for row in json_rows(read))
+        return ",".join(str(pk) for pk in sorted(user.groups.values_list("pk", flat=True)))
 
     def scope_key(scope):
         # What the user may read of the questions (the kept scope: no query).
@@ -72,20 +124,11 @@ def related_items(question, user, generation=None) -> dict:
             searched,
             user.pk,
             int(user.is_superuser),
-            ids(user.groups),
+            ids(user),
             scope_key(access.staff_scope(user)),
         )
     )
-    items = cache.get(key)
-    if items is None:
-        items = find_related_items(question, user)
-        # The links to insert are kept with the suggestions: they depend on the same content
-        # (the generation in the key) and on the question's language and reader.
-        links = suggested_links(question, items.get("suggested_articles"))
-        for hit in items.get("suggested_articles") or []:
-            hit.insert_link = links.get(str(hit.object_id))
-        cache.set(key, items, RELATED_ITEMS_SECONDS)
-    return items
+    return key
 
 
 def find_related_items(question, user) -> dict:
@@ -111,17 +154,28 @@ def find_related_items(question, user) -> dict:
 
 
 def scoped_question(request, pk) -> Question | None:
-    """The question in the user's staff scope, with what the page shows of its relations."""
-    return (
+    """The question in the user's staff scope, with what the page shows of its relations, and
+    the content and chrome generations (`generations`) read with it."""
+    found = list(
         access.staff_questions(request.user)
         .filter(pk=pk)
-        .select_related(
-            "legal_domain", "region", "municipality", "organisation", "assignee",
-            "article_proposal",  # the promotion panel (None when there is none)
+        # Joined: what every page shows. Not joined (PostgreSQL's planning time grows fast with
+        # each join): a consult's organisation (read when there is one) and the article
+        # proposal (whether there is one is read below).
+        .select_related("legal_domain", "region", "municipality", "assignee")
+        .annotate(
+            **side_relations_present(), **own_draft_present(request.user), **generations_read(),
+            **lists_read(request.user),
         )
-        .annotate(**side_relations_present())
-        .first()
+        .order_by()[:1]  # one row by its key: no sorting
     )  # fmt: skip
+    if not found:
+        return None
+    question = found[0]
+    question._ws_lists_of = request.user.pk  # whose groups lists_read read
+    if not question.has_article_proposal:  # the promotion panel: none, as select_related says
+        Question._meta.get_field("article_proposal").set_cached_value(question, None)
+    return question
 
 
 def visible_question(request, pk) -> Question:
@@ -145,24 +199,46 @@ def fill_placeholders(text: str, question: Question) -> str:
     return text
 
 
-def answer_templates(question: Question) -> list[dict]:
+ANSWER_TEMPLATES_SECONDS = 3600
+
+
+def answer_template_rows(legal_domain_id, generation=None) -> list[tuple]:
+    """(id, title, language, body) of the templates for a domain and those for every domain,
+    kept per domain under the content generation, which every saved or deleted template moves
+    on (tickets.workspace.kept_fields.connect)."""
+    if generation is None:
+        generation = page_cache.generation()
+    key = f"workspace-answer-templates:{generation}:{legal_domain_id}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            AnswerTemplate.objects.filter(
+                Q(legal_domain=legal_domain_id) | Q(legal_domain__isnull=True)
+            ).values_list("pk", "title", "language", "body")
+        )
+        cache.set(key, rows, ANSWER_TEMPLATES_SECONDS)
+    return rows
+
+
+def answer_templates(question: Question, generation=None) -> list[dict]:
     """The templates for the question's domain, those in the requester's contact language first
     (`own_language`: the list's default is one of them, never a template in another language),
     then the others by language name; each labelled with its language by name."""
-    found = AnswerTemplate.objects.filter(
-        Q(legal_domain=question.legal_domain_id) | Q(legal_domain__isnull=True)
-    )
-    templates = [
-        {
-            "id": t.pk,
-            "label": f"{t.title} ({t.language_name})",
-            "text": fill_placeholders(t.body, question),
-            "own_language": t.language == question.contact_language,
-            "language_name": t.language_name,
-            "title": t.title,
-        }
-        for t in found
-    ]
+    from tickets.languages import language_name
+
+    templates = []
+    for pk, title, language, body in answer_template_rows(question.legal_domain_id, generation):
+        name = language_name(language, own_name=False)  # AnswerTemplate.language_name
+        templates.append(
+            {
+                "id": pk,
+                "label": f"{title} ({name})",
+                "text": fill_placeholders(body, question),
+                "own_language": language == question.contact_language,
+                "language_name": name,
+                "title": title,
+            }
+        )
     templates.sort(key=lambda t: (not t["own_language"], t["language_name"].casefold(), t["title"]))
     return templates
 
@@ -292,10 +368,7 @@ def changed_by_message(request, before: Question, after: Question, message) -> l
     names = ["thread", "facts"]
     if before.assignee_id != after.assignee_id:
         names.append("triage")
-    if (
-        closing_context(request, before)["can_close"]
-        != closing_context(request, after)["can_close"]
-    ):
+    if can_close(before) != can_close(after):
         names.append("closing")  # a closed question answered again can be closed again
     if message.kind == Message.Kind.PUBLIC:
         names += ["promotion", "documents"]
@@ -318,9 +391,25 @@ def action_urls(question) -> dict:
     }
 
 
-def facts_context(request, question, **given) -> dict:
+def question_consents(question) -> list:
+    """The question's consents (in their order), each with `handover_pk`: the handover that
+    used it, if any. Read once for the facts (all of them) and for the documents and referrals
+    panels (`unused_consents`)."""
+    return list(question.consents.annotate(handover_pk=F("handover__pk")))
+
+
+def unused_consents(consents) -> list:
+    """tickets.documents.handover.unused_consents, of consents read by `question_consents`."""
+    return [
+        consent
+        for consent in consents
+        if consent.purpose == Consent.Purpose.HANDOVER and consent.handover_pk is None
+    ]
+
+
+def facts_context(request, question, consents=None, **given) -> dict:
     return {
-        "consents": question.consents.all(),
+        "consents": question.consents.all() if consents is None else consents,
         "told_by_email": lifecycle.requester_told_of_answers(question),
         "statuses": [
             (value, label)
@@ -331,6 +420,7 @@ def facts_context(request, question, **given) -> dict:
 
 
 THREAD_SECONDS = 3600
+THREAD_FILE_FIELDS = ("id", "message", "original_name", "size", "sha256")
 THREAD_TEMPLATE = "tickets/admin/workspace/_thread_rendered.html"
 
 
@@ -350,12 +440,12 @@ def thread_key(question) -> str:
     thread is never stale; nothing in it depends on the reader (the view has checked access
     before), so one copy serves every specialist who may open the question."""
     messages = question.messages.order_by("pk").values_list(
-        "pk", "kind", "author_kind", "author_id", "author__username", "created_at",
-        Length("body_html"),
+        "author_id", "author__username", Length("body_html"),
+        *documents.answer_columns(),  # pk, kind, author kind, time, start and length of the body
     )  # fmt: skip
-    files = question.attachments.order_by("pk").values_list(
-        "pk", "message_id", "original_name", "size", "sha256"
-    )
+    files = json_rows(getattr(question, "_ws_files", None))  # read with the question
+    if files is None:
+        files = question.attachments.order_by("pk").values_list(*THREAD_FILE_FIELDS)
     parts = (
         question.subject,
         question.body,
@@ -363,10 +453,12 @@ def thread_key(question) -> str:
         translation.get_language(),
         timezone.get_current_timezone_name(),
         (messages := list(messages)),
-        list(files),
+        [tuple(row) for row in files],
     )
-    # The newest message's id, for the composer (last_message_id), read here already.
-    question._ws_last_message_id = max((row[0] for row in messages), default=0)
+    # The newest message's id, for the composer (last_message_id), and the answers of the
+    # documents panel (side_panels), read here already.
+    question._ws_answer_rows = [row[3:] for row in messages]
+    question._ws_last_message_id = max((row[3] for row in messages), default=0)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"workspace-thread:{template_version(THREAD_TEMPLATE)}:{question.pk}:{digest}"
 
@@ -398,7 +490,9 @@ def thread_context(request, question, **given) -> dict:
 def composer_context(
     request, question, form=None, preview_html="", concurrent=False, generation=None, **given
 ) -> dict:
-    draft = MessageDraft.objects.filter(question=question, author=request.user).first()
+    draft = None
+    if getattr(question, "has_own_draft", None) is not False:  # scoped_question found one
+        draft = MessageDraft.objects.filter(question=question, author=request.user).first()
     if form is None:
         form = StaffMessageForm(
             initial={
@@ -413,7 +507,7 @@ def composer_context(
         "draft": draft,
         "preview_html": preview_html,
         "concurrent": concurrent,
-        "templates": answer_templates(question),
+        "templates": answer_templates(question, generation),
         # Without a search, the list as kept rendered; a search is read and rendered now.
         "article_links": article_links(question, query) if query else None,
         "article_links_html": "" if query else cached_article_links_html(question, generation),
@@ -421,7 +515,42 @@ def composer_context(
     }
 
 
-def triage_context(request, question, triage_form=None, **given) -> dict:
+ASSIGNEES_SECONDS = 600
+
+
+def eligible_assignees(request, question) -> list[tuple[int, str]]:
+    """(id, name shown) of lifecycle.eligible_assignees, in its order. Kept per region and
+    domain under the admin chrome's generation (backoffice.admin_chrome), which every change
+    to who may handle a question replaces: accounts (active, names, superuser), groups and
+    membership, profiles' regions and legal domains; and under the domains setting. Read
+    when the chrome's copies are off."""
+
+    def read():
+        return [
+            (user.pk, user.get_full_name() or user.get_username())
+            for user in lifecycle.eligible_assignees(question)
+        ]
+
+    if not admin_chrome.enabled():
+        return read()
+    key = ":".join(
+        str(part)
+        for part in (
+            "workspace-assignees",
+            admin_chrome.generation(request),
+            int(settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS),
+            question.region_id,
+            question.legal_domain_id,
+        )
+    )
+    found = cache.get(key)
+    if found is None:
+        found = read()
+        cache.set(key, found, ASSIGNEES_SECONDS)
+    return found
+
+
+def triage_context(request, question, triage_form=None, generation=None, **given) -> dict:
     if triage_form is not None:  # bound to what was posted, with the service's refusal
         return {
             "triage_form": triage_form,
@@ -430,25 +559,41 @@ def triage_context(request, question, triage_form=None, **given) -> dict:
         }
     # The eligible assignees (lifecycle.eligible_assignees) read once: the select's options
     # and "Take this question" (lifecycle.can_be_assigned: the user is one of them).
-    triage_form = TriageForm(instance=question)
-    field = triage_form.fields["assignee"]
-    assignees = list(field.queryset)
-    field.choices = [
-        ("", field.empty_label),
-        *((user.pk, field.label_from_instance(user)) for user in assignees),
-    ]
+    assignees = eligible_assignees(request, question)
+
+    def form():
+        triage_form = TriageForm(instance=question)
+        field = triage_form.fields["assignee"]
+        field.choices = [("", field.empty_label), *assignees]
+        return triage_form
+
+    if generation is None:
+        generation = page_cache.generation()
     return {
-        "triage_form": triage_form,
+        "triage_form": SimpleLazyObject(form),
+        # The fields as kept for these values and assignees (tickets.workspace.kept_fields).
+        "triage_fields_html": kept_fields.triage_fields(question, form, assignees, generation),
         "can_take": question.assignee_id != request.user.pk
-        and any(user.pk == request.user.pk for user in assignees),
+        and any(pk == request.user.pk for pk, _name in assignees),
     }
 
 
-def closing_context(request, question, close_form=None, **given) -> dict:
+def can_close(question) -> bool:
+    return Status.CLOSED in lifecycle.TRANSITIONS[question.status]
+
+
+def closing_context(request, question, close_form=None, generation=None, **given) -> dict:
+    closable = can_close(question)
+    fields_html = ""
+    if close_form is None and closable:  # the empty form, as kept (kept_fields)
+        if generation is None:
+            generation = page_cache.generation()
+        fields_html = kept_fields.close_fields(generation)
     return {
         # Lazy: the directory's services are read only when the form is rendered.
         "close_form": close_form or SimpleLazyObject(CloseForm),
-        "can_close": Status.CLOSED in lifecycle.TRANSITIONS[question.status],
+        "close_fields_html": fields_html,
+        "can_close": closable,
     }
 
 
@@ -477,6 +622,8 @@ def panels_context(request, question, names, **given) -> dict:
     """The context of the panels `names`; `given` are forms bound to what was posted
     (form, triage_form, close_form...), passed to the panel that shows them."""
     context = {"question": question, "urls": action_urls(question), "request": request}
+    if given.get("generation") is None:  # read with the question (scoped_question)
+        given["generation"] = generations(request, question)
     for name in names:
         build = PANEL_CONTEXTS.get(name)
         if build is None:
@@ -485,28 +632,34 @@ def panels_context(request, question, names, **given) -> dict:
     return context
 
 
-def side_panels(request, question) -> dict:
+def side_panels(request, question, generation=None, consents=None) -> dict:
     """What the documents, referrals, support network and privacy panels show, gathered once
     for the page (their template tags use it instead of reading it again): the unused handover
     consents are read once for documents and referrals."""
-    from tickets.templatetags import documents, privacy, referral_tags
+    from tickets.templatetags import privacy, referral_tags
 
     user = request.user
-    consents = (
-        list(handover.unused_consents(question)) if access.can_hand_over(user, question) else None
-    )
+    if not access.can_hand_over(user, question):
+        consents = None
+    elif consents is None:
+        consents = list(handover.unused_consents(question))
+    else:  # the question's consents as the page read them (question_consents)
+        consents = unused_consents(consents)
     absent = absent_relations(question)
     return {
         "question_pk": question.pk,
-        "documents": documents.documents_data(user, question, consents, absent),
+        "documents": documents.documents_data(
+            user, question, consents, absent, getattr(question, "_ws_answer_rows", None)
+        ),
         "referrals": referral_tags.referral_rows(user, question, consents, absent),
-        "network": referral_tags.network_data(user, question, absent),
+        "network": referral_tags.network_data(user, question, absent, generation),
         "privacy": privacy.privacy_data(user, question, absent),
     }
 
 
 # What the side panels list of a question; most questions have none of them.
 SIDE_RELATIONS = (
+    "article_proposal",
     "documents",
     "handovers",
     "referrals",
@@ -545,6 +698,27 @@ def side_relations_present() -> dict:
     }
 
 
+@functools.cache
+def _own_draft_sql() -> str:
+    question_id = (
+        f"{connection.ops.quote_name(Question._meta.db_table)}."
+        f"{connection.ops.quote_name(Question._meta.pk.column)}"
+    )
+    table = connection.ops.quote_name(MessageDraft._meta.db_table)
+    question = connection.ops.quote_name(MessageDraft._meta.get_field("question").column)
+    author = connection.ops.quote_name(MessageDraft._meta.get_field("author").column)
+    # Names from the models' metadata, quoted; the user's id is a parameter.
+    return f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{question} = {question_id} AND {table}.{author} = %s)"  # noqa: S608, E501
+
+
+def own_draft_present(user) -> dict:
+    """An annotation for the question's query (`scoped_question`): whether the user has a draft
+    of it; most openings have none, and the composer then does not look for it."""
+    return {
+        "has_own_draft": RawSQL(_own_draft_sql(), (user.pk,), output_field=BooleanField())  # noqa: S611
+    }
+
+
 def absent_relations(question) -> frozenset:
     """The relations of SIDE_RELATIONS the question has no row of at all, when its query said
     so (`scoped_question`; else nothing is known and every panel reads its own): the side
@@ -556,16 +730,135 @@ def absent_relations(question) -> frozenset:
     return frozenset(name for name, present in flags.items() if not present)
 
 
+def _json_rows_sql(table: str, columns: tuple, where: str) -> str | None:
+    """A scalar sub-query: the rows of `table` matching `where`, each as a JSON array of
+    `columns`, in one JSON array (as text; in no particular order). None on a database without
+    JSON aggregation (then the rows are read in a query of their own)."""
+    quote = connection.ops.quote_name
+    cols = ", ".join(f"{quote(table)}.{quote(column)}" for column in columns)
+    # Names from the models' metadata, quoted; values are parameters.
+    if connection.vendor == "postgresql":
+        return (
+            f"(SELECT COALESCE(json_agg(json_build_array({cols})), '[]'::json)::text "  # noqa: S608
+            f"FROM {quote(table)} WHERE {where})"
+        )
+    if connection.vendor == "sqlite":
+        return f"(SELECT json_group_array(json_array({cols})) FROM {quote(table)} WHERE {where})"  # noqa: S608
+    return None
+
+
+@functools.cache
+def _lists_sql() -> dict:
+    quote = connection.ops.quote_name
+    question_id = f"{quote(Question._meta.db_table)}.{quote(Question._meta.pk.column)}"
+    files = Question._meta.get_field("attachments").related_model
+    memberships = get_user_model().groups.through
+    return {
+        "_ws_files": _json_rows_sql(
+            files._meta.db_table,
+            tuple(files._meta.get_field(name).column for name in THREAD_FILE_FIELDS),
+            f"{quote(files._meta.db_table)}.{quote(files._meta.get_field('question').column)}"
+            f" = {question_id}",
+        ),
+        "_ws_groups": _json_rows_sql(
+            memberships._meta.db_table,
+            (memberships._meta.get_field("group").column,),
+            f"{quote(memberships._meta.db_table)}."
+            f"{quote(memberships._meta.get_field('user').column)} = %s",
+        ),
+    }
+
+
+def lists_read(user) -> dict:
+    """Annotations for the question's query (`scoped_question`): the question's files (for the
+    thread's key) and the ids of the user's groups (for the suggestions' key), read with the
+    question instead of in two queries (`json_rows` reads them back)."""
+    sql = _lists_sql()
+    if sql["_ws_files"] is None:
+        return {}
+    return {
+        "_ws_files": RawSQL(sql["_ws_files"], (), output_field=TextField()),  # noqa: S611
+        "_ws_groups": RawSQL(sql["_ws_groups"], (user.pk,), output_field=TextField()),  # noqa: S611
+    }
+
+
+def json_rows(text) -> list[tuple] | None:
+    """What `lists_read` read: the rows as tuples, in order (None: not read)."""
+    if text is None:
+        return None
+    return sorted(tuple(row) for row in json.loads(text))
+
+
+@functools.cache
+def _generation_sql() -> str:
+    table = connection.ops.quote_name(ContentGeneration._meta.db_table)
+    value = connection.ops.quote_name(ContentGeneration._meta.get_field("value").column)
+    key = connection.ops.quote_name(ContentGeneration._meta.pk.column)
+    # Names from the model's metadata, quoted; the row's id is a parameter.
+    return f"(SELECT {table}.{value} FROM {table} WHERE {table}.{key} = %s)"  # noqa: S608
+
+
+def generations_read() -> dict:
+    """Annotations for the question's query (`scoped_question`): the content generation and
+    the admin chrome's, read with the question instead of in a query of their own."""
+    return {
+        f"_ws_{name}_generation": RawSQL(_generation_sql(), (row,), output_field=BigIntegerField())  # noqa: S611
+        for name, row in (("content", page_cache.CONTENT), ("chrome", admin_chrome.CHROME))
+    }
+
+
+def generations(request, question=None) -> int:
+    """The content generation (backoffice.page_cache.generation), and the admin chrome's
+    (backoffice.admin_chrome.generation, kept on the request as it keeps it), read with the
+    question (`scoped_question`) or else in one query. Read at the start of the request, as
+    the chrome reads its own."""
+    content = getattr(question, "_ws_content_generation", False)
+    if content is not False:
+        chrome = question._ws_chrome_generation
+        if admin_chrome.enabled() and not hasattr(request, "_admin_chrome_generation"):
+            request._admin_chrome_generation = chrome or 0
+        return content or 0
+    if not admin_chrome.enabled() or hasattr(request, "_admin_chrome_generation"):
+        return page_cache.generation()
+    rows = dict(
+        ContentGeneration.objects.filter(
+            pk__in=(page_cache.CONTENT, admin_chrome.CHROME)
+        ).values_list("pk", "value")
+    )
+    request._admin_chrome_generation = rows.get(admin_chrome.CHROME) or 0
+    return rows.get(page_cache.CONTENT) or 0
+
+
+HEADER_TEMPLATE = "wagtailadmin/shared/header.html"
+
+
+def header_html(question) -> str:
+    """Wagtail's page header (the reference, the subject, the icon), kept under what it shows
+    and the template's version (tickets.workspace.kept_fields.kept adds the language)."""
+    return kept_fields.kept(
+        "header",
+        (template_version(HEADER_TEMPLATE), question.reference, question.subject),
+        lambda: render_to_string(
+            HEADER_TEMPLATE,
+            {"title": question.reference, "subtitle": question.subject, "icon": "help"},
+        ),
+    )
+
+
 def page_context(request, question, **given) -> dict:
     """The whole page: every panel, the suggested articles and similar questions."""
     # The content generation read once for the suggestions and the composer's article list.
-    generation = page_cache.generation()
-    related = related_items(question, request.user, generation)
+    generation = generations(request, question)
+    consents = question_consents(question)  # for the facts, documents and referrals
     return {
-        **panels_context(request, question, PANEL_CONTEXTS, generation=generation, **given),
-        "side_panels": side_panels(request, question),
+        **panels_context(
+            request, question, PANEL_CONTEXTS, generation=generation, consents=consents, **given
+        ),
+        "side_panels": side_panels(request, question, generation, consents),
         "header_title": question.reference,
-        **related,
+        "header_html": header_html(question),
+        # The suggestions, rendered as kept (related_html).
+        "related_html": related_html(question, request.user, generation),
     }
 
 

@@ -38,7 +38,9 @@ def _processes():
         # Fields after the command name, which is in parentheses and may contain spaces.
         fields = stat[stat.rindex(")") + 2 :].split()
         session = int(fields[3])
-        cpu = (int(fields[11]) + int(fields[12])) / TICKS
+        # Its own user + system time, and that of its children it has reaped: a gunicorn
+        # worker replaced during a window (max_requests) still counts, in its master.
+        cpu = sum(int(value) for value in fields[11:15]) / TICKS
         yield int(entry.name), session, cpu, cmdline
 
 
@@ -85,8 +87,9 @@ class CpuMeter:
         after = self._sample()
         spent: dict[str, float] = {}
         for key, cpu in after.items():
-            # A process born during the window counts from zero; one that ended is lost (short
-            # database backends only: the web workers keep their connections).
+            # A process born during the window counts from zero; one that ended is counted in
+            # its parent if that is in the group (gunicorn's master, the qcluster), else lost
+            # (short database backends only: the web workers keep their connections).
             spent[key[1]] = spent.get(key[1], 0.0) + cpu - self._before.get(key, 0.0)
         spent["load tool"] = self._children() - self._children_before
         wall = os.times().elapsed - self._wall_before

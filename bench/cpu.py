@@ -26,7 +26,7 @@ POSTGRES_SERVER_PROCESSES = ("walwriter", "checkpointer", "background writer", "
 
 
 def _processes():
-    """(pid, session id, cpu seconds, command line) of every process readable here."""
+    """(pid, parent pid, session id, cpu seconds, command line) of every process readable."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -37,11 +37,11 @@ def _processes():
             continue
         # Fields after the command name, which is in parentheses and may contain spaces.
         fields = stat[stat.rindex(")") + 2 :].split()
-        session = int(fields[3])
+        parent, session = int(fields[1]), int(fields[3])
         # Its own user + system time, and that of its children it has reaped: a gunicorn
         # worker replaced during a window (max_requests) still counts, in its master.
         cpu = sum(int(value) for value in fields[11:15]) / TICKS
-        yield int(entry.name), session, cpu, cmdline
+        yield int(entry.name), parent, session, cpu, cmdline
 
 
 def _group(session: int, cmdline: str, sessions: dict[int, str], database: str | None) -> str:
@@ -66,12 +66,12 @@ class CpuMeter:
         self.sessions = sessions  # session id → group name ("web", "task worker")
         self.database = database
 
-    def _sample(self) -> dict[tuple[int, str], float]:
+    def _sample(self) -> dict[tuple[int, str], tuple[float, int]]:
         sample = {}
-        for pid, session, cpu, cmdline in _processes():
+        for pid, parent, session, cpu, cmdline in _processes():
             group = _group(session, cmdline, self.sessions, self.database)
             if group:
-                sample[(pid, group)] = cpu
+                sample[(pid, group)] = (cpu, parent)
         return sample
 
     def _children(self) -> float:
@@ -85,12 +85,19 @@ class CpuMeter:
 
     def stop(self, requests: int) -> dict:
         after = self._sample()
+        alive = {pid for pid, _group in after}
         spent: dict[str, float] = {}
-        for key, cpu in after.items():
-            # A process born during the window counts from zero; one that ended is counted in
-            # its parent if that is in the group (gunicorn's master, the qcluster), else lost
-            # (short database backends only: the web workers keep their connections).
-            spent[key[1]] = spent.get(key[1], 0.0) + cpu - self._before.get(key, 0.0)
+        for key, (cpu, _parent) in after.items():
+            # A process born during the window counts from zero.
+            before = self._before.get(key, (0.0, 0))[0]
+            spent[key[1]] = spent.get(key[1], 0.0) + cpu - before
+        for (pid, group), (before, parent) in self._before.items():
+            # One that ended was reaped by its parent, whose children's time now holds its
+            # whole life (a gunicorn worker replaced after max_requests): less what it had
+            # spent before the window. Without its parent here (short database backends: the
+            # web workers keep their connections) its time in the window is lost.
+            if pid not in alive and parent in alive:
+                spent[group] = spent.get(group, 0.0) - before
         spent["load tool"] = self._children() - self._children_before
         wall = os.times().elapsed - self._wall_before
         per_request = {

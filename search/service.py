@@ -13,6 +13,7 @@ is applied inside the backend's query.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from search import registry, synonyms
@@ -326,11 +329,29 @@ def matching_q(query, kind, user) -> Q:
     the kind's primary key, for a listing that keeps its own order, count and pages (the
     staff queue's search box). On the database backend a sub-query of the full-text index
     (every match, no ranking); on Elasticsearch the ids of its best `matching_ids`."""
-    visibility = registry.get(kind).visibility(user)
+    declaration = registry.get(kind)
+    visibility = declaration.visibility(user)
     backend = primary()
     if backend.name == "database":
         return backend.matching_q(query, kind, visibility)
-    return Q(pk__in=matching_ids(query, kind, user))
+    return _keys_in(declaration.model, matching_ids(query, kind, user))
+
+
+INTEGER_KEYS = {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField"}
+
+
+def _keys_in(model, ids: list[str]) -> Q:
+    """`pk IN (…)` for up to 1,000 keys, bound as one parameter (an array on PostgreSQL, a JSON
+    list on SQLite): as a list Django prepares each key again on every compile of the listing's
+    queries, about 14 ms of a staff search's 60 at 100,000 questions."""
+    if not ids or model._meta.pk.get_internal_type() not in INTEGER_KEYS:
+        return Q(pk__in=ids)
+    keys = [int(key) for key in ids]
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (keys,)))
+    if connection.vendor == "sqlite":
+        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", (json.dumps(keys),)))
+    return Q(pk__in=keys)
 
 
 # --- writing

@@ -55,13 +55,19 @@ def test_coordinator_enrols_and_signs_in_with_a_totp_code(
     page.wait_for_url("**/admin/questions/")  # where they were going
     assert page.get_by_role("heading", level=1).first.is_visible()
 
-    # Later, on another computer: password, then the code the app shows (the next 30-second
-    # step: the one used to enrol is spent, and the server allows one step of clock drift).
+    # Later, on another computer: password, then the code of the step after the one used to
+    # enrol (that step is spent). Not "now + 30 s": when the enrolment code crossed a step
+    # boundary on its way, django-otp learnt a drift of -1 step and would refuse now + 30 s,
+    # while the phone's own next code is still inside its window of one step either side.
+    with django_db_blocker.unblock():
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        enrolled_step = TOTPDevice.objects.get(user=new_coordinator, confirmed=True).last_t
     context = browser.new_context(base_url=site_server, locale="nl-BE")
     other = context.new_page()
     password_step(other, new_coordinator)
     other.wait_for_url("**/admin/security/mfa/verify/**")
-    other.fill("#id_code", totp_from_base32(secret, at=time.time() + 30))
+    other.fill("#id_code", totp_from_base32(secret, at=(enrolled_step + 1) * 30))
     with other.expect_navigation():
         other.locator("main button[type=submit]").first.click()
     other.wait_for_url("**/admin/")

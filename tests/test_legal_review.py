@@ -243,3 +243,20 @@ def test_propose_from_the_workspace(client, answered):
     assert response.status_code == 200
     assert ArticleProposal.objects.filter(question=question).exists()
     assert in_dutch_html("Propose as article") not in response.content.decode()
+
+
+def test_the_workspace_says_when_a_question_can_be_proposed(client, answered):
+    """Before the answer, the knowledge-base panel says what it is for instead of staying empty."""
+    specialist = answered["specialist"]
+    unanswered = factories.question(
+        subject="Nog geen antwoord", municipality=answered["question"].municipality
+    )
+    client.force_login(specialist)
+    workspace = client.get(f"/admin/questions/{unanswered.pk}/workspace/").content.decode()
+    hint = in_dutch_html(
+        "Once the question is answered, you can propose the answer as a draft article here."
+    )
+    assert hint in workspace
+    assert in_dutch_html("Propose as article") not in workspace
+    answered_page = client.get(f"/admin/questions/{answered['question'].pk}/workspace/")
+    assert hint not in answered_page.content.decode()

@@ -27,6 +27,10 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Workers are replaced now and then, so that memory a long run gathers is given back.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# The app is loaded once, in the master, and each worker is a fork of it: a worker replaced
+# after max_requests serves again within milliseconds, not after the seconds that loading
+# Django, Wagtail and the catalogues takes (seen as a stall in a busy minute's slowest requests).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() not in {"0", "false", "no"}
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
@@ -37,6 +41,29 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 
 
+def when_ready(server):
+    """With the app preloaded: also load what its first request would (URL patterns, every
+    language's catalogue), let go of any connection loading opened (a forked worker must never
+    share the master's socket), and freeze the result so that workers share its memory pages."""
+    if not preload_app:
+        return
+    import gc
+
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.db import connections
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Wegwijs")
+    connections.close_all()
+    caches.close_all()
+    gc.freeze()
+
+
 def post_worker_init(worker):
     """Move what loading the app made (about 200,000 objects: modules, URL patterns, templates,
     translation catalogues) out of the garbage collector's sight. They live as long as the
@@ -45,4 +72,8 @@ def post_worker_init(worker):
     import gc
 
     gc.freeze()
-    worker.log.info("%d objects of the loaded app frozen (gc.freeze)", gc.get_freeze_count())
+    worker.log.info(
+        "%d objects of the loaded app frozen (gc.freeze); app %s",
+        gc.get_freeze_count(),
+        "preloaded in the master" if preload_app else "loaded in this worker",
+    )

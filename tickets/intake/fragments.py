@@ -26,10 +26,11 @@ import threading
 from collections import OrderedDict
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import router
 from django.db.models import Count, ExpressionWrapper, IntegerField, Max, OuterRef, Subquery
 from django.middleware.csrf import get_token
 
+from backoffice.db.prepared import Prepared
 from tickets.models import Attachment, Message, Question, StatusChange
 
 CSRF_PLACEHOLDER = "__wegwijs_follow_up_csrf__"
@@ -66,28 +67,21 @@ def with_versions(questions):
     )
 
 
-_COMPILED: dict = {}
-_MARKER = "\x00reference\x00"
+def _question_query(reference):
+    from tickets.intake import progress
+
+    return with_versions(progress.with_panel_flags(Question.objects.filter(reference=reference)))
+
+
+_QUESTION = Prepared(_question_query, "reference")
 
 
 def requester_question(reference: str) -> Question | None:
     """The question with this reference, with its panel flags (tickets.intake.progress) and
-    versions, in one query whose SQL is built once per database connection setting: building
-    it (three EXISTS and three subqueries) cost the ORM more than running it."""
+    versions, in one query whose SQL is built once (backoffice.db.prepared): building it
+    (three EXISTS and three subqueries) cost the ORM more than running it."""
     alias = router.db_for_read(Question)
-    vendor = connections[alias].vendor
-    compiled = _COMPILED.get((alias, vendor))
-    if compiled is None:
-        from tickets.intake import progress
-
-        questions = Question.objects.using(alias).filter(reference=_MARKER)
-        query = with_versions(progress.with_panel_flags(questions)).query
-        sql, params = query.get_compiler(using=alias).as_sql()
-        params = list(params)
-        compiled = _COMPILED[(alias, vendor)] = (sql, params, params.index(_MARKER))
-    sql, params, position = compiled
-    params = [*params]
-    params[position] = reference
+    sql, params = _QUESTION.sql(alias, reference=reference)
     return next(iter(Question.objects.using(alias).raw(sql, params)), None)
 
 

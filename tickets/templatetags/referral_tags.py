@@ -3,10 +3,12 @@
 import functools
 
 from django import template
+from django.db import connections, router
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from backoffice.db.prepared import Prepared
 from tickets import access, referrals
 from tickets.documents import handover
 
@@ -107,11 +109,25 @@ def moving_form(context):
     return {"form": MovingForm(auto_id="moving_%s"), "options": options}
 
 
-def municipality_options() -> str:
-    """The <option>s of the moving form's <datalist>, for the current municipalities."""
-    from tickets.referrals.moving import municipality_names
+def _names_query():
+    from backoffice.models import Municipality
 
-    return _options(tuple(municipality_names()))
+    return Municipality.objects.order_by("name").values_list("name")
+
+
+_NAMES = Prepared(_names_query)
+
+
+def municipality_options() -> str:
+    """The <option>s of the moving form's <datalist>, for the current municipalities (the
+    names of tickets.referrals.moving.municipality_names, read with SQL built once)."""
+    from backoffice.models import Municipality
+
+    alias = router.db_for_read(Municipality)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*_NAMES.sql(alias))
+        names = tuple(name for (name,) in cursor.fetchall())
+    return _options(names)
 
 
 @functools.lru_cache(maxsize=4)

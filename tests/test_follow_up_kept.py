@@ -304,3 +304,19 @@ def test_session_expiry_still_ends_a_kept_page(opened, settings):
 def test_the_key_covers_every_field_of_the_question():
     """A field added to Question later is in the key without anyone remembering to add it."""
     assert fragments._FIELDS == [field.attname for field in Question._meta.concrete_fields]
+
+
+@pytest.mark.django_db
+def test_a_first_rendering_skips_the_empty_panels_queries(opened):
+    """The flags of the one question query are booleans (the panels' tags ask `is False`), so
+    a page rendered anew does not ask for referrals, consents, handovers or erasure requests
+    the question does not have."""
+    question, _code, client, _sam = opened
+    found = fragments.requester_question(question.reference)
+    assert all(getattr(found, flag) is False for flag in fragments.PANEL_FLAGS)
+    with CaptureQueriesContext(connection) as queries:
+        page(client, question)
+    assert fragments.kept._items  # rendered anew, then kept
+    tables = ("tickets_referral", "tickets_consent", "tickets_handover", "tickets_erasurerequest")
+    own = [q["sql"] for q in queries if any(f'FROM "{t}"' in q["sql"][:400] for t in tables)]
+    assert not [sql for sql in own if not sql.startswith('SELECT "tickets_question"')]

@@ -74,6 +74,7 @@ def _question_query(reference):
 
 
 _QUESTION = Prepared(_question_query, "reference")
+PANEL_FLAGS = ("has_referrals", "has_handover_rows", "has_erasure_requests")
 
 
 def requester_question(reference: str) -> Question | None:
@@ -82,7 +83,13 @@ def requester_question(reference: str) -> Question | None:
     (three EXISTS and three subqueries) cost the ORM more than running it."""
     alias = router.db_for_read(Question)
     sql, params = _QUESTION.sql(alias, reference=reference)
-    return next(iter(Question.objects.using(alias).raw(sql, params)), None)
+    question = next(iter(Question.objects.using(alias).raw(sql, params)), None)
+    if question is not None:
+        # A raw query gives the EXISTS columns as the database has them (0 or 1 on SQLite);
+        # the panels' template tags ask `is False` (tickets.intake.progress.with_panel_flags).
+        for flag in PANEL_FLAGS:
+            setattr(question, flag, bool(getattr(question, flag)))
+    return question
 
 
 _FIELDS = [field.attname for field in Question._meta.concrete_fields]

@@ -320,3 +320,14 @@ def test_a_first_rendering_skips_the_empty_panels_queries(opened):
     tables = ("tickets_referral", "tickets_consent", "tickets_handover", "tickets_erasurerequest")
     own = [q["sql"] for q in queries if any(f'FROM "{t}"' in q["sql"][:400] for t in tables)]
     assert not [sql for sql in own if not sql.startswith('SELECT "tickets_question"')]
+
+
+def test_the_kept_parts_are_bounded_and_the_least_recently_used_go_first():
+    kept = fragments._Kept()
+    for number in range(fragments.MAX_KEPT):
+        kept.put(f"key-{number}", f"part {number}")
+    assert kept.get("key-0") == "part 0"  # used again: now the most recent
+    kept.put("one-more", "part")
+    assert len(kept._items) == fragments.MAX_KEPT
+    assert kept.get("key-1") is None  # the least recently used went
+    assert kept.get("key-0") == "part 0" and kept.get("one-more") == "part"

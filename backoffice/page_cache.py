@@ -29,11 +29,14 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import F
 from django.dispatch import Signal
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+
+from backoffice.db.prepared import Prepared
 
 CACHEABLE_ATTRIBUTE = "wegwijs_public_cache"
 TAGS_ATTRIBUTE = "wegwijs_public_cache_tags"
@@ -60,11 +63,25 @@ def tag(response, *tags: str):
 CONTENT = 1  # the ContentGeneration row of the content generation
 
 
-def generation() -> int:
+def _generation_query():
     from backoffice.models import ContentGeneration
 
-    value = ContentGeneration.objects.filter(pk=CONTENT).values_list("value", flat=True).first()
-    return value or 0
+    return ContentGeneration.objects.filter(pk=CONTENT).values_list("value")
+
+
+_GENERATION = Prepared(_generation_query)
+
+
+def generation() -> int:
+    """Read at every anonymous GET and every page with the public shell: its SQL is built once
+    (backoffice.db.prepared)."""
+    from backoffice.models import ContentGeneration
+
+    alias = router.db_for_read(ContentGeneration)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*_GENERATION.sql(alias))
+        row = cursor.fetchone()
+    return (row[0] if row else 0) or 0
 
 
 def bump(**_signal_kwargs) -> None:

@@ -12,8 +12,19 @@ from contextlib import contextmanager, nullcontext
 
 from django.contrib.sessions.backends import db
 from django.db import connections, router, transaction
+from django.utils import timezone
 
 from backoffice.db import relax_commit
+from backoffice.db.prepared import Prepared
+
+
+def _by_key(session_key):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.filter(session_key=session_key)
+
+
+_BY_KEY = Prepared(_by_key, "session_key")
 
 
 class SessionStore(db.SessionStore):
@@ -26,6 +37,18 @@ class SessionStore(db.SessionStore):
         if connections[using].vendor == "postgresql":
             return _relaxed_transaction(using)
         return transaction.atomic(using=using) if needed else nullcontext()
+
+    def _get_session_from_db(self):
+        model = self.model
+        if model._meta.label != "sessions.Session":  # another model: Django's own query
+            return super()._get_session_from_db()
+        alias = router.db_for_read(model)
+        sql, params = _BY_KEY.sql(alias, session_key=self.session_key)
+        found = next(iter(model.objects.using(alias).raw(sql, params)), None)
+        if found is None or found.expire_date <= timezone.now():
+            self._session_key = None
+            return None
+        return found
 
     def rotate_key(self) -> None:
         """A new key, given at the next save, which also deletes the row of the old one."""

@@ -16,6 +16,9 @@ from tickets.models import Question, RequesterKind
 
 FOLLOW_UP_SESSION_KEY = "follow_up_questions"
 FOLLOW_UP_ACTIVITY_KEY = "follow_up_last_activity"
+FOLLOW_UP_VIEWS_KEY = "follow_up_views_recorded"
+# A requester's views of one question in one follow-up session are recorded at most this often.
+REQUESTER_VIEW_AUDIT_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -267,10 +270,30 @@ def open_in_session(request, question: Question) -> None:
         request.session.set_expiry(settings.FOLLOW_UP_SESSION_MINUTES * 60)
 
 
+def requester_view_to_record(request, question: Question) -> bool:
+    """Whether this view of the question in the requester's follow-up session goes into the
+    audit log: the first one, then at most one a minute (REQUESTER_VIEW_AUDIT_SECONDS).
+
+    The log says who saw a question, from where (hashed) and when; a reload, or the page shown
+    again after each reply, in the same session within the minute, says nothing new, and each
+    was a write (on SQLite: a wait for the single writer) on the most visited public page. The
+    actions themselves (a reply, "solved", feedback, a download) keep their own events."""
+    now = int(time.time())
+    recorded = request.session.get(FOLLOW_UP_VIEWS_KEY, {})
+    name = str(question.pk)
+    if now - recorded.get(name, 0) < REQUESTER_VIEW_AUDIT_SECONDS:
+        return False
+    recorded = {key: at for key, at in recorded.items() if now - at < REQUESTER_VIEW_AUDIT_SECONDS}
+    recorded[name] = now
+    request.session[FOLLOW_UP_VIEWS_KEY] = recorded
+    return True
+
+
 def end_follow_up(request) -> None:
     """Sign out of the follow-up: forget every question opened in this session."""
     request.session.pop(FOLLOW_UP_SESSION_KEY, None)
     request.session.pop(FOLLOW_UP_ACTIVITY_KEY, None)
+    request.session.pop(FOLLOW_UP_VIEWS_KEY, None)
     if not request.user.is_authenticated:
         request.session.flush()
 

@@ -8,7 +8,9 @@ from django.db import IntegrityError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -20,7 +22,7 @@ from search import service as search_service
 from tickets import access, lifecycle, notifications
 from tickets.access_codes import access_code_matches
 from tickets.attachments import check_uploads, name_for_type, private_storage
-from tickets.intake import progress, staging, submissions
+from tickets.intake import fragments, progress, staging, submissions
 from tickets.intake.forms import AskForm, ConsultForm, FollowUpForm, LostCodeForm, ReplyForm
 from tickets.models import Attachment, Message, Question, RequesterKind, Status
 
@@ -251,9 +253,7 @@ def follow_up(request):
 
 
 def _requester_question(request, reference):
-    question = progress.with_panel_flags(
-        Question.objects.filter(reference=reference.upper())
-    ).first()
+    question = fragments.requester_question(reference.upper())
     if question is None or not access.opened_in_session(request, question):
         return None
     return question
@@ -289,10 +289,11 @@ def follow_up_question(request, reference):
             else:
                 messages.success(request, _("Thank you for telling us."))
             return _follow_up_redirect(question)
-    record_event(
-        "question.requester_view", request=request, actor_label="requester", target=question
-    )
-    return _render_thread(request, "tickets/follow_up_question.html", question, reply_form)
+    if access.requester_view_to_record(request, question):
+        record_event(
+            "question.requester_view", request=request, actor_label="requester", target=question
+        )
+    return _render_follow_up(request, question, reply_form)
 
 
 @require_http_methods(["POST"])
@@ -449,6 +450,31 @@ def _post_reply(request, question, author_kind, author=None):
 
 def _render_thread(request, template, question, reply_form):
     """A question with its public thread (never internal notes) and a reply form."""
+    context = _thread_context(question, reply_form)
+    return render(request, template, context, status=400 if reply_form.errors else 200)
+
+
+def _render_follow_up(request, question, reply_form):
+    """The follow-up page; its part below the title kept rendered while the question, its
+    thread and the language stay the same, and the reply form is empty
+    (tickets.intake.fragments)."""
+    key = None if reply_form.is_bound else fragments.key(question, _language())
+    if key is None:
+        return _render_thread(request, "tickets/follow_up_question.html", question, reply_form)
+    html = fragments.kept.get(key)
+    if html is None:
+        context = _thread_context(question, reply_form)
+        context["csrf_token"] = fragments.CSRF_PLACEHOLDER
+        context["municipality_options_later"] = True
+        html = render_to_string("tickets/_follow_up_content.html", context, request=request)
+        fragments.kept.put(key, html)
+    content = mark_safe(fragments.fill(html, request))  # noqa: S308 - rendered by our template
+    return render(
+        request, "tickets/follow_up_question.html", {"question": question, "content": content}
+    )
+
+
+def _thread_context(question, reply_form) -> dict:
     thread = list(question.messages.filter(kind=Message.Kind.PUBLIC))
     # The question's own files and those of its public messages, in one query.
     files = {message.pk: [] for message in thread}
@@ -462,7 +488,7 @@ def _render_thread(request, template, question, reply_form):
             files[attachment.message_id].append(attachment)
     for message in thread:
         message.files = files[message.pk]
-    context = {
+    return {
         "question": question,
         "thread": thread,
         "question_files": question_files,
@@ -472,7 +498,6 @@ def _render_thread(request, template, question, reply_form):
         "expected_answer": progress.expected_answer_date(question),
         "can_give_feedback": lifecycle.can_give_feedback(question),
     }
-    return render(request, template, context, status=400 if reply_form.errors else 200)
 
 
 @never_cache

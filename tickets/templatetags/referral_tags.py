@@ -3,9 +3,12 @@
 import functools
 
 from django import template
+from django.db import connections, router
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
+from backoffice.db.prepared import Prepared
 from tickets import access, referrals
 from tickets.documents import handover
 
@@ -91,17 +94,40 @@ def moving_panel(context, question):
     return {"place": place, "plan": moving_plan(question, place)}
 
 
-@register.simple_tag
-def moving_form():
-    """The empty "we are moving" form of the follow-up and consult pages."""
-    from tickets.referrals.moving import MovingForm, municipality_names
+@register.simple_tag(takes_context=True)
+def moving_form(context):
+    """The empty "we are moving" form of the follow-up and consult pages. In the part of the
+    follow-up page that is kept rendered (tickets.intake.fragments), the suggestions are a
+    placeholder, filled in with the current municipalities at each request."""
+    from tickets.intake.fragments import OPTIONS_PLACEHOLDER
+    from tickets.referrals.moving import MovingForm
 
-    names = tuple(municipality_names())
-    return {
-        "form": MovingForm(auto_id="moving_%s"),
-        "municipalities": names,
-        "options": _options(names),
-    }
+    if context.get("municipality_options_later"):
+        options = mark_safe(OPTIONS_PLACEHOLDER)  # noqa: S308 - a constant of ours
+    else:
+        options = municipality_options()
+    return {"form": MovingForm(auto_id="moving_%s"), "options": options}
+
+
+def _names_query():
+    from backoffice.models import Municipality
+
+    return Municipality.objects.order_by("name").values_list("name")
+
+
+_NAMES = Prepared(_names_query)
+
+
+def municipality_options() -> str:
+    """The <option>s of the moving form's <datalist>, for the current municipalities (the
+    names of tickets.referrals.moving.municipality_names, read with SQL built once)."""
+    from backoffice.models import Municipality
+
+    alias = router.db_for_read(Municipality)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*_NAMES.sql(alias))
+        names = tuple(name for (name,) in cursor.fetchall())
+    return _options(names)
 
 
 @functools.lru_cache(maxsize=4)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db.models import Q
 from django.utils import timezone
 
 from backoffice import roles
@@ -296,3 +297,73 @@ def test_search_terms_select_what_the_queryset_selects(world, settings, narrowed
         ).values_list("object_id", flat=True)
         expected = {str(pk) for pk in access.staff_questions(user).values_list("pk", flat=True)}
         assert set(by_terms) == expected, name
+
+
+@NARROWED
+def test_the_scope_and_the_permissions_are_read_in_one_query_each(world, settings, narrowed):
+    """A staff page asks the scope (groups, regions, domains) and Django's permissions (the
+    user's own and their groups'): one UNION each, the same answers as reading them apart."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = narrowed
+    housing = LegalDomain.objects.get(slug="housing")
+    own = Permission.objects.get(codename="view_recurring")
+    world["users"]["hanna"].user_permissions.add(own)
+    User = get_user_model()  # noqa: N806
+    for name in ("hanna", "both", "coco", "lead", "nowhere", "root"):
+        user = User.objects.select_related("profile").get(username=name)
+        held = set(user.groups.values_list("name", flat=True)) & {
+            roles.SPECIALIST,
+            roles.COORDINATOR,
+        }
+        with CaptureQueriesContext(connection) as read:
+            scope = access.staff_scope(user)
+        assert len(read) == (0 if name == "root" else 1), [q["sql"] for q in read]
+        if name == "root":
+            assert scope.everything
+            continue
+        regions = set(user.profile.regions.values_list("pk", flat=True)) if held else set()
+        assert scope.regions == regions
+        narrows = narrowed and regions and roles.COORDINATOR not in held
+        chosen = set(user.profile.legal_domains.values_list("pk", flat=True))
+        assert scope.domains == ((chosen or None) if narrows else None)
+        if name == "hanna":
+            assert scope.domains == ({housing.pk} if narrowed else None)
+
+        user = User.objects.get(pk=user.pk)  # a new request's user: nothing kept
+        with CaptureQueriesContext(connection) as read:
+            permissions = user.get_all_permissions()
+        assert len(read) == 1
+        expected = {
+            f"{app}.{code}"
+            for app, code in Permission.objects.filter(
+                Q(user=user) | Q(group__user=user)
+            ).values_list("content_type__app_label", "codename")
+        }
+        assert permissions == expected
+        assert user.has_perm("search.view_recurring") == ("search.view_recurring" in expected)
+    assert "search.view_recurring" in User.objects.get(username="hanna").get_all_permissions()
+
+
+def test_a_staff_page_reads_who_the_user_is_in_few_queries(client, world):
+    """The queue (as every admin page) asks who the user is: their profile and Wagtail's come
+    with the user, their permissions in one query, their scope in one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.users.models import UserProfile as WagtailProfile
+
+    sam = world["users"]["sam"]
+    WagtailProfile.objects.update_or_create(user=sam, defaults={"preferred_language": "en"})
+    client.force_login(sam)
+    client.get("/admin/questions/")  # fills per-process caches, as a running server has them
+    with CaptureQueriesContext(connection) as read:
+        response = client.get("/admin/questions/")
+    assert response.status_code == 200
+    assert '<html lang="en"' in response.content.decode()  # Wagtail's profile was read
+    sql = [query["sql"] for query in read.captured_queries]
+    assert not [text for text in sql if text.startswith('SELECT "wagtailusers_userprofile"')]
+    assert len([text for text in sql if 'FROM "auth_permission"' in text]) == 1
+    assert len([text for text in sql if '"auth_group"."name" IN (\'specialist\'' in text]) == 1

@@ -299,41 +299,19 @@ def test_search_terms_select_what_the_queryset_selects(world, settings, narrowed
         assert set(by_terms) == expected, name
 
 
-@NARROWED
-def test_the_scope_and_the_permissions_are_read_in_one_query_each(world, settings, narrowed):
-    """A staff page asks the scope (groups, regions, domains) and Django's permissions (the
-    user's own and their groups'): one UNION each, the same answers as reading them apart."""
+def test_the_permissions_are_read_in_one_query(world):
+    """Every admin page asks Django's permissions (the user's own and their groups'): one
+    UNION, the same answers as reading them apart."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS = narrowed
-    housing = LegalDomain.objects.get(slug="housing")
     own = Permission.objects.get(codename="view_recurring")
     world["users"]["hanna"].user_permissions.add(own)
     User = get_user_model()  # noqa: N806
-    for name in ("hanna", "both", "coco", "lead", "nowhere", "root"):
-        user = User.objects.select_related("profile").get(username=name)
-        held = set(user.groups.values_list("name", flat=True)) & {
-            roles.SPECIALIST,
-            roles.COORDINATOR,
-        }
-        with CaptureQueriesContext(connection) as read:
-            scope = access.staff_scope(user)
-        assert len(read) == (0 if name == "root" else 1), [q["sql"] for q in read]
-        if name == "root":
-            assert scope.everything
-            continue
-        regions = set(user.profile.regions.values_list("pk", flat=True)) if held else set()
-        assert scope.regions == regions
-        narrows = narrowed and regions and roles.COORDINATOR not in held
-        chosen = set(user.profile.legal_domains.values_list("pk", flat=True))
-        assert scope.domains == ((chosen or None) if narrows else None)
-        if name == "hanna":
-            assert scope.domains == ({housing.pk} if narrowed else None)
-
-        user = User.objects.get(pk=user.pk)  # a new request's user: nothing kept
+    for name in ("hanna", "both", "coco", "lead", "nowhere"):
+        user = User.objects.get(username=name)  # a new request's user: nothing kept
         with CaptureQueriesContext(connection) as read:
             permissions = user.get_all_permissions()
         assert len(read) == 1
@@ -343,14 +321,20 @@ def test_the_scope_and_the_permissions_are_read_in_one_query_each(world, setting
                 Q(user=user) | Q(group__user=user)
             ).values_list("content_type__app_label", "codename")
         }
-        assert permissions == expected
+        assert permissions == expected and expected
         assert user.has_perm("search.view_recurring") == ("search.view_recurring" in expected)
+        assert user.has_perm("tickets.view_question") == ("tickets.view_question" in expected)
     assert "search.view_recurring" in User.objects.get(username="hanna").get_all_permissions()
+    root = User.objects.get(username="root")
+    assert root.get_all_permissions() == {
+        f"{app}.{code}"
+        for app, code in Permission.objects.values_list("content_type__app_label", "codename")
+    }
 
 
 def test_a_staff_page_reads_who_the_user_is_in_few_queries(client, world):
     """The queue (as every admin page) asks who the user is: their profile and Wagtail's come
-    with the user, their permissions in one query, their scope in one."""
+    with the user, their permissions in one query."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from wagtail.users.models import UserProfile as WagtailProfile
@@ -366,4 +350,3 @@ def test_a_staff_page_reads_who_the_user_is_in_few_queries(client, world):
     sql = [query["sql"] for query in read.captured_queries]
     assert not [text for text in sql if text.startswith('SELECT "wagtailusers_userprofile"')]
     assert len([text for text in sql if 'FROM "auth_permission"' in text]) == 1
-    assert len([text for text in sql if '"auth_group"."name" IN (\'specialist\'' in text]) == 1

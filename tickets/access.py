@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from backoffice import roles
@@ -129,34 +128,21 @@ def _held_staff_roles(user) -> tuple[frozenset, frozenset, frozenset | None]:
 
 
 def _read_staff_roles(user):
-    """One query (a UNION of the user's staff groups, regions and, when the option is on,
-    legal domains): the scope is asked on every staff page, and on PostgreSQL each round trip
-    costs more than the rows."""
-
-    def rows(queryset, kind, column):
-        return queryset.order_by().values_list(
-            Value(kind, output_field=CharField()), Cast(column, output_field=CharField())
+    held = frozenset(
+        user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]).values_list(
+            "name", flat=True
         )
-
-    parts = [
-        rows(user.groups.filter(name__in=[roles.SPECIALIST, roles.COORDINATOR]), "group", "name")
-    ]
-    profile = getattr(user, "profile", None)  # read with the user (backoffice.auth)
-    narrowing = settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS
-    if profile is not None:
-        parts.append(rows(Region.objects.filter(staff=profile.pk), "region", "pk"))
-        if narrowing:
-            parts.append(rows(LegalDomain.objects.filter(staff=profile.pk), "domain", "pk"))
-    found = {"group": set(), "region": set(), "domain": set()}
-    for kind, value in parts[0].union(*parts[1:], all=True):
-        found[kind].add(value)
-    held = frozenset(found["group"])
+    )
     regions = frozenset()
     domains = None
     if held:
-        regions = frozenset(int(pk) for pk in found["region"])
-        if regions and roles.COORDINATOR not in held and narrowing:
-            domains = frozenset(int(pk) for pk in found["domain"]) or None
+        regions = frozenset(user.profile.regions.values_list("pk", flat=True))
+        if (
+            regions
+            and roles.COORDINATOR not in held
+            and settings.SPECIALISTS_SEE_ONLY_THEIR_DOMAINS
+        ):
+            domains = frozenset(user.profile.legal_domains.values_list("pk", flat=True)) or None
     return held, regions, domains
 
 

@@ -195,6 +195,48 @@ def test_every_page_lists_the_next_questions_of_the_listing_order(client, world,
 
 
 @pytest.mark.django_db
+def test_a_searchs_pages_are_its_matches_in_the_listing_order(client, world, monkeypatch):
+    """The staff search reads its matches' keys once (MatchesPaginator): each page then reads
+    its own questions by key, with only what the table shows, as the listing's pages do."""
+    from search import service
+    from tickets.wagtail_hooks import QuestionIndexView
+
+    monkeypatch.setattr(QuestionIndexView, "get_paginate_by", lambda view, qs: 2)
+    today = timezone.localdate()
+    found = [
+        ask(world, subject=f"Gezinshereniging {index}", deadline=today + timedelta(days=9 - index))
+        for index in range(5)
+    ]
+    lifecycle.assign(found[1], world["noor"], actor=world["sam"])
+    lifecycle.close(found[3], Outcome.ANSWERED, actor=world["sam"])  # search covers closed ones
+    ask(world, subject="Verblijfskaart")
+    ask(world, "gent", subject="Gezinshereniging in Gent")
+    service.rebuild("question")
+    client.force_login(world["sam"])
+
+    shown, pages_read = [], []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/admin/questions/", {"q": "gezinshereniging", "p": number})
+        assert response.status_code == 200
+        assert response.context["paginator"].count == 5
+        shown += shown_in_order(response)
+        pages_read += [q["sql"] for q in captured if '"tickets_question"."subject"' in q["sql"]]
+    visible = Question.objects.filter(region=world["regions"]["antwerpen"])
+    assert shown == [
+        q.reference for q in visible.filter(pk__in=[q.pk for q in found]).queue_order()
+    ]
+    # A page's questions are read without what the table does not show (the question's body).
+    assert pages_read and not any('"tickets_question"."body"' in sql for sql in pages_read)
+    # What the cells show comes with them: the assignee's name.
+    first = client.get("/admin/questions/", {"q": "gezinshereniging", "ordering": "-subject"})
+    assert shown_in_order(first) == [found[4].reference, found[3].reference]
+    second = client.get("/admin/questions/", {"q": "gezinshereniging", "ordering": "subject"})
+    assert shown_in_order(second) == [found[0].reference, found[1].reference]
+    assert "noor" in second.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_count_is_capped(client, world, monkeypatch):
     from tickets.wagtail_hooks import CappedPaginator
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db.models import Q
 from django.utils import timezone
 
 from backoffice import roles
@@ -296,3 +297,56 @@ def test_search_terms_select_what_the_queryset_selects(world, settings, narrowed
         ).values_list("object_id", flat=True)
         expected = {str(pk) for pk in access.staff_questions(user).values_list("pk", flat=True)}
         assert set(by_terms) == expected, name
+
+
+def test_the_permissions_are_read_in_one_query(world):
+    """Every admin page asks Django's permissions (the user's own and their groups'): one
+    UNION, the same answers as reading them apart."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    own = Permission.objects.get(codename="view_recurring")
+    world["users"]["hanna"].user_permissions.add(own)
+    User = get_user_model()  # noqa: N806
+    for name in ("hanna", "both", "coco", "lead", "nowhere"):
+        user = User.objects.get(username=name)  # a new request's user: nothing kept
+        with CaptureQueriesContext(connection) as read:
+            permissions = user.get_all_permissions()
+        assert len(read) == 1
+        expected = {
+            f"{app}.{code}"
+            for app, code in Permission.objects.filter(
+                Q(user=user) | Q(group__user=user)
+            ).values_list("content_type__app_label", "codename")
+        }
+        assert permissions == expected and expected
+        assert user.has_perm("search.view_recurring") == ("search.view_recurring" in expected)
+        assert user.has_perm("tickets.view_question") == ("tickets.view_question" in expected)
+    assert "search.view_recurring" in User.objects.get(username="hanna").get_all_permissions()
+    root = User.objects.get(username="root")
+    assert root.get_all_permissions() == {
+        f"{app}.{code}"
+        for app, code in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+
+
+def test_a_staff_page_reads_who_the_user_is_in_few_queries(client, world):
+    """The queue (as every admin page) asks who the user is: their profile and Wagtail's come
+    with the user, their permissions in one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.users.models import UserProfile as WagtailProfile
+
+    sam = world["users"]["sam"]
+    WagtailProfile.objects.update_or_create(user=sam, defaults={"preferred_language": "en"})
+    client.force_login(sam)
+    client.get("/admin/questions/")  # fills per-process caches, as a running server has them
+    with CaptureQueriesContext(connection) as read:
+        response = client.get("/admin/questions/")
+    assert response.status_code == 200
+    assert '<html lang="en"' in response.content.decode()  # Wagtail's profile was read
+    sql = [query["sql"] for query in read.captured_queries]
+    assert not [text for text in sql if text.startswith('SELECT "wagtailusers_userprofile"')]
+    assert len([text for text in sql if 'FROM "auth_permission"' in text]) == 1

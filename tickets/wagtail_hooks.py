@@ -97,6 +97,7 @@ class MatchesPaginator(CappedPaginator):
     of counting the matches again and sorting them all once more for each page."""
 
     def __init__(self, object_list, per_page, *, keys, rows, **kwargs):
+        # rows: the page's questions from their keys (QuestionIndexView.page_rows)
         super().__init__(object_list, per_page, **kwargs)
         self.keys, self.rows = keys, rows
 
@@ -110,7 +111,7 @@ class MatchesPaginator(CappedPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.rows.filter(pk__in=self.keys[bottom:top]), number, self)
+        return self._get_page(self.rows(self.keys[bottom:top]), number, self)
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -242,15 +243,15 @@ class QuestionIndexView(generic.IndexView):
             page.object_list = rows = self.page_rows(rows)
         return paginator, page, rows, more
 
-    def page_rows(self, page):
+    def page_rows(self, page, keys=None):
         """The questions of one page in one query of two steps: the page's keys in the
         listing's order and filters (the database walks an index and sorts keys, not whole
         rows with their joins: page 50 of the archive skips 2,450 keys, not 2,450 joined rows),
         then those questions with what the table shows. The outer step repeats no filter (a
-        search's match runs once), so it may only ever read the keys the inner step chose."""
-        keys = page.values("pk")
+        search's match runs once), so it may only ever read the keys the inner step chose.
+        `keys`: the page's keys when they are known already (a search's, MatchesPaginator)."""
         rows = (
-            Question.objects.filter(pk__in=keys)
+            Question.objects.filter(pk__in=page.values("pk") if keys is None else keys)
             .only(*self.ROW_FIELDS)
             .with_effective_due()
             .order_by(*page.query.order_by)
@@ -394,8 +395,16 @@ class QuestionIndexView(generic.IndexView):
         matched = getattr(self, "matched", None)
         if matched is None:
             return super().get_paginator(queryset, per_page, **kwargs)
-        keys, rows = matched
-        return MatchesPaginator(queryset, per_page, keys=keys, rows=rows, **kwargs)
+        keys, listing = matched
+        # A page's rows as the listing's pages read theirs (only what the table shows, the
+        # names it shows kept between requests), from keys the scoped match chose.
+        return MatchesPaginator(
+            queryset,
+            per_page,
+            keys=keys,
+            rows=lambda page_keys: self.page_rows(listing, keys=page_keys),
+            **kwargs,
+        )
 
 
 class VisibleQuestionMixin:

@@ -23,6 +23,7 @@ the worker (BadSignature) loses nothing either, the sweep hands the row over aga
 """
 
 import contextlib
+import copy
 import hashlib
 import hmac
 import importlib
@@ -34,6 +35,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -293,32 +297,49 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, 3600))
 
 
+def _claim(pk: int, now, until):
+    """Claim a row that is not done, given up nor held by another run, until `until`, and read
+    it, in one statement (an UPDATE that returns the row); None when it could not be claimed."""
+    from django.db import connection
+
+    from backoffice.models import OutboxTask
+
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(OutboxTask._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET claimed_until = %s, due_at = %s, attempts = attempts + 1 "  # noqa: S608
+        "WHERE id = %s AND done_at IS NULL AND given_up_at IS NULL "
+        "AND (claimed_until IS NULL OR claimed_until <= %s) "
+        "RETURNING id, handler, args, kwargs, attempts"
+    )
+    rows = list(OutboxTask.objects.raw(sql, [adapt(until), adapt(until), pk, adapt(now)]))
+    return rows[0] if rows else None
+
+
 def run(pk: int) -> str:
     """Run one row's handler (in the worker): claim it, call the handler, mark it done. A
     failure leaves it for the sweep, later each time."""
     from backoffice.models import OutboxTask
 
-    row = OutboxTask.objects.filter(pk=pk).first()
-    if row is None:
-        return "gone"
-    if row.done_at is not None or row.given_up_at is not None:
-        return "already done"
     now = timezone.now()
+    row = _claim(pk, now, now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS))
+    if row is None:  # not claimed: say why
+        state = OutboxTask.objects.filter(pk=pk).values_list("done_at", "given_up_at").first()
+        if state is None:
+            return "gone"
+        return "already done" if any(state) else "busy"
     try:
         registered = handler_for(row.handler)
     except LookupError as error:
-        OutboxTask.objects.filter(pk=pk).update(given_up_at=now, last_error=str(error)[:2000])
+        OutboxTask.objects.filter(pk=pk).update(
+            given_up_at=now, claimed_until=None, last_error=str(error)[:2000]
+        )
         logger.error("Outbox: row %s names no handler: %s", pk, error)
         return "unknown handler"
-    lease = timedelta(seconds=registered.lease or settings.OUTBOX_LEASE_SECONDS)
-    claimed = (
-        OutboxTask.objects.filter(pk=pk, done_at=None, given_up_at=None)
-        .filter(Q(claimed_until=None) | Q(claimed_until__lte=now))
-        .update(claimed_until=now + lease, due_at=now + lease, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return "busy"
-    attempts = row.attempts + 1
+    if registered.lease and registered.lease != settings.OUTBOX_LEASE_SECONDS:
+        until = now + timedelta(seconds=registered.lease)
+        OutboxTask.objects.filter(pk=pk).update(claimed_until=until, due_at=until)
+    attempts = row.attempts  # counted by the claim
     connection = transaction.get_connection()
     try:
         # Inside an open transaction (tests) a failing handler must not spoil it.
@@ -456,14 +477,16 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
     the worker while intakes come in; the claims are now one. "Sent" stays one write per mail,
     right after it left, so a worker killed while sending sends again at most the one mail in
     flight (as one at a time), not the ones of the batch that had left (a real mail server
-    takes a second or more for 23 mails). A recipient already claimed (a replay) goes through
-    `send_once`, which skips a mail that left and takes over a claim that ran out."""
+    takes a second or more for 23 mails); it is one short statement by the claim's id. A
+    recipient already claimed (a replay) goes through `send_once`, which skips a mail that left
+    and takes over a claim that ran out."""
     from django.core.mail import get_connection
     from django.db import IntegrityError
 
     from backoffice.models import SentMail
 
-    messages = {_recipient_digest(message.to[0]): message for message in messages}
+    digest = _recipient_digester()
+    messages = {digest(message.to[0]): message for message in messages}
     if not messages:
         return 0, None
     now = timezone.now()
@@ -474,12 +497,15 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
                     "recipient", "sent_at"
                 )
             )
-            claimed = [recipient for recipient in messages if recipient not in known]
-            SentMail.objects.bulk_create(
-                [SentMail(key=key, recipient=recipient, claimed_at=now) for recipient in claimed]
+            claims = SentMail.objects.bulk_create(
+                [
+                    SentMail(key=key, recipient=recipient, claimed_at=now)
+                    for recipient in messages
+                    if recipient not in known
+                ]
             )
     except IntegrityError:  # another run claimed some meanwhile: one at a time, then
-        known, claimed = dict.fromkeys(messages), []
+        known, claims = dict.fromkeys(messages), []
     sent, failure = 0, None
     for recipient, sent_at in known.items():
         if sent_at is not None:
@@ -488,8 +514,10 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
             sent += send_once(key, messages[recipient]) == "sent"
         except Exception as error:
             failure = failure or error
-    if not claimed:
+    if not claims:
         return sent, failure
+    claimed = [claim.recipient for claim in claims]
+    mark = _sent_marker(key, {claim.recipient: claim.pk for claim in claims})
     connection = get_connection()
     done, failed = [], []
     try:
@@ -505,7 +533,7 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
                 failure = failure or error
             else:
                 done.append(recipient)
-                SentMail.objects.filter(key=key, recipient=recipient).update(sent_at=timezone.now())
+                mark(recipient)
     except Exception as error:  # the connection could not be opened
         failure = failure or error
         failed = [recipient for recipient in claimed if recipient not in done]
@@ -515,6 +543,79 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
         if failed:
             SentMail.objects.filter(key=key, recipient__in=failed, sent_at=None).delete()
     return sent + len(done), failure
+
+
+def _recipient_digester():
+    """`_recipient_digest` with its key derived once, for the addresses of one batch."""
+    key = hashlib.sha256(b"wegwijs-sent-mail:" + settings.SECRET_KEY.encode()).digest()
+    return lambda address: hmac.new(
+        key, address.strip().lower().encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _sent_marker(key: str, claim_ids: dict):
+    """Marks one claimed mail sent, in a statement (committed at once) by the claim's id when
+    the database returned the ids of the claims, else by key and recipient."""
+    from django.db import connection
+
+    from backoffice.models import SentMail
+
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(SentMail._meta.db_table)} SET {quote('sent_at')} = %s "  # noqa: S608
+        f"WHERE {quote('id')} = %s"
+    )
+
+    def mark(recipient):
+        pk = claim_ids.get(recipient)
+        if pk is None:
+            SentMail.objects.filter(key=key, recipient=recipient).update(sent_at=timezone.now())
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now()), pk])
+
+    return mark
+
+
+class OneOfMany(EmailMessage):
+    """One person's mail of a text that goes to many people, each to one address only (no one
+    sees another's address). Its MIME form is built once for all of them (`one_text_each`):
+    each copy differs only by its To and Message-ID headers."""
+
+    def __init__(self, shared, address):
+        super().__init__(shared.subject, shared.body, shared.from_email, [address])
+        self._shared = shared
+
+    def message(self):
+        if set(self.extra_headers) - {"Message-ID"} or self.cc or self.bcc or self.reply_to:
+            return super().message()  # changed after it was made: built on its own
+        return self._shared.message_for(self)
+
+
+class _SharedText:
+    def __init__(self, subject, body, from_email):
+        self.subject, self.body, self.from_email = subject, body, from_email
+        self._template = None
+
+    def message_for(self, message: OneOfMany):
+        if self._template is None:
+            self._template = EmailMessage.message(message)
+        mime = copy.copy(self._template)
+        # Deleting gives the copy a header list of its own (the template's stays as it was);
+        # the new values go through the same checks as Django's (no line breaks, encoding).
+        del mime["To"]
+        del mime["Message-ID"]
+        mime["To"] = message.to[0]
+        mime["Message-ID"] = message.extra_headers.get("Message-ID") or make_msgid(domain=DNS_NAME)
+        return mime
+
+
+def one_text_each(subject: str, body: str, addresses, from_email=None) -> list[OneOfMany]:
+    """The mails of one text (e.g. a new question's notice in one language) to many people,
+    one recipient each, for `send_each_once`: the MIME message is built once, not per
+    recipient."""
+    shared = _SharedText(subject, body, from_email)
+    return [OneOfMany(shared, address) for address in addresses]
 
 
 def _message_id(key: str, recipient: str) -> str:

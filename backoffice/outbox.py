@@ -142,7 +142,7 @@ class _Dispatch:
         self.fired = True
         if self.pending is not None and self.pending.get(self.key) is self:
             del self.pending[self.key]
-        if self.queued:
+        if self.queued or self.pk is None:  # queued already; or never written (`batched`)
             return
         if self.in_process:
             run(self.pk)
@@ -196,12 +196,17 @@ def add(func, *args, **kwargs):
         # on-commit callbacks of one block); it hands the row over once either way.
         transaction.on_commit(earlier)
         return None
-    row = OutboxTask.objects.create(
-        handler=path,
-        args=args,
-        kwargs=kwargs,
-        due_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
-    )
+    due_at = timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
+    batch = getattr(connection, "_outbox_batch", None)
+    if batch is not None and mode is None and connection.in_atomic_block:
+        # Written with the batch's other rows when its block ends (`batched`).
+        row = OutboxTask(handler=path, args=args, kwargs=kwargs, due_at=due_at)
+        callback = pending[key] = _Dispatch(None, False, pending, key)
+        callback.row = row
+        batch.append(callback)
+        transaction.on_commit(callback)
+        return row
+    row = OutboxTask.objects.create(handler=path, args=args, kwargs=kwargs, due_at=due_at)
     in_process = mode is not None
     # With the database broker in this very database, the task's row is written in the
     # change's own transaction: it commits (or rolls back) with the outbox row, and the
@@ -229,17 +234,72 @@ def _broker_in_transaction(connection) -> bool:
     return Conf.ORM == connection.alias and not Conf.SYNC
 
 
-def _dispatch_in_transaction(pk: int) -> bool:
-    """Queue the row's run inside the current transaction (a savepoint of its own: a broker
-    insert that fails leaves the change intact, and the row is handed over after the commit
-    as without this, or by the sweep)."""
+def _dispatch_in_transaction(*pks: int) -> bool:
+    """Queue the rows' runs (one task each) inside the current transaction (a savepoint of
+    their own: a broker insert that fails leaves the change intact, and the rows are handed
+    over after the commit as without this, or by the sweep)."""
     try:
         with transaction.atomic():
-            _enqueue(pk)
+            for pk in pks:
+                _enqueue(pk)
     except Exception:
-        logger.warning("Outbox: could not queue row %s in its transaction", pk, exc_info=True)
+        logger.warning("Outbox: could not queue rows %s in their transaction", pks, exc_info=True)
         return False
     return True
+
+
+@contextmanager
+def batched():
+    """The rows added inside the block are written together when it ends: one INSERT for all
+    of them, and (database broker) their tasks queued under one savepoint, one task per row as
+    `add` queues them. For a service whose whole transaction is the block, e.g.
+
+        with transaction.atomic(), outbox.batched():
+
+    (lifecycle.create_question: a new question's index update and mails were two rows, two
+    tasks and two savepoints, eight statements in the intake's transaction; now five). Rows of
+    a savepoint rolled back inside the block are not written, as with `add`; an exception
+    that leaves the block writes nothing (the transaction around it rolls back). Outside a
+    transaction, in `inline` mode or inside another batch, the block changes nothing."""
+    connection = transaction.get_connection()
+    if (
+        not connection.in_atomic_block
+        or getattr(connection, "_outbox_batch", None) is not None
+        or getattr(_local, "inline", None) is not None
+    ):
+        yield
+        return
+    batch = connection._outbox_batch = []
+    try:
+        yield
+    except BaseException:
+        for callback in batch:  # rolled back with the transaction around the block
+            callback.fired = True
+        raise
+    finally:
+        connection._outbox_batch = None
+    _write_batch(connection, batch)
+
+
+def _write_batch(connection, batch) -> None:
+    from backoffice.models import OutboxTask
+
+    waiting = [callback for callback in batch if _still_waiting(connection, callback)]
+    if not waiting:
+        return
+    rows = [callback.row for callback in waiting]
+    if connection.features.can_return_rows_from_bulk_insert:
+        OutboxTask.objects.bulk_create(rows)
+    else:
+        for row in rows:
+            row.save(force_insert=True)
+    for callback in waiting:
+        callback.pk = callback.row.pk
+    if _broker_in_transaction(connection) and _dispatch_in_transaction(
+        *[callback.pk for callback in waiting]
+    ):
+        for callback in waiting:
+            callback.queued = True
 
 
 # --- Handing rows to the worker -------------------------------------------------------------

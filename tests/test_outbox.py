@@ -527,3 +527,66 @@ def test_a_superuser_sees_side_effects_and_hands_a_given_up_one_over_again(
     assert [m.to for m in mail.outbox] == [["amal@example.org"]]
     assert SentMail.objects.filter(key=f"question:{question.pk}:new:").exists()
     assert client.post(url + "add/").status_code == 403  # read-only
+
+
+@pytest.mark.django_db
+def test_a_new_questions_rows_are_written_in_one_statement_and_each_queued_once(
+    region, monkeypatch, django_capture_on_commit_callbacks
+):
+    """lifecycle.create_question writes its side effects together (outbox.batched): one
+    INSERT for the rows, their tasks (one per row) under one savepoint, all in its
+    transaction; nothing is queued again after the commit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    OrmQ.objects.all().delete()
+    before = _last_pk()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        question = _ask(region)
+    inserts = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "backoffice_outboxtask"')
+    ]
+    assert len(inserts) == 1
+    rows = _rows(before)
+    assert sorted(rows.values_list("handler", flat=True)) == sorted([SIGN_IN, STAFF, INDEX])
+    assert all(row.due_at and row.args for row in rows)
+    assert ["question", str(question.pk)] in [row.args for row in rows]
+    tasks = [SignedPackage.loads(task.payload) for task in OrmQ.objects.all()]
+    assert sorted(task["args"][0] for task in tasks) == sorted(rows.values_list("pk", flat=True))
+    assert {task["func"] for task in tasks} == {outbox.RUNNER}
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_what_its_transaction_keeps_and_nothing_after_an_error(region):
+    question = _ask(region)
+    before = _last_pk()
+    with transaction.atomic(), outbox.batched():
+        kept = outbox.add(notifications.send_sign_in_link, question.pk, "answer", 1)
+        assert outbox.add(notifications.send_sign_in_link, question.pk, "answer", 1) is None
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            outbox.add(notifications.send_sign_in_link, question.pk, "answer", 2)
+            raise ZeroDivisionError
+        with transaction.atomic():  # a savepoint that is released: its row is kept
+            inner = outbox.add(notifications.send_sign_in_link, question.pk, "answer", 3)
+        assert kept.pk is None and not _rows(before).exists()  # written when the block ends
+    assert kept.pk is not None and inner.pk is not None
+    assert sorted(_rows(before).values_list("args", flat=True)) == [
+        [question.pk, "answer", 1],
+        [question.pk, "answer", 3],
+    ]
+
+    class Failed(Exception):
+        pass
+
+    before = _last_pk()
+    with pytest.raises(Failed), transaction.atomic(), outbox.batched():
+        outbox.add(notifications.send_sign_in_link, question.pk, "answer", 4)
+        raise Failed
+    assert not _rows(before).exists()

@@ -543,6 +543,7 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
     from django.core.mail import get_connection
     from django.db import IntegrityError
 
+    from backoffice.db import relaxed_commits
     from backoffice.models import SentMail
 
     digest = _recipient_digester()
@@ -580,28 +581,32 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
     mark = _sent_marker(key, {claim.recipient: claim.pk for claim in claims})
     connection = get_connection()
     done, failed = [], []
-    try:
-        connection.open()
-        for recipient in claimed:
-            message = messages[recipient]
-            message.connection = connection
-            message.extra_headers.setdefault("Message-ID", _message_id(key, recipient))
-            try:
-                message.send()
-            except Exception as error:
-                failed.append(recipient)
-                failure = failure or error
-            else:
-                done.append(recipient)
-                mark(recipient)
-    except Exception as error:  # the connection could not be opened
-        failure = failure or error
-        failed = [recipient for recipient in claimed if recipient not in done]
-    finally:
-        with contextlib.suppress(Exception):
-            connection.close()
-        if failed:
-            SentMail.objects.filter(key=key, recipient__in=failed, sent_at=None).delete()
+    # Each mark commits on its own, at once, without waiting for the disk: a killed worker
+    # loses none that returned; a crash of the database server itself may lose the last
+    # ones, and those mails are sent again once their claim ran out (relaxed_commits).
+    with relaxed_commits():
+        try:
+            connection.open()
+            for recipient in claimed:
+                message = messages[recipient]
+                message.connection = connection
+                message.extra_headers.setdefault("Message-ID", _message_id(key, recipient))
+                try:
+                    message.send()
+                except Exception as error:
+                    failed.append(recipient)
+                    failure = failure or error
+                else:
+                    done.append(recipient)
+                    mark(recipient)
+        except Exception as error:  # the connection could not be opened
+            failure = failure or error
+            failed = [recipient for recipient in claimed if recipient not in done]
+        finally:
+            with contextlib.suppress(Exception):
+                connection.close()
+            if failed:
+                SentMail.objects.filter(key=key, recipient__in=failed, sent_at=None).delete()
     return sent + len(done), failure
 
 

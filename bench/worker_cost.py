@@ -70,7 +70,12 @@ def outer(args) -> None:
         db_cpu = sum(s["db_cpu_ms"] for s in samples) / len(samples)
         own_cpu = statistics.median(s["cpu_ms"] for s in samples)
         base = base or (total, own_cpu, db_cpu)
-        ratio = f"  ({total / base[0]:.2f}× {first})" if label != first else ""
+        ratio = (
+            f"  (× {first}: wall {total / base[0]:.2f}, worker CPU {own_cpu / base[1]:.2f}, "
+            f"database CPU {db_cpu / base[2]:.2f})"
+            if label != first and all(base)
+            else ""
+        )
         print(
             f"{label:<8} total {total:6.1f} ms wall, {own_cpu:6.1f} ms worker CPU, "
             f"{db_cpu:5.1f} ms database CPU (mean), {statements:4.0f} statements{ratio}"

@@ -24,6 +24,7 @@ the worker (BadSignature) loses nothing either, the sweep hands the row over aga
 
 import contextlib
 import copy
+import functools
 import hashlib
 import hmac
 import importlib
@@ -33,6 +34,7 @@ import threading
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from email.policy import Compat32, compat32
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -657,6 +659,22 @@ class OneOfMany(EmailMessage):
         return self._shared.message_for(self)
 
 
+class _FoldedOnce(Compat32):
+    """Django's policy (compat32), with the headers that every copy of a text shares (subject,
+    sender, date, content type) folded once for all copies; To and Message-ID each time."""
+
+    def fold_binary(self, name, value):
+        if not isinstance(value, str) or name.lower() in ("to", "message-id"):
+            return super().fold_binary(name, value)
+        return _folded(self.linesep, self.max_line_length, self.cte_type, name, value)
+
+
+@functools.lru_cache(maxsize=256)
+def _folded(linesep, max_line_length, cte_type, name, value) -> bytes:
+    policy = Compat32(linesep=linesep, max_line_length=max_line_length, cte_type=cte_type)
+    return policy.fold_binary(name, value)
+
+
 class _SharedText:
     def __init__(self, subject, body, from_email):
         self.subject, self.body, self.from_email = subject, body, from_email
@@ -665,6 +683,8 @@ class _SharedText:
     def message_for(self, message: OneOfMany):
         if self._template is None:
             self._template = EmailMessage.message(message)
+            if self._template.policy is compat32:  # Django's, as it is by default
+                self._template.policy = _FoldedOnce()
         mime = copy.copy(self._template)
         # Deleting gives the copy a header list of its own (the template's stays as it was);
         # the new values go through the same checks as Django's (no line breaks, encoding).

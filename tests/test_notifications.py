@@ -146,6 +146,27 @@ def test_a_text_to_many_is_built_once_and_each_copy_is_what_django_would_send():
             assert mime[header] == plain[header], header
         assert mime.get_payload() == plain.get_payload()
         assert len(mime.get_all("To")) == 1 and len(mime.get_all("Message-ID")) == 1
+    # What leaves is byte for byte what Django writes for the same mail (headers in another
+    # order: a copy's To and Message-ID come last), also for a subject folded over lines.
+    long_subject = "Nieuwe vraag WW-2026-000001 in Sint-Genesius-Rode — " + "woord " * 20
+    for text_subject in (subject, long_subject):
+        for address, copy in zip(
+            addresses, outbox.one_text_each(text_subject, body, addresses), strict=True
+        ):
+            mime = copy.message()
+            plain = EmailMessage(text_subject, body, None, [address])
+            plain.extra_headers.update({"Date": mime["Date"], "Message-ID": mime["Message-ID"]})
+            for linesep in ("\n", "\r\n"):
+                ours, django = (
+                    mime.as_bytes(linesep=linesep),
+                    plain.message().as_bytes(linesep=linesep),
+                )
+                ours_head, ours_body = ours.split(linesep.encode() * 2, 1)
+                django_head, django_body = django.split(linesep.encode() * 2, 1)
+                assert ours_body == django_body
+                assert sorted(ours_head.split(linesep.encode())) == sorted(
+                    django_head.split(linesep.encode())
+                )
     # A header set on one copy (a replay's Message-ID) is its own.
     copies[1].extra_headers["Message-ID"] = "<fixed@wegwijs>"
     assert copies[1].message()["Message-ID"] == "<fixed@wegwijs>"

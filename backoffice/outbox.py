@@ -6,7 +6,9 @@ the change that causes it, and run by the django-q2 worker once that transaction
 - **Handlers are functions**, registered under their dotted path (`@outbox.handler(...)` or
   `outbox.register(func, ...)`); the worker runs only registered ones.
 - **Once per transaction**: adding the same handler with the same arguments twice in one
-  transaction (a staff reply saves the question three times) writes one row.
+  transaction (a staff reply saves the question three times) writes one row. A service may
+  have its rows written together at the end of its transaction (`batched`: one INSERT, their
+  tasks under one savepoint), as lifecycle.create_question does.
 - **After the commit** the row is handed to django-q2 (`run`); a rolled-back change leaves
   neither a row nor a task. With the database broker the task's row is written in the
   change's own transaction instead (no hand-over transaction after it; the worker sees it

@@ -6,7 +6,9 @@ the change that causes it, and run by the django-q2 worker once that transaction
 - **Handlers are functions**, registered under their dotted path (`@outbox.handler(...)` or
   `outbox.register(func, ...)`); the worker runs only registered ones.
 - **Once per transaction**: adding the same handler with the same arguments twice in one
-  transaction (a staff reply saves the question three times) writes one row.
+  transaction (a staff reply saves the question three times) writes one row. A service may
+  have its rows written together at the end of its transaction (`batched`: one INSERT, their
+  tasks under one savepoint), as lifecycle.create_question does.
 - **After the commit** the row is handed to django-q2 (`run`); a rolled-back change leaves
   neither a row nor a task. With the database broker the task's row is written in the
   change's own transaction instead (no hand-over transaction after it; the worker sees it
@@ -23,6 +25,8 @@ the worker (BadSignature) loses nothing either, the sweep hands the row over aga
 """
 
 import contextlib
+import copy
+import functools
 import hashlib
 import hmac
 import importlib
@@ -32,8 +36,12 @@ import threading
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from email.policy import Compat32, compat32
 
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -138,7 +146,7 @@ class _Dispatch:
         self.fired = True
         if self.pending is not None and self.pending.get(self.key) is self:
             del self.pending[self.key]
-        if self.queued:
+        if self.queued or self.pk is None:  # queued already; or never written (`batched`)
             return
         if self.in_process:
             run(self.pk)
@@ -192,12 +200,17 @@ def add(func, *args, **kwargs):
         # on-commit callbacks of one block); it hands the row over once either way.
         transaction.on_commit(earlier)
         return None
-    row = OutboxTask.objects.create(
-        handler=path,
-        args=args,
-        kwargs=kwargs,
-        due_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
-    )
+    due_at = timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
+    batch = getattr(connection, "_outbox_batch", None)
+    if batch is not None and mode is None and connection.in_atomic_block:
+        # Written with the batch's other rows when its block ends (`batched`).
+        row = OutboxTask(handler=path, args=args, kwargs=kwargs, due_at=due_at)
+        callback = pending[key] = _Dispatch(None, False, pending, key)
+        callback.row = row
+        batch.append(callback)
+        transaction.on_commit(callback)
+        return row
+    row = OutboxTask.objects.create(handler=path, args=args, kwargs=kwargs, due_at=due_at)
     in_process = mode is not None
     # With the database broker in this very database, the task's row is written in the
     # change's own transaction: it commits (or rolls back) with the outbox row, and the
@@ -225,17 +238,72 @@ def _broker_in_transaction(connection) -> bool:
     return Conf.ORM == connection.alias and not Conf.SYNC
 
 
-def _dispatch_in_transaction(pk: int) -> bool:
-    """Queue the row's run inside the current transaction (a savepoint of its own: a broker
-    insert that fails leaves the change intact, and the row is handed over after the commit
-    as without this, or by the sweep)."""
+def _dispatch_in_transaction(*pks: int) -> bool:
+    """Queue the rows' runs (one task each) inside the current transaction (a savepoint of
+    their own: a broker insert that fails leaves the change intact, and the rows are handed
+    over after the commit as without this, or by the sweep)."""
     try:
         with transaction.atomic():
-            _enqueue(pk)
+            for pk in pks:
+                _enqueue(pk)
     except Exception:
-        logger.warning("Outbox: could not queue row %s in its transaction", pk, exc_info=True)
+        logger.warning("Outbox: could not queue rows %s in their transaction", pks, exc_info=True)
         return False
     return True
+
+
+@contextmanager
+def batched():
+    """The rows added inside the block are written together when it ends: one INSERT for all
+    of them, and (database broker) their tasks queued under one savepoint, one task per row as
+    `add` queues them. For a service whose whole transaction is the block, e.g.
+
+        with transaction.atomic(), outbox.batched():
+
+    (lifecycle.create_question: a new question's index update and mails were two rows, two
+    tasks and two savepoints, eight statements in the intake's transaction; now five). Rows of
+    a savepoint rolled back inside the block are not written, as with `add`; an exception
+    that leaves the block writes nothing (the transaction around it rolls back). Outside a
+    transaction, in `inline` mode or inside another batch, the block changes nothing."""
+    connection = transaction.get_connection()
+    if (
+        not connection.in_atomic_block
+        or getattr(connection, "_outbox_batch", None) is not None
+        or getattr(_local, "inline", None) is not None
+    ):
+        yield
+        return
+    batch = connection._outbox_batch = []
+    try:
+        yield
+    except BaseException:
+        for callback in batch:  # rolled back with the transaction around the block
+            callback.fired = True
+        raise
+    finally:
+        connection._outbox_batch = None
+    _write_batch(connection, batch)
+
+
+def _write_batch(connection, batch) -> None:
+    from backoffice.models import OutboxTask
+
+    waiting = [callback for callback in batch if _still_waiting(connection, callback)]
+    if not waiting:
+        return
+    rows = [callback.row for callback in waiting]
+    if connection.features.can_return_rows_from_bulk_insert:
+        OutboxTask.objects.bulk_create(rows)
+    else:
+        for row in rows:
+            row.save(force_insert=True)
+    for callback in waiting:
+        callback.pk = callback.row.pk
+    if _broker_in_transaction(connection) and _dispatch_in_transaction(
+        *[callback.pk for callback in waiting]
+    ):
+        for callback in waiting:
+            callback.queued = True
 
 
 # --- Handing rows to the worker -------------------------------------------------------------
@@ -293,32 +361,49 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, 3600))
 
 
+def _claim(pk: int, now, until):
+    """Claim a row that is not done, given up nor held by another run, until `until`, and read
+    it, in one statement (an UPDATE that returns the row); None when it could not be claimed."""
+    from django.db import connection
+
+    from backoffice.models import OutboxTask
+
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(OutboxTask._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET claimed_until = %s, due_at = %s, attempts = attempts + 1 "  # noqa: S608
+        "WHERE id = %s AND done_at IS NULL AND given_up_at IS NULL "
+        "AND (claimed_until IS NULL OR claimed_until <= %s) "
+        "RETURNING id, handler, args, kwargs, attempts"
+    )
+    rows = list(OutboxTask.objects.raw(sql, [adapt(until), adapt(until), pk, adapt(now)]))
+    return rows[0] if rows else None
+
+
 def run(pk: int) -> str:
     """Run one row's handler (in the worker): claim it, call the handler, mark it done. A
     failure leaves it for the sweep, later each time."""
     from backoffice.models import OutboxTask
 
-    row = OutboxTask.objects.filter(pk=pk).first()
-    if row is None:
-        return "gone"
-    if row.done_at is not None or row.given_up_at is not None:
-        return "already done"
     now = timezone.now()
+    row = _claim(pk, now, now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS))
+    if row is None:  # not claimed: say why
+        state = OutboxTask.objects.filter(pk=pk).values_list("done_at", "given_up_at").first()
+        if state is None:
+            return "gone"
+        return "already done" if any(state) else "busy"
     try:
         registered = handler_for(row.handler)
     except LookupError as error:
-        OutboxTask.objects.filter(pk=pk).update(given_up_at=now, last_error=str(error)[:2000])
+        OutboxTask.objects.filter(pk=pk).update(
+            given_up_at=now, claimed_until=None, last_error=str(error)[:2000]
+        )
         logger.error("Outbox: row %s names no handler: %s", pk, error)
         return "unknown handler"
-    lease = timedelta(seconds=registered.lease or settings.OUTBOX_LEASE_SECONDS)
-    claimed = (
-        OutboxTask.objects.filter(pk=pk, done_at=None, given_up_at=None)
-        .filter(Q(claimed_until=None) | Q(claimed_until__lte=now))
-        .update(claimed_until=now + lease, due_at=now + lease, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return "busy"
-    attempts = row.attempts + 1
+    if registered.lease and registered.lease != settings.OUTBOX_LEASE_SECONDS:
+        until = now + timedelta(seconds=registered.lease)
+        OutboxTask.objects.filter(pk=pk).update(claimed_until=until, due_at=until)
+    attempts = row.attempts  # counted by the claim
     connection = transaction.get_connection()
     try:
         # Inside an open transaction (tests) a failing handler must not spoil it.
@@ -456,14 +541,17 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
     the worker while intakes come in; the claims are now one. "Sent" stays one write per mail,
     right after it left, so a worker killed while sending sends again at most the one mail in
     flight (as one at a time), not the ones of the batch that had left (a real mail server
-    takes a second or more for 23 mails). A recipient already claimed (a replay) goes through
-    `send_once`, which skips a mail that left and takes over a claim that ran out."""
+    takes a second or more for 23 mails); it is one short statement by the claim's id. A
+    recipient already claimed (a replay) goes through `send_once`, which skips a mail that left
+    and takes over a claim that ran out."""
     from django.core.mail import get_connection
     from django.db import IntegrityError
 
+    from backoffice.db import relaxed_commits
     from backoffice.models import SentMail
 
-    messages = {_recipient_digest(message.to[0]): message for message in messages}
+    digest = _recipient_digester()
+    messages = {digest(message.to[0]): message for message in messages}
     if not messages:
         return 0, None
     now = timezone.now()
@@ -474,12 +562,15 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
                     "recipient", "sent_at"
                 )
             )
-            claimed = [recipient for recipient in messages if recipient not in known]
-            SentMail.objects.bulk_create(
-                [SentMail(key=key, recipient=recipient, claimed_at=now) for recipient in claimed]
+            claims = SentMail.objects.bulk_create(
+                [
+                    SentMail(key=key, recipient=recipient, claimed_at=now)
+                    for recipient in messages
+                    if recipient not in known
+                ]
             )
     except IntegrityError:  # another run claimed some meanwhile: one at a time, then
-        known, claimed = dict.fromkeys(messages), []
+        known, claims = dict.fromkeys(messages), []
     sent, failure = 0, None
     for recipient, sent_at in known.items():
         if sent_at is not None:
@@ -488,33 +579,130 @@ def send_each_once(key: str, messages) -> tuple[int, Exception | None]:
             sent += send_once(key, messages[recipient]) == "sent"
         except Exception as error:
             failure = failure or error
-    if not claimed:
+    if not claims:
         return sent, failure
+    claimed = [claim.recipient for claim in claims]
+    mark = _sent_marker(key, {claim.recipient: claim.pk for claim in claims})
     connection = get_connection()
     done, failed = [], []
-    try:
-        connection.open()
-        for recipient in claimed:
-            message = messages[recipient]
-            message.connection = connection
-            message.extra_headers.setdefault("Message-ID", _message_id(key, recipient))
-            try:
-                message.send()
-            except Exception as error:
-                failed.append(recipient)
-                failure = failure or error
-            else:
-                done.append(recipient)
-                SentMail.objects.filter(key=key, recipient=recipient).update(sent_at=timezone.now())
-    except Exception as error:  # the connection could not be opened
-        failure = failure or error
-        failed = [recipient for recipient in claimed if recipient not in done]
-    finally:
-        with contextlib.suppress(Exception):
-            connection.close()
-        if failed:
-            SentMail.objects.filter(key=key, recipient__in=failed, sent_at=None).delete()
+    # Each mark commits on its own, at once, without waiting for the disk: a killed worker
+    # loses none that returned; a crash of the database server itself may lose the last
+    # ones, and those mails are sent again once their claim ran out (relaxed_commits).
+    with relaxed_commits():
+        try:
+            connection.open()
+            for recipient in claimed:
+                message = messages[recipient]
+                message.connection = connection
+                message.extra_headers.setdefault("Message-ID", _message_id(key, recipient))
+                try:
+                    message.send()
+                except Exception as error:
+                    failed.append(recipient)
+                    failure = failure or error
+                else:
+                    done.append(recipient)
+                    mark(recipient)
+        except Exception as error:  # the connection could not be opened
+            failure = failure or error
+            failed = [recipient for recipient in claimed if recipient not in done]
+        finally:
+            with contextlib.suppress(Exception):
+                connection.close()
+            if failed:
+                SentMail.objects.filter(key=key, recipient__in=failed, sent_at=None).delete()
     return sent + len(done), failure
+
+
+def _recipient_digester():
+    """`_recipient_digest` with its key derived once, for the addresses of one batch."""
+    key = hashlib.sha256(b"wegwijs-sent-mail:" + settings.SECRET_KEY.encode()).digest()
+    return lambda address: hmac.new(
+        key, address.strip().lower().encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _sent_marker(key: str, claim_ids: dict):
+    """Marks one claimed mail sent, in a statement (committed at once) by the claim's id when
+    the database returned the ids of the claims, else by key and recipient."""
+    from django.db import connection
+
+    from backoffice.models import SentMail
+
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(SentMail._meta.db_table)} SET {quote('sent_at')} = %s "  # noqa: S608
+        f"WHERE {quote('id')} = %s"
+    )
+
+    def mark(recipient):
+        pk = claim_ids.get(recipient)
+        if pk is None:
+            SentMail.objects.filter(key=key, recipient=recipient).update(sent_at=timezone.now())
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now()), pk])
+
+    return mark
+
+
+class OneOfMany(EmailMessage):
+    """One person's mail of a text that goes to many people, each to one address only (no one
+    sees another's address). Its MIME form is built once for all of them (`one_text_each`):
+    each copy differs only by its To and Message-ID headers."""
+
+    def __init__(self, shared, address):
+        super().__init__(shared.subject, shared.body, shared.from_email, [address])
+        self._shared = shared
+
+    def message(self):
+        if set(self.extra_headers) - {"Message-ID"} or self.cc or self.bcc or self.reply_to:
+            return super().message()  # changed after it was made: built on its own
+        return self._shared.message_for(self)
+
+
+class _FoldedOnce(Compat32):
+    """Django's policy (compat32), with the headers that every copy of a text shares (subject,
+    sender, date, content type) folded once for all copies; To and Message-ID each time."""
+
+    def fold_binary(self, name, value):
+        if not isinstance(value, str) or name.lower() in ("to", "message-id"):
+            return super().fold_binary(name, value)
+        return _folded(self.linesep, self.max_line_length, self.cte_type, name, value)
+
+
+@functools.lru_cache(maxsize=256)
+def _folded(linesep, max_line_length, cte_type, name, value) -> bytes:
+    policy = Compat32(linesep=linesep, max_line_length=max_line_length, cte_type=cte_type)
+    return policy.fold_binary(name, value)
+
+
+class _SharedText:
+    def __init__(self, subject, body, from_email):
+        self.subject, self.body, self.from_email = subject, body, from_email
+        self._template = None
+
+    def message_for(self, message: OneOfMany):
+        if self._template is None:
+            self._template = EmailMessage.message(message)
+            if self._template.policy is compat32:  # Django's, as it is by default
+                self._template.policy = _FoldedOnce()
+        mime = copy.copy(self._template)
+        # Deleting gives the copy a header list of its own (the template's stays as it was);
+        # the new values go through the same checks as Django's (no line breaks, encoding).
+        del mime["To"]
+        del mime["Message-ID"]
+        mime["To"] = message.to[0]
+        mime["Message-ID"] = message.extra_headers.get("Message-ID") or make_msgid(domain=DNS_NAME)
+        return mime
+
+
+def one_text_each(subject: str, body: str, addresses, from_email=None) -> list[OneOfMany]:
+    """The mails of one text (e.g. a new question's notice in one language) to many people,
+    one recipient each, for `send_each_once`: the MIME message is built once, not per
+    recipient."""
+    shared = _SharedText(subject, body, from_email)
+    return [OneOfMany(shared, address) for address in addresses]
 
 
 def _message_id(key: str, recipient: str) -> str:

@@ -527,3 +527,107 @@ def test_a_superuser_sees_side_effects_and_hands_a_given_up_one_over_again(
     assert [m.to for m in mail.outbox] == [["amal@example.org"]]
     assert SentMail.objects.filter(key=f"question:{question.pk}:new:").exists()
     assert client.post(url + "add/").status_code == 403  # read-only
+
+
+@pytest.mark.django_db
+def test_a_new_questions_rows_are_written_in_one_statement_and_each_queued_once(
+    region, monkeypatch, django_capture_on_commit_callbacks
+):
+    """lifecycle.create_question writes its side effects together (outbox.batched): one
+    INSERT for the rows, their tasks (one per row) under one savepoint, all in its
+    transaction; nothing is queued again after the commit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    OrmQ.objects.all().delete()
+    before = _last_pk()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        question = _ask(region)
+    inserts = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "backoffice_outboxtask"')
+    ]
+    assert len(inserts) == 1
+    rows = _rows(before)
+    assert sorted(rows.values_list("handler", flat=True)) == sorted([SIGN_IN, STAFF, INDEX])
+    assert all(row.due_at and row.args for row in rows)
+    assert ["question", str(question.pk)] in [row.args for row in rows]
+    tasks = [SignedPackage.loads(task.payload) for task in OrmQ.objects.all()]
+    assert sorted(task["args"][0] for task in tasks) == sorted(rows.values_list("pk", flat=True))
+    assert {task["func"] for task in tasks} == {outbox.RUNNER}
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_what_its_transaction_keeps_and_nothing_after_an_error(region):
+    question = _ask(region)
+    before = _last_pk()
+    with transaction.atomic(), outbox.batched():
+        kept = outbox.add(notifications.send_sign_in_link, question.pk, "answer", 1)
+        assert outbox.add(notifications.send_sign_in_link, question.pk, "answer", 1) is None
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            outbox.add(notifications.send_sign_in_link, question.pk, "answer", 2)
+            raise ZeroDivisionError
+        with transaction.atomic():  # a savepoint that is released: its row is kept
+            inner = outbox.add(notifications.send_sign_in_link, question.pk, "answer", 3)
+        assert kept.pk is None and not _rows(before).exists()  # written when the block ends
+    assert kept.pk is not None and inner.pk is not None
+    assert sorted(_rows(before).values_list("args", flat=True)) == [
+        [question.pk, "answer", 1],
+        [question.pk, "answer", 3],
+    ]
+
+    class Failed(Exception):
+        pass
+
+    before = _last_pk()
+    with pytest.raises(Failed), transaction.atomic(), outbox.batched():
+        outbox.add(notifications.send_sign_in_link, question.pk, "answer", 4)
+        raise Failed
+    assert not _rows(before).exists()
+
+
+def test_the_sent_marks_of_a_batch_commit_at_once_without_waiting_for_the_disk(
+    django_db_setup, django_db_blocker
+):
+    """On PostgreSQL the marks of a batch commit without waiting for the disk (a killed worker
+    still loses none that returned: each is committed and seen by every session before the
+    next mail leaves); the setting is reset after the batch. SQLite: nothing changes. Run
+    outside a test transaction, as the worker runs (its rows are removed after)."""
+    from django.core.mail import EmailMessage
+    from django.db import connection
+
+    from backoffice.db import relaxed_commits
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    seen = []
+
+    class Watched(EmailMessage):
+        def send(self, fail_silently=False):
+            if connection.vendor == "postgresql":
+                seen.append(setting())
+            return super().send(fail_silently)
+
+    key = f"question:0:staff:relaxed-{timezone.now().timestamp()}"
+    addresses = [f"specialist-{n}@example.org" for n in range(3)]
+    mail.outbox.clear()
+    with django_db_blocker.unblock():
+        try:
+            messages = [Watched("Nieuw", "Link", None, [address]) for address in addresses]
+            assert outbox.send_each_once(key, messages) == (3, None)
+            assert SentMail.objects.filter(key=key, sent_at__isnull=False).count() == 3
+            if connection.vendor == "postgresql":
+                assert seen == ["off", "off", "off"] and setting() == "on"
+                with transaction.atomic(), relaxed_commits():  # a transaction decides itself
+                    assert setting() == "on"
+        finally:
+            SentMail.objects.filter(key=key).delete()

@@ -186,7 +186,8 @@ def create_question(
     due_dates.apply_due_dates(question)
     given_by = AuthorKind.PROFESSIONAL if is_professional else AuthorKind.REQUESTER
     language = translation.get_language() or "nl"
-    with transaction.atomic():
+    # Its side effects (index update, mails) are written together at the end (outbox.batched).
+    with transaction.atomic(), outbox.batched():
         question.reference = next_reference()
         question.save(force_insert=True)
         _record_new_question(

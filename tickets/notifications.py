@@ -115,18 +115,26 @@ def send_sign_in_link(question_id: int, reason: str, occasion="") -> str:
     return outbox.send_once(key, EmailMessage(subject, body, None, [question.requester_email]))
 
 
-def staff_to_tell(question: Question) -> list[str]:
-    """The addresses of the specialists whose staff scope covers the question (tickets.access)."""
-    return sorted(
-        set(staff_covering(question, roles.SPECIALIST).values_list("email", flat=True)) - {""}
-    )
+def _staff_by_language(question: Question) -> dict[str, list[str]]:
+    """The addresses of the specialists whose staff scope covers the question, by the language
+    they read Wegwijs in (their profile's; the site's default without one): one query."""
+    languages = dict(settings.LANGUAGES)
+    found: dict[str, set[str]] = {}
+    for address, language in staff_covering(question, roles.SPECIALIST).values_list(
+        "email", "profile__preferred_language"
+    ):
+        if address:
+            language = language if language in languages else settings.LANGUAGE_CODE
+            found.setdefault(language, set()).add(address)
+    return {language: sorted(addresses) for language, addresses in sorted(found.items())}
 
 
 @outbox.handler(outbox.MAIL)
 def notify_staff_of_new_question(question_id: int, occasion="new") -> int:
     """Tell the specialists whose staff scope covers the question, one mail each (no one sees
-    the others' addresses; a replay skips who was told). `occasion`: "new", or the handover
-    that brought it to this region."""
+    the others' addresses; a replay skips who was told), in the language each reads Wegwijs
+    in: the notice is written once per language, not once per person. `occasion`: "new", or
+    the handover that brought it to this region."""
     question = (
         Question.objects.select_related("region", "legal_domain").filter(pk=question_id).first()
     )
@@ -136,20 +144,21 @@ def notify_staff_of_new_question(question_id: int, occasion="new") -> int:
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
         "tickets_workspace", args=[question.pk]
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New question %(reference)s in %(region)s") % {
-            "reference": question.reference,
-            "region": question.region.name,
-        }
-        body = _("A new question (%(domain)s) waits in the Wegwijs workspace:\n\n%(link)s") % {
-            "domain": question.legal_domain.name,
-            "link": link,
-        }
+    messages = []
+    for language, addresses in _staff_by_language(question).items():
+        with translation.override(language):
+            subject = _("New question %(reference)s in %(region)s") % {
+                "reference": question.reference,
+                "region": question.region.name,
+            }
+            body = _("A new question (%(domain)s) waits in the Wegwijs workspace:\n\n%(link)s") % {
+                "domain": question.legal_domain.name,
+                "link": link,
+            }
+        messages += outbox.one_text_each(subject, body, addresses)
     key = _mail_key(question_id, "staff", occasion)
     # The others are still told when one mail fails; that one again later.
-    sent, failure = outbox.send_each_once(
-        key, [EmailMessage(subject, body, None, [address]) for address in staff_to_tell(question)]
-    )
+    sent, failure = outbox.send_each_once(key, messages)
     if failure is not None:
         raise failure
     return sent

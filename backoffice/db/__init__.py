@@ -10,6 +10,8 @@ told is saved. On this machine a durable commit waited 3-9 ms for the disk; an i
 seven of them (docs/benchmarks.md, "Intake on PostgreSQL").
 """
 
+import contextlib
+
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
@@ -23,3 +25,25 @@ def relax_commit(using: str | None = None) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit = off")
     return True
+
+
+@contextlib.contextmanager
+def relaxed_commits(using: str | None = None):
+    """`relax_commit` for a run of statements made outside a transaction, each committing on
+    its own (autocommit): on PostgreSQL, none of their commits waits for the disk until the
+    block ends (`SET synchronous_commit = off`, reset after). For records that a crash of the
+    database server may lose at the cost of a repeat and nothing more: the "sent" marks of a
+    batch of mails (backoffice.outbox.send_each_once; a lost mark sends that mail again). A
+    killed worker loses nothing by it: a commit that returned is in the server's memory and
+    seen by every session. Inside a transaction, or on SQLite, it changes nothing."""
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")

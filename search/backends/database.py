@@ -54,19 +54,43 @@ class DatabaseBackend:
     # --- writing
 
     def index(self, kind: str, object_id: str, entry: Entry) -> None:
+        """Write one object's document: one upsert of its row (no lookup, no savepoints), its
+        facets replaced only when they changed, its index entry written by modelsearch."""
+        fields = self._fields(kind, entry)
         with transaction.atomic():
-            document, _created = SearchDocument.objects.update_or_create(
-                kind=kind,
-                object_id=str(object_id),
-                defaults={**self._fields(kind, entry)},
+            (document,) = SearchDocument.objects.bulk_create(
+                [SearchDocument(kind=kind, object_id=str(object_id), **fields)],
+                update_conflicts=True,
+                unique_fields=["kind", "object_id"],
+                update_fields=[*fields, "indexed_at"],
             )
-            document.facets.all().delete()
-            SearchFacet.objects.bulk_create(self._facet_rows(document, entry))
+            if document.pk is None:  # a database that returns no ids from an upsert
+                document = SearchDocument.objects.get(kind=kind, object_id=str(object_id))
+            self._replace_facets(document, entry)
             if registry.is_ranked(kind):
                 document.postings.all().delete()
                 SearchPosting.objects.bulk_create(postings(kind, document, entry))
             _index().add(document)
-        bump_generation(kind)
+        if registry.is_ranked(kind):
+            # Only ranked kinds keep figures computed from their documents (search.backends.
+            # ranked: vocabularies, statistics, judgements) under their generation; a question
+            # indexed costs no write to the shared store.
+            bump_generation(kind)
+
+    def _replace_facets(self, document, entry: Entry) -> None:
+        """The facet rows of a document as `entry` gives them: those that changed are deleted
+        or added (none on a new document, or when a reply leaves its facets as they were)."""
+        rows = {(row.name, row.value): row for row in self._facet_rows(document, entry)}
+        stale = []
+        for pk, name, value in SearchFacet.objects.filter(document=document).values_list(
+            "pk", "name", "value"
+        ):
+            if rows.pop((name, value), None) is None:
+                stale.append(pk)
+        if stale:
+            SearchFacet.objects.filter(pk__in=stale).delete()
+        if rows:
+            SearchFacet.objects.bulk_create(rows.values())
 
     def index_many(self, kind: str, items: list[tuple[str, Entry]]) -> None:
         """Bulk form of `index` for rebuilds (existing rows of these objects are replaced)."""

@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from backoffice import roles
-from backoffice.models import AuditEvent, LegalDomain
+from backoffice import outbox, roles
+from backoffice.models import AuditEvent, LegalDomain, SentMail
 from tests import factories
 from tests.conftest import make_user
 from tests.i18n import in_dutch_html
@@ -131,9 +132,14 @@ def test_escalation_notifies_once_and_marks_the_question(region, settings):
     mail.outbox.clear()
 
     assert escalation.escalate_due() == 2
-    assert len(mail.outbox) == 2
+    # One mail per person and question: no one sees the others' addresses.
+    assert len(mail.outbox) == 4
+    for escalated in (overdue, near_deadline):
+        mails = [message for message in mail.outbox if escalated.reference in message.subject]
+        assert sorted(message.to for message in mails) == sorted(
+            [[specialist.email], [coordinator.email]]
+        )
     for message in mail.outbox:
-        assert set(message.to) == {specialist.email, coordinator.email}
         assert "Verblijfskaart" not in message.body  # only the reference and a link
         assert "/admin/questions/" in message.body
     overdue.refresh_from_db()
@@ -143,7 +149,7 @@ def test_escalation_notifies_once_and_marks_the_question(region, settings):
 
     # A second run (or a second worker) finds nothing left to claim.
     assert escalation.escalate_due() == 0
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 4
 
 
 @pytest.mark.django_db
@@ -155,8 +161,47 @@ def test_an_unassigned_overdue_question_goes_to_the_regions_specialists(region):
     _make_overdue(question)
     mail.outbox.clear()
     escalation.escalate_due()
-    (message,) = mail.outbox
-    assert set(message.to) == {first.email, second.email}
+    assert sorted(message.to for message in mail.outbox) == sorted([[first.email], [second.email]])
+
+
+@pytest.mark.django_db
+def test_escalation_mails_are_in_each_readers_language(region):
+    specialist = make_user(roles.SPECIALIST, "sam", regions=[region])
+    coordinator = make_user(roles.COORDINATOR, "coco", regions=[region])
+    coordinator.profile.preferred_language = "fr"
+    coordinator.profile.save()
+    question = _question(region)
+    _make_overdue(question)
+    mail.outbox.clear()
+    assert escalation.escalate_due() == 1
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    expected = {}
+    for user, language in ((specialist, "nl"), (coordinator, "fr")):
+        with translation.override(language):
+            expected[user.email] = gettext("Question %(reference)s needs attention") % {
+                "reference": question.reference
+            }
+    assert subjects == expected
+    assert expected[specialist.email] != expected[coordinator.email]
+
+
+@pytest.mark.django_db
+def test_a_failed_escalation_sends_again_only_the_mails_that_did_not_leave(region, settings):
+    first = make_user(roles.SPECIALIST, "sam", regions=[region])
+    second = make_user(roles.SPECIALIST, "noor", regions=[region])
+    question = _question(region)
+    _make_overdue(question)
+    mail.outbox.clear()
+    # The first run's mail to Noor did not leave (its claim was removed, as send_each_once does
+    # after a failure) and the question's claim was released: the next run tells only Noor.
+    assert escalation.escalate_due() == 1
+    SentMail.objects.filter(recipient=outbox._recipient_digest(second.email)).delete()
+    Question.objects.filter(pk=question.pk).update(escalated_at=None)
+    mail.outbox.clear()
+    assert escalation.escalate_due() == 1
+    assert [message.to for message in mail.outbox] == [[second.email]]
+    assert SentMail.objects.filter(sent_at__isnull=False).count() == 2  # Sam's, then Noor's
+    assert first.email != second.email
 
 
 @pytest.mark.django_db

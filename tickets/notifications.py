@@ -75,7 +75,7 @@ def send_lost_code_link(reference: str, digest: str, occasion: str = "") -> str:
     return send_sign_in_link(question.pk, "lost_code", occasion)
 
 
-def _mail_key(question_id: int, reason: str, occasion) -> str:
+def mail_key(question_id: int, reason: str, occasion) -> str:
     """What makes a mail one mail: its question, its reason and the occasion (the message that
     answered, the handover that moved it...). A replay with the same key sends nothing."""
     return f"question:{question_id}:{reason}:{occasion}"
@@ -89,7 +89,7 @@ def send_sign_in_link(question_id: int, reason: str, occasion="") -> str:
     question = Question.objects.filter(pk=question_id).first()
     if question is None or not question.requester_email:
         return "no address"
-    key = _mail_key(question_id, reason, occasion)
+    key = mail_key(question_id, reason, occasion)
     if outbox.already_sent(key, question.requester_email):
         return "already sent"
     token = secrets.token_urlsafe(32)
@@ -115,18 +115,21 @@ def send_sign_in_link(question_id: int, reason: str, occasion="") -> str:
     return outbox.send_once(key, EmailMessage(subject, body, None, [question.requester_email]))
 
 
-def _staff_by_language(question: Question) -> dict[str, list[str]]:
-    """The addresses of the specialists whose staff scope covers the question, by the language
-    they read Wegwijs in (their profile's; the site's default without one): one query."""
+def addresses_by_language(users) -> dict[str, list[str]]:
+    """The addresses of `users` (a queryset of staff), by the language each reads Wegwijs in
+    (their profile's; the site's default without one): one query."""
     languages = dict(settings.LANGUAGES)
     found: dict[str, set[str]] = {}
-    for address, language in staff_covering(question, roles.SPECIALIST).values_list(
-        "email", "profile__preferred_language"
-    ):
+    for address, language in users.values_list("email", "profile__preferred_language"):
         if address:
             language = language if language in languages else settings.LANGUAGE_CODE
             found.setdefault(language, set()).add(address)
     return {language: sorted(addresses) for language, addresses in sorted(found.items())}
+
+
+def _staff_by_language(question: Question) -> dict[str, list[str]]:
+    """The specialists whose staff scope covers the question, by language."""
+    return addresses_by_language(staff_covering(question, roles.SPECIALIST))
 
 
 @outbox.handler(outbox.MAIL)
@@ -156,7 +159,7 @@ def notify_staff_of_new_question(question_id: int, occasion="new") -> int:
                 "link": link,
             }
         messages += outbox.one_text_each(subject, body, addresses)
-    key = _mail_key(question_id, "staff", occasion)
+    key = mail_key(question_id, "staff", occasion)
     # The others are still told when one mail fails; that one again later.
     sent, failure = outbox.send_each_once(key, messages)
     if failure is not None:
@@ -182,5 +185,5 @@ def notify_professional_of_answer(question_id: int, occasion="") -> str:
             "Hello,\n\nThere is news about consult %(reference)s at Wegwijs. Sign in to read "
             "it:\n\n%(link)s\n\nWegwijs"
         ) % {"reference": question.reference, "link": link}
-    key = _mail_key(question_id, "pro_answer", occasion)
+    key = mail_key(question_id, "pro_answer", occasion)
     return outbox.send_once(key, EmailMessage(subject, body, None, [professional.email]))

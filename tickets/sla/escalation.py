@@ -6,14 +6,15 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from backoffice import roles
+from backoffice import outbox, roles
 from backoffice.audit import record_event
+from tickets import notifications
 from tickets.access import staff_covering
 from tickets.models import OPEN_STATUSES, Question
 
@@ -61,38 +62,51 @@ def escalate_due() -> int:
     return escalated
 
 
-def escalation_recipients(question: Question) -> list[str]:
+def escalation_recipients(question: Question) -> dict[str, list[str]]:
     """The assignee (else every specialist whose staff scope covers the question) and the
-    coordinators whose scope covers it (tickets.access.staff_covering)."""
+    coordinators whose scope covers it (tickets.access.staff_covering), by the language each
+    reads Wegwijs in."""
     if question.assignee_id and question.assignee.is_active and question.assignee.email:
-        handlers = [question.assignee.email]
+        handlers = get_user_model().objects.filter(pk=question.assignee_id)
     else:
-        handlers = list(staff_covering(question, roles.SPECIALIST).values_list("email", flat=True))
-    coordinators = staff_covering(question, roles.COORDINATOR).values_list("email", flat=True)
-    return sorted({address for address in [*handlers, *coordinators] if address})
+        handlers = staff_covering(question, roles.SPECIALIST)
+    coordinators = staff_covering(question, roles.COORDINATOR)
+    found: dict[str, set[str]] = {}
+    for users in (handlers, coordinators):
+        for language, addresses in notifications.addresses_by_language(users).items():
+            found.setdefault(language, set()).update(addresses)
+    return {language: sorted(addresses) for language, addresses in sorted(found.items())}
 
 
 def _notify_escalation(question: Question) -> bool:
-    """Only the reference and a link: no question text or personal data leaves by e-mail.
-    False when the mail failed (the claim is then released for the next run)."""
+    """Only the reference and a link: no question text or personal data leaves by e-mail. One
+    mail per person (no one sees the others' addresses), in their language, each sent once
+    (backoffice.outbox.send_each_once). False when a mail failed: the claim is then released,
+    and the next run sends only the mails that did not leave."""
     recipients = escalation_recipients(question)
     if not recipients:
         return True  # escalated all the same: it shows on the "Overdue" view
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
         "tickets_workspace", args=[question.pk]
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Question %(reference)s needs attention") % {"reference": question.reference}
-        body = _(
-            "Question %(reference)s is overdue or close to its legal deadline. Open it in the "
-            "Wegwijs workspace:\n\n%(link)s"
-        ) % {"reference": question.reference, "link": link}
-    try:
-        send_mail(subject, body, None, recipients)
-    except OSError as error:
-        # Nothing was sent: release the claim so that the next run tries again.
+    messages = []
+    for language, addresses in recipients.items():
+        with translation.override(language):
+            subject = _("Question %(reference)s needs attention") % {
+                "reference": question.reference
+            }
+            body = _(
+                "Question %(reference)s is overdue or close to its legal deadline. Open it in the "
+                "Wegwijs workspace:\n\n%(link)s"
+            ) % {"reference": question.reference, "link": link}
+        messages += outbox.one_text_each(subject, body, addresses)
+    _sent, failure = outbox.send_each_once(
+        notifications.mail_key(question.pk, "escalation", ""), messages
+    )
+    if failure is not None:
+        # Not every mail left: release the claim so that the next run tries those again.
         logger.warning(
-            "Escalation mail for %s failed, retried later: %s", question.reference, error
+            "Escalation mail for %s failed, retried later: %s", question.reference, failure
         )
         Question.objects.filter(pk=question.pk).update(escalated_at=None)
         return False

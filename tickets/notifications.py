@@ -127,6 +127,25 @@ def addresses_by_language(users) -> dict[str, list[str]]:
     return {language: sorted(addresses) for language, addresses in sorted(found.items())}
 
 
+def workspace_link(question: Question) -> str:
+    """Straight to the question's workspace, not to the admin home."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "tickets_workspace", args=[question.pk]
+    )
+
+
+def one_mail_each(recipients: dict[str, list[str]], write) -> list:
+    """One mail per address (no one sees the others'), its text written once per language:
+    `write()` is called in each language of `recipients` (as addresses_by_language gives them)
+    and returns the subject and body."""
+    messages = []
+    for language, addresses in recipients.items():
+        with translation.override(language):
+            subject, body = write()
+        messages += outbox.one_text_each(subject, body, addresses)
+    return messages
+
+
 def _staff_by_language(question: Question) -> dict[str, list[str]]:
     """The specialists whose staff scope covers the question, by language."""
     return addresses_by_language(staff_covering(question, roles.SPECIALIST))
@@ -143,22 +162,20 @@ def notify_staff_of_new_question(question_id: int, occasion="new") -> int:
     )
     if question is None:
         return 0
-    # Straight to the question's workspace, not to the admin home.
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "tickets_workspace", args=[question.pk]
-    )
-    messages = []
-    for language, addresses in _staff_by_language(question).items():
-        with translation.override(language):
-            subject = _("New question %(reference)s in %(region)s") % {
-                "reference": question.reference,
-                "region": question.region.name,
-            }
-            body = _("A new question (%(domain)s) waits in the Wegwijs workspace:\n\n%(link)s") % {
-                "domain": question.legal_domain.name,
-                "link": link,
-            }
-        messages += outbox.one_text_each(subject, body, addresses)
+    link = workspace_link(question)
+
+    def write():
+        subject = _("New question %(reference)s in %(region)s") % {
+            "reference": question.reference,
+            "region": question.region.name,
+        }
+        body = _("A new question (%(domain)s) waits in the Wegwijs workspace:\n\n%(link)s") % {
+            "domain": question.legal_domain.name,
+            "link": link,
+        }
+        return subject, body
+
+    messages = one_mail_each(_staff_by_language(question), write)
     key = mail_key(question_id, "staff", occasion)
     # The others are still told when one mail fails; that one again later.
     sent, failure = outbox.send_each_once(key, messages)

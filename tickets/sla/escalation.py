@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice import outbox, roles
@@ -86,20 +85,17 @@ def _notify_escalation(question: Question) -> bool:
     recipients = escalation_recipients(question)
     if not recipients:
         return True  # escalated all the same: it shows on the "Overdue" view
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "tickets_workspace", args=[question.pk]
-    )
-    messages = []
-    for language, addresses in recipients.items():
-        with translation.override(language):
-            subject = _("Question %(reference)s needs attention") % {
-                "reference": question.reference
-            }
-            body = _(
-                "Question %(reference)s is overdue or close to its legal deadline. Open it in the "
-                "Wegwijs workspace:\n\n%(link)s"
-            ) % {"reference": question.reference, "link": link}
-        messages += outbox.one_text_each(subject, body, addresses)
+    link = notifications.workspace_link(question)
+
+    def write():
+        subject = _("Question %(reference)s needs attention") % {"reference": question.reference}
+        body = _(
+            "Question %(reference)s is overdue or close to its legal deadline. Open it in the "
+            "Wegwijs workspace:\n\n%(link)s"
+        ) % {"reference": question.reference, "link": link}
+        return subject, body
+
+    messages = notifications.one_mail_each(recipients, write)
     _sent, failure = outbox.send_each_once(
         notifications.mail_key(question.pk, "escalation", ""), messages
     )
